@@ -1,0 +1,3 @@
+from safemoves.cli import main
+
+main()

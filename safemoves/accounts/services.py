@@ -1,0 +1,95 @@
+"""Signing in: password, then the second factor, then a session with two clocks."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login, user_login_failed
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safemoves.accounts.models import User
+from safemoves.audit.services import record_event
+from safemoves.organisations.selectors import membership_for_user
+
+PENDING_USER = "sm_pending_user"
+PENDING_AT = "sm_pending_at"
+LOGIN_AT = "sm_login_at"
+# A password check counts towards the second factor for this long only.
+PENDING_SECONDS = 5 * 60
+
+
+def begin_second_factor(request: HttpRequest, user: User) -> None:
+    request.session.cycle_key()
+    request.session[PENDING_USER] = user.pk
+    request.session[PENDING_AT] = timezone.now().timestamp()
+
+
+def pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER)
+    started = request.session.get(PENDING_AT)
+    if user_id is None or started is None:
+        return None
+    if timezone.now().timestamp() - float(started) > PENDING_SECONDS:
+        clear_pending(request)
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or membership_for_user(user) is None:
+        return None
+    return user
+
+
+def clear_pending(request: HttpRequest) -> None:
+    request.session.pop(PENDING_USER, None)
+    request.session.pop(PENDING_AT, None)
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def enrolment_device(user: User) -> TOTPDevice:
+    """The unconfirmed authenticator being set up; a fresh secret on the first visit."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def check_token(request: HttpRequest, user: User, device: TOTPDevice, token: str) -> bool:
+    """Verify a code; a wrong code counts as a failed sign-in for the lockout."""
+    allowed, _ = device.verify_is_allowed()
+    if allowed and device.verify_token(token):
+        return True
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.email}, request=request
+    )
+    return False
+
+
+@transaction.atomic
+def complete_login(request: HttpRequest, user: User, device: TOTPDevice, *, enrolled: bool) -> None:
+    if enrolled:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    clear_pending(request)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    request.session[LOGIN_AT] = timezone.now().timestamp()
+    membership = membership_for_user(user)
+    organisation_id = membership.organisation_id if membership else None
+    if enrolled:
+        record_event(
+            action="auth.second_factor_enrolled",
+            actor=user,
+            organisation_id=organisation_id,
+            object_type="user",
+            object_id=user.pk,
+        )
+    record_event(action="auth.login", actor=user, organisation_id=organisation_id, object_type="user", object_id=user.pk)
+
+
+@transaction.atomic
+def record_logout(user: User, organisation_id: int | None) -> None:
+    record_event(action="auth.logout", actor=user, organisation_id=organisation_id, object_type="user", object_id=user.pk)

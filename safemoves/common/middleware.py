@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from safemoves.common.requestid import new_request_id, set_request_id
+from safemoves.common.scoping import organisation_scope
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = new_request_id(request.headers.get("X-Request-ID"))
+        set_request_id(request_id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class OrganisationScopeMiddleware:
+    """Run the view inside the acting member's organisation scope.
+
+    Without a membership (anonymous visitors, public intake pages) no scope is
+    active, so any domain query that is not explicitly scoped raises.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return self.get_response(request)
+        with organisation_scope(membership.organisation_id):
+            return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing SafeMoves serves may be kept by a browser or proxy cache.
+
+    Static assets are answered by WhiteNoise before this runs, so they stay cacheable.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, max-age=0"
+        response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from safemoves.demo.seed import seed_demo_consortium
+
+
+class Command(BaseCommand):
+    help = "Seed the fictional Kent and Medway demo consortium (demo mode only)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            raise CommandError("The demo consortium can only be seeded with SAFEMOVES_DEMO=1.")
+        report = seed_demo_consortium()
+        verb = "Seeded" if report.created else "Already seeded:"
+        self.stdout.write(f"{verb} {report.organisations} landlords, {report.users} demo staff accounts.")

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from safemoves.accounts.models import User
+from safemoves.common.scoping import scopes_disabled
+from safemoves.organisations.models import Invitation, Membership, Organisation
+
+
+def membership_for_user(user: User) -> Membership | None:
+    """The signed-in user's membership; looked up before any scope exists, by user id only."""
+    with scopes_disabled():
+        return (
+            Membership.objects.select_related("organisation", "user")
+            .filter(user_id=user.pk, is_active=True, user__is_active=True)
+            .first()
+        )
+
+
+def staff_list(*, organisation: Organisation) -> QuerySet[Membership]:
+    return Membership.objects.filter(organisation=organisation).select_related("user").order_by(
+        "-is_active", "user__full_name"
+    )
+
+
+def get_member(*, organisation: Organisation, membership_id: int) -> Membership:
+    return get_object_or_404(Membership.objects.select_related("user"), organisation=organisation, pk=membership_id)
+
+
+def open_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def invitation_by_token_hash(token_hash: str) -> Invitation | None:
+    """Public lookup for the accept-invitation page; the token hash is the only key."""
+    with scopes_disabled():
+        invitation = Invitation.objects.select_related("organisation").filter(token_hash=token_hash).first()
+    if invitation is None or not invitation.is_open:
+        return None
+    return invitation

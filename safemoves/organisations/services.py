@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from safemoves.accounts.models import StaffSession, User
+from safemoves.audit.services import record_event
+from safemoves.common.scoping import organisation_scope
+from safemoves.organisations.models import Invitation, Membership, Organisation, Role
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(
+    *, organisation: Organisation, invited_by: User, email: str, full_name: str, role: str, base_url: str
+) -> tuple[Invitation, str]:
+    """Invite a new member of staff; returns the invitation and the one-time link."""
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": f"{role!r} is not a role."})
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": "Someone with this e-mail address already has an account."})
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    record_event(
+        action="staff.invited",
+        actor=invited_by,
+        organisation_id=organisation.pk,
+        object_type="invitation",
+        object_id=invitation.pk,
+        fields=["email", "full_name", "role"],
+    )
+    link = base_url.rstrip("/") + reverse("accounts:accept_invitation", kwargs={"token": token})
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You have been invited to SafeMoves by {organisation.name}",
+            message=(
+                f"Hello {invitation.full_name},\n\n{organisation.name} has invited you to SafeMoves.\n"
+                f"Open this link within 7 days to choose a password and set up your second factor:\n\n{link}\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    )
+    return invitation, link
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Create the account and membership for an open invitation."""
+    with organisation_scope(invitation.organisation_id):
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not locked.is_open:
+            raise ValidationError("This invitation has expired or has already been used.")
+        if User.objects.filter(email=locked.email).exists():
+            raise ValidationError("Someone with this e-mail address already has an account.")
+        user = User.objects.create_user(locked.email, password, full_name=locked.full_name)
+        membership = Membership.objects.create(user=user, organisation_id=locked.organisation_id, role=locked.role)
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["accepted_at"])
+        record_event(
+            action="staff.joined",
+            actor=user,
+            organisation_id=locked.organisation_id,
+            object_type="membership",
+            object_id=membership.pk,
+        )
+        return user
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation has already been accepted.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record_event(
+        action="staff.invitation_revoked",
+        actor=actor,
+        organisation_id=invitation.organisation_id,
+        object_type="invitation",
+        object_id=invitation.pk,
+    )
+
+
+def end_sessions_of(user: User) -> int:
+    """End every session the user holds, now."""
+    keys = list(StaffSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    StaffSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def member_deactivate(*, membership: Membership, actor: User) -> None:
+    """Take away a member's access at once: the account is disabled and its sessions end."""
+    if membership.user_id == actor.pk:
+        raise ValidationError("You cannot deactivate your own account.")
+    if not membership.is_active:
+        raise ValidationError("This account is already deactivated.")
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    user = membership.user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = end_sessions_of(user)
+    record_event(
+        action="staff.deactivated",
+        actor=actor,
+        organisation_id=membership.organisation_id,
+        object_type="membership",
+        object_id=membership.pk,
+        fields=["is_active"],
+        reason=f"{ended} session(s) ended",
+    )
+
+
+@transaction.atomic
+def member_reactivate(*, membership: Membership, actor: User) -> None:
+    if membership.is_active:
+        raise ValidationError("This account is already active.")
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    user = membership.user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    record_event(
+        action="staff.reactivated",
+        actor=actor,
+        organisation_id=membership.organisation_id,
+        object_type="membership",
+        object_id=membership.pk,
+        fields=["is_active"],
+    )
+
+
+@transaction.atomic
+def member_change_role(*, membership: Membership, actor: User, role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": f"{role!r} is not a role."})
+    if membership.user_id == actor.pk:
+        raise ValidationError("You cannot change your own role.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    end_sessions_of(membership.user)
+    record_event(
+        action="staff.role_changed",
+        actor=actor,
+        organisation_id=membership.organisation_id,
+        object_type="membership",
+        object_id=membership.pk,
+        fields=["role"],
+    )

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("safemoves.web.urls")),
+    path("account/", include("safemoves.accounts.urls")),
+    path("staff/", include("safemoves.organisations.urls")),
+    path("audit/", include("safemoves.audit.urls")),
+]
+
+handler404 = "safemoves.web.errors.not_found"
+handler500 = "safemoves.web.errors.server_error"

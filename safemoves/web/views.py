@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from safemoves.common.http import StaffRequest
+from safemoves.web.navigation import nav_for
+
+
+@require_GET
+def home_view(request: StaffRequest) -> HttpResponse:
+    membership = request.membership
+    tasks = [item for item in nav_for(membership, "") if item["url"] != "/"]
+    return render(request, "web/home.html", {"tasks": tasks})
+
+
+@login_not_required
+@require_GET
+def health_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
