@@ -31,7 +31,7 @@ class StaffSessionMiddleware:
                 login_at is None
                 or timezone.now().timestamp() - float(login_at) > settings.SAFEMOVES_SESSION_ABSOLUTE_SECONDS
             )
-            membership = membership_for_user(user)  # type: ignore[arg-type]
+            membership = membership_for_user(user)
             verified = bool(getattr(user, "is_verified", lambda: False)())
             if too_old or membership is None or not verified:
                 logout(request)

@@ -62,9 +62,7 @@ def check_token(request: HttpRequest, user: User, device: TOTPDevice, token: str
     allowed, _ = device.verify_is_allowed()
     if allowed and device.verify_token(token):
         return True
-    user_login_failed.send(
-        sender=__name__, credentials={"username": user.email}, request=request
-    )
+    user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
     return False
 
 
@@ -87,9 +85,13 @@ def complete_login(request: HttpRequest, user: User, device: TOTPDevice, *, enro
             object_type="user",
             object_id=user.pk,
         )
-    record_event(action="auth.login", actor=user, organisation_id=organisation_id, object_type="user", object_id=user.pk)
+    record_event(
+        action="auth.login", actor=user, organisation_id=organisation_id, object_type="user", object_id=user.pk
+    )
 
 
 @transaction.atomic
 def record_logout(user: User, organisation_id: int | None) -> None:
-    record_event(action="auth.logout", actor=user, organisation_id=organisation_id, object_type="user", object_id=user.pk)
+    record_event(
+        action="auth.logout", actor=user, organisation_id=organisation_id, object_type="user", object_id=user.pk
+    )

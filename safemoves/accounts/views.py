@@ -134,8 +134,8 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user = request.user
-        membership = membership_for_user(user)  # type: ignore[arg-type]
-        services.record_logout(user, membership.organisation_id if membership else None)  # type: ignore[arg-type]
+        membership = membership_for_user(user)
+        services.record_logout(user, membership.organisation_id if membership else None)
     logout(request)
     response = render(request, "accounts/signed_out.html")
     # Ask the browser to drop everything it kept for this site: cookies, storage, cache.

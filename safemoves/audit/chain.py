@@ -37,9 +37,7 @@ class Problem:
         return f"#{self.seq}: {self.kind} ({self.detail})"
 
 
-def verify_links(
-    key: bytes, links: Iterable[Link], *, head_seq: int | None, head_hash: str | None
-) -> list[Problem]:
+def verify_links(key: bytes, links: Iterable[Link], *, head_seq: int | None, head_hash: str | None) -> list[Problem]:
     """Walk the links in ``seq`` order and report every break.
 
     * altered row   - its stored hash no longer matches its content;
@@ -66,8 +64,10 @@ def verify_links(
         previous_hash = link.hash
         expected_seq = link.seq + 1
     last_seq = expected_seq - 1
-    if head_seq is not None and head_seq != last_seq:
+    if head_seq is not None and last_seq < head_seq:
         problems.append(Problem(last_seq, "truncated", f"the log should end at #{head_seq}"))
+    elif head_seq is not None and last_seq > head_seq:
+        problems.append(Problem(last_seq, "extra events", f"the log should end at #{head_seq}"))
     elif head_hash is not None and last_seq > 0 and not hmac.compare_digest(head_hash, previous_hash):
         problems.append(Problem(last_seq, "altered", "last event differs from the recorded chain head"))
     return problems

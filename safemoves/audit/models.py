@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -39,7 +39,7 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = OrganisationScopedManager()
+    objects: ClassVar[models.Manager[AuditEvent]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["seq"]

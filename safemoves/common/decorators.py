@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, cast
 
 from django.http import Http404, HttpResponse
 
@@ -26,6 +26,6 @@ def allowed_if(policy: Callable[[Any], bool]) -> Callable[[View[P]], View[P]]:
                 raise Http404
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return cast("View[P]", wrapper)
 
     return decorate

@@ -12,5 +12,5 @@ if TYPE_CHECKING:
 class StaffRequest(HttpRequest):
     """A request from a signed-in member of staff (see StaffSessionMiddleware)."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     membership: Membership

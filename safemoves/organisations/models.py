@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -77,7 +79,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
-    objects = OrganisationScopedManager()
+    objects: ClassVar[models.Manager[Membership]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["user__full_name"]
@@ -100,7 +102,7 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects = OrganisationScopedManager()
+    objects: ClassVar[models.Manager[Invitation]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

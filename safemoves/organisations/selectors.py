@@ -19,8 +19,10 @@ def membership_for_user(user: User) -> Membership | None:
 
 
 def staff_list(*, organisation: Organisation) -> QuerySet[Membership]:
-    return Membership.objects.filter(organisation=organisation).select_related("user").order_by(
-        "-is_active", "user__full_name"
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name")
     )
 
 
