@@ -75,7 +75,11 @@ class World:
     extra: dict[str, object] = field(default_factory=dict)
 
     def members(self) -> list[tuple[str, Landlord, Role, User]]:
-        return [(label, landlord, role, user) for label, landlord in (("A", self.a), ("B", self.b)) for role, user in landlord.users.items()]
+        return [
+            (label, landlord, role, user)
+            for label, landlord in (("A", self.a), ("B", self.b))
+            for role, user in landlord.users.items()
+        ]
 
 
 def make_world() -> World:

@@ -76,8 +76,12 @@ ROUTES: tuple[Route, ...] = (
         methods=("GET", "POST"),
         post_data=lambda world: {"full_name": "Probe", "email": "probe@outsider.test", "role": Role.ADMIN},
     ),
-    Route("organisations:deactivate", frozenset({Role.ADMIN}), kwargs=_member_id, methods=("POST",), targets_object=True),
-    Route("organisations:reactivate", frozenset({Role.ADMIN}), kwargs=_member_id, methods=("POST",), targets_object=True),
+    Route(
+        "organisations:deactivate", frozenset({Role.ADMIN}), kwargs=_member_id, methods=("POST",), targets_object=True
+    ),
+    Route(
+        "organisations:reactivate", frozenset({Role.ADMIN}), kwargs=_member_id, methods=("POST",), targets_object=True
+    ),
     Route(
         "organisations:change_role",
         frozenset({Role.ADMIN}),

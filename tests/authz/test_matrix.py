@@ -57,7 +57,9 @@ def test_staff_route_is_refused_to_everyone_else(route: Route, world: World) -> 
         for method in route.methods:
             before = database_digest()
             response = _send(client, method, url, data)
-            assert response.status_code == 404, f"{role} of landlord {label}: {method} {url} gave {response.status_code}"
+            assert response.status_code == 404, (
+                f"{role} of landlord {label}: {method} {url} gave {response.status_code}"
+            )
             assert database_digest() == before, f"{role} of landlord {label}: refused {method} {url} changed data"
 
 
@@ -70,7 +72,9 @@ def test_staff_route_serves_its_own_roles(route: Route, world: World) -> None:
         client = sign_in(Client(), world.a[role])
         for method in route.methods:
             response = _send(client, method, url, route.post_data(world))
-            assert response.status_code in (200, 302), f"{role} of landlord A: {method} {url} gave {response.status_code}"
+            assert response.status_code in (200, 302), (
+                f"{role} of landlord A: {method} {url} gave {response.status_code}"
+            )
 
 
 @pytest.mark.parametrize("route", PUBLIC_ROUTES, ids=lambda route: route.name)
