@@ -1,11 +1,14 @@
 """The authorisation matrix: every URL pattern, who may use it, and how to reach its target.
 
-Later features add their routes here. `test_matrix.py` fails when a URL pattern
-exists that this table does not describe.
+Each app describes its routes in a module `tests/authz/routes_<app>.py` exposing `ROUTES`;
+they are gathered here. `test_matrix.py` fails when a URL pattern exists that no module
+describes.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,72 +37,14 @@ class Route:
     notes: str = field(default="", compare=False)
 
 
-def _member_id(world: World) -> dict[str, Any]:
-    from safemoves.common.scoping import scopes_disabled
+def _gather() -> tuple[Route, ...]:
+    import tests.authz as package
 
-    with scopes_disabled():
-        return {"membership_id": world.a[Role.OFFICER].membership.pk}
-
-
-def _invitation(world: World) -> None:
-    from safemoves.organisations.services import invitation_create
-
-    invitation, link = invitation_create(
-        organisation=world.a.organisation,
-        invited_by=world.a[Role.ADMIN],
-        email="new.starter@alpha.test",
-        full_name="New Starter",
-        role=Role.OFFICER,
-        base_url="http://testserver/",
-    )
-    world.extra["invitation_id"] = invitation.pk
-    world.extra["invitation_token"] = link.rstrip("/").rsplit("/", 1)[-1]
-
-
-ROUTES: tuple[Route, ...] = (
-    Route("web:home", ALL_ROLES),
-    Route("web:health", PUBLIC),
-    Route("accounts:login", PUBLIC, methods=("GET", "POST")),
-    Route("accounts:verify", PUBLIC, methods=("GET", "POST")),
-    Route("accounts:enrol", PUBLIC, methods=("GET", "POST")),
-    Route("accounts:logout", PUBLIC, methods=("POST",)),
-    Route(
-        "accounts:accept_invitation",
-        PUBLIC,
-        kwargs=lambda world: {"token": world.extra["invitation_token"]},
-        setup=_invitation,
-    ),
-    Route("organisations:staff", frozenset({Role.ADMIN})),
-    Route(
-        "organisations:invite",
-        frozenset({Role.ADMIN}),
-        methods=("GET", "POST"),
-        post_data=lambda world: {"full_name": "Probe", "email": "probe@outsider.test", "role": Role.ADMIN},
-    ),
-    Route(
-        "organisations:deactivate", frozenset({Role.ADMIN}), kwargs=_member_id, methods=("POST",), targets_object=True
-    ),
-    Route(
-        "organisations:reactivate", frozenset({Role.ADMIN}), kwargs=_member_id, methods=("POST",), targets_object=True
-    ),
-    Route(
-        "organisations:change_role",
-        frozenset({Role.ADMIN}),
-        kwargs=_member_id,
-        methods=("POST",),
-        post_data=lambda world: {"role": Role.ADMIN},
-        targets_object=True,
-    ),
-    Route(
-        "organisations:revoke_invitation",
-        frozenset({Role.ADMIN}),
-        kwargs=lambda world: {"invitation_id": world.extra["invitation_id"]},
-        methods=("POST",),
-        targets_object=True,
-        setup=_invitation,
-    ),
-    Route("audit:log", frozenset({Role.AUDITOR, Role.ADMIN})),
-)
+    routes: list[Route] = []
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("routes_"):
+            routes.extend(importlib.import_module(f"tests.authz.{module.name}").ROUTES)
+    return tuple(routes)
 
 
 def url_pattern_names() -> set[str]:
@@ -116,3 +61,6 @@ def url_pattern_names() -> set[str]:
 
     walk(get_resolver().url_patterns, "")
     return names
+
+
+ROUTES: tuple[Route, ...] = _gather()
