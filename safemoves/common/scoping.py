@@ -38,7 +38,9 @@ class OrganisationScopedManager(models.Manager[_M]):
         if not current.get("_enabled", True):
             return super().get_queryset()
         if "organisation" not in current:
-            disabled: models.QuerySet[_M] = DisabledQuerySet(self.model, using=self._db, missing_scopes={"organisation"})
+            disabled: models.QuerySet[_M] = DisabledQuerySet(
+                self.model, using=self._db, missing_scopes={"organisation"}
+            )
             return disabled
         organisation_id = current["organisation"]
         if organisation_id is None:
