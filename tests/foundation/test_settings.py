@@ -59,7 +59,11 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
 
 def test_production_settings_are_secure_by_default(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", PRODUCTION_PROBE], env=_production_env(tmp_path), capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
@@ -78,19 +82,26 @@ def test_production_settings_are_secure_by_default(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("missing", "message"),
-    [("SECRET_KEY_FILE", "Set SECRET_KEY or SECRET_KEY_FILE."), ("AUDIT_HMAC_KEY", "Set AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE.")],
+    [
+        ("SECRET_KEY_FILE", "Set SECRET_KEY or SECRET_KEY_FILE."),
+        ("AUDIT_HMAC_KEY", "Set AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE."),
+    ],
 )
 def test_production_refuses_to_start_without_its_secrets(tmp_path: Path, missing: str, message: str) -> None:
     env = _production_env(tmp_path)
     env.pop(missing)
-    result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert message in result.stderr
 
 
 def test_debug_cannot_be_turned_on_outside_demo(tmp_path: Path) -> None:
     env = _production_env(tmp_path, DEBUG="1")
-    result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "DEBUG may only be turned on together with SAFEMOVES_DEMO=1." in result.stderr
 
@@ -104,7 +115,7 @@ def test_env_helpers_fail_loudly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
         env_int("SM_COUNT", 1)
     monkeypatch.setenv("SM_SECRET", "direct")
     monkeypatch.setenv("SM_SECRET_FILE", str(tmp_path / "nope"))
-    with pytest.raises(ImproperlyConfigured, match="Set only one of SM_SECRET and SM_SECRET_FILE."):
+    with pytest.raises(ImproperlyConfigured, match=r"Set only one of SM_SECRET and SM_SECRET_FILE\."):
         env_secret("SM_SECRET")
     monkeypatch.delenv("SM_SECRET")
     with pytest.raises(ImproperlyConfigured, match="cannot be read"):

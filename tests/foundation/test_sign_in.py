@@ -201,10 +201,12 @@ def test_invitation_to_first_sign_in(world: World, django_capture_on_commit_call
         )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/account/invitation/[^/\s]+/)", mail.outbox[0].body)
+    link = re.search(r"http://testserver(/account/invitation/[^/\s]+/)", str(mail.outbox[0].body))
     assert link is not None
     newcomer = Client()
-    response = newcomer.post(link.group(1), {"password1": "a river of quiet stones", "password2": "a river of quiet stones"})
+    response = newcomer.post(
+        link.group(1), {"password1": "a river of quiet stones", "password2": "a river of quiet stones"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:enrol")
     enrol_page = newcomer.get(reverse("accounts:enrol")).content.decode()
