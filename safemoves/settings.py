@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "safemoves.accounts",
     "safemoves.organisations",
     "safemoves.keys",
+    "safemoves.cases",
     "safemoves.web",
     "safemoves.demo",
 ]

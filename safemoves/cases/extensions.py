@@ -1,0 +1,49 @@
+"""How other apps add to a case without the cases app importing them.
+
+* A **panel** is a section of the case page (risk, safety actions, options, ...).
+* A **clock source** reports the earliest open deadline an app holds for a case, so
+  caseloads can be ordered by the next clock due.
+
+Apps register both in their ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from safemoves.cases.models import Case
+    from safemoves.common.http import StaffRequest
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    order: int
+    template: str
+    context: Callable[[StaffRequest, Case], dict[str, Any]]
+
+
+_panels: list[CasePanel] = []
+_clock_sources: list[Callable[[Case], datetime | None]] = []
+
+
+def register_panel(panel: CasePanel) -> None:
+    if panel not in _panels:
+        _panels.append(panel)
+        _panels.sort(key=lambda item: item.order)
+
+
+def panels() -> tuple[CasePanel, ...]:
+    return tuple(_panels)
+
+
+def register_clock_source(source: Callable[[Case], datetime | None]) -> None:
+    if source not in _clock_sources:
+        _clock_sources.append(source)
+
+
+def clock_sources() -> tuple[Callable[[Case], datetime | None], ...]:
+    return tuple(_clock_sources)

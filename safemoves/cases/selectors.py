@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from safemoves.accounts.models import User
+from safemoves.audit.models import AuditEvent
+from safemoves.audit.services import record_event
+from safemoves.cases import policies
+from safemoves.cases.codes import CaseStatus
+from safemoves.cases.models import Case, CaseSearchToken
+from safemoves.common.blind_index import search_tokens, word_tokens
+from safemoves.organisations.models import Membership, Role
+
+
+def visible_cases(membership: Membership) -> QuerySet[Case]:
+    rule = policies.visible_cases_filter(membership)
+    if rule is None:
+        return Case.objects.none()
+    return Case.objects.filter(organisation_id=membership.organisation_id).filter(rule).distinct()
+
+
+def get_case(membership: Membership, case_id: Any, *, purpose: str = "viewed") -> Case:
+    """The case, if this member may see it, with the read written to the access log.
+
+    A case that does not exist and a case the member may not see are the same 404.
+    """
+    case = (
+        Case.objects.filter(pk=case_id, organisation_id=membership.organisation_id)
+        .select_related("assigned_officer", "organisation")
+        .first()
+    )
+    if case is None or not policies.can_view_case(membership, case):
+        raise Http404
+    with transaction.atomic():
+        record_event(
+            action=f"case.{purpose}",
+            actor=membership.user,
+            organisation_id=membership.organisation_id,
+            object_type="case",
+            object_id=case.pk,
+        )
+    return case
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    query: str = ""
+    status: str = ""
+    officer_id: int | None = None
+    overdue_only: bool = False
+
+
+def search(membership: Membership, query: str) -> QuerySet[Case]:
+    """Cases whose reference or every word of whose name matches, through the blind index."""
+    organisation_id = membership.organisation_id
+    cases = visible_cases(membership)
+    query = query.strip()
+    if not query:
+        return cases
+    by_reference = Q(reference__iexact=query)
+    words = word_tokens(organisation_id, query, purpose="name")
+    whole = search_tokens(organisation_id, query, purpose="name")
+    if not words:
+        return cases.filter(by_reference)
+    matching = CaseSearchToken.objects.filter(organisation_id=organisation_id, token__in=words | whole)
+    case_ids = (
+        matching.values("case_id").annotate(hits=Count("token", distinct=True)).filter(hits__gte=len(words))
+    ).values("case_id")
+    return cases.filter(by_reference | Q(pk__in=case_ids))
+
+
+def case_list(membership: Membership, filters: CaseFilters) -> QuerySet[Case]:
+    cases = search(membership, filters.query) if filters.query else visible_cases(membership)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    else:
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+    if filters.officer_id is not None:
+        cases = cases.filter(assigned_officer_id=filters.officer_id)
+    if filters.overdue_only:
+        cases = cases.filter(next_due_at__lt=timezone.now())
+    return cases.select_related("assigned_officer").order_by(F("next_due_at").asc(nulls_last=True), "reference")
+
+
+def my_cases(membership: Membership) -> QuerySet[Case]:
+    return case_list(membership, CaseFilters(officer_id=membership.user_id))
+
+
+def triage_inbox(membership: Membership) -> QuerySet[Case]:
+    return (
+        visible_cases(membership)
+        .filter(status=CaseStatus.NEW, assigned_officer__isnull=True)
+        .order_by("first_contact_due_at", "reference")
+    )
+
+
+@dataclass(frozen=True)
+class OfficerLoad:
+    officer: User
+    open_cases: int
+    new_cases: int
+    overdue: int
+    over_limit: bool
+
+
+def caseloads(membership: Membership, *, limit: int) -> list[OfficerLoad]:
+    """Every officer of the landlord with their open cases and breached clocks, in one query."""
+    now = timezone.now()
+    live = ~Q(assigned_cases__status=CaseStatus.CLOSED) & Q(assigned_cases__organisation_id=membership.organisation_id)
+    officers = (
+        User.objects.filter(
+            membership__organisation_id=membership.organisation_id,
+            membership__role__in=[Role.OFFICER, Role.MANAGER],
+            membership__is_active=True,
+        )
+        .annotate(
+            open_cases=Count("assigned_cases", filter=live, distinct=True),
+            new_cases=Count("assigned_cases", filter=live & Q(assigned_cases__status=CaseStatus.NEW), distinct=True),
+            overdue=Count("assigned_cases", filter=live & Q(assigned_cases__next_due_at__lt=now), distinct=True),
+        )
+        .order_by("-open_cases", "full_name")
+    )
+    return [
+        OfficerLoad(
+            officer=officer,
+            open_cases=officer.open_cases,
+            new_cases=officer.new_cases,
+            overdue=officer.overdue,
+            over_limit=officer.open_cases > limit,
+        )
+        for officer in officers
+    ]
+
+
+def assignable_officers(membership: Membership) -> QuerySet[User]:
+    return User.objects.filter(
+        membership__organisation_id=membership.organisation_id,
+        membership__role__in=[Role.OFFICER, Role.MANAGER],
+        membership__is_active=True,
+        is_active=True,
+    ).order_by("full_name")
+
+
+def colleagues(membership: Membership) -> QuerySet[User]:
+    return User.objects.filter(
+        membership__organisation_id=membership.organisation_id, membership__is_active=True, is_active=True
+    ).order_by("full_name")
+
+
+def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
+    """Who has looked at (or exported) this record, newest first."""
+    events = (
+        AuditEvent.objects.filter(
+            organisation_id=case.organisation_id,
+            object_type="case",
+            object_id=str(case.pk),
+            action__in=["case.viewed", "case.exported"],
+        )
+        .select_related("actor")
+        .order_by("-seq")
+    )
+    return events[:limit] if limit else events
+
+
+def history(case: Case) -> QuerySet[AuditEvent]:
+    """Changes to the case (not reads), newest first, for the timeline."""
+    return (
+        AuditEvent.objects.filter(organisation_id=case.organisation_id, object_type="case", object_id=str(case.pk))
+        .exclude(action__in=["case.viewed", "case.exported"])
+        .select_related("actor")
+        .order_by("-seq")
+    )
+
+
+def last_change(case: Case) -> AuditEvent | None:
+    return history(case).filter(action="case.updated").first()
+
+
+def closed_before(organisation_id: int, cutoff: datetime) -> QuerySet[Case]:
+    return Case.objects.filter(organisation_id=organisation_id, status=CaseStatus.CLOSED, closed_at__lt=cutoff)

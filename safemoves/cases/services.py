@@ -1,0 +1,740 @@
+"""Writes to cases. Each service is atomic and writes its audit event in the same transaction.
+
+Audit events name the fields that changed, never their values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from safemoves.accounts.models import User
+from safemoves.audit.models import AuditEvent
+from safemoves.audit.services import record_event
+from safemoves.cases import extensions
+from safemoves.cases.codes import (
+    AGENCY_SOURCES,
+    PERMITTING_BASES,
+    CaseOutcome,
+    CaseSource,
+    CaseStatus,
+    ConsentBasis,
+    ConsentPurpose,
+    ContactChannel,
+    MemberKind,
+    NoteKind,
+)
+from safemoves.cases.contact import ContactPlan, plan_contact
+from safemoves.cases.models import (
+    Case,
+    CaseNote,
+    CaseSearchToken,
+    CaseSettings,
+    Consent,
+    CourtOrder,
+    HouseholdMember,
+    Perpetrator,
+    ReferralLink,
+    SafeContactRules,
+)
+from safemoves.common.blind_index import search_tokens
+from safemoves.common.clock import due_after_working_days
+from safemoves.organisations.models import Membership, Organisation, Role
+
+CASE_FIELDS = (
+    "lead_name",
+    "lead_date_of_birth",
+    "address",
+    "postcode",
+    "referral_summary",
+    "tenure",
+    "tenancy_start",
+    "introductory_period_ends",
+)
+CONTACT_RULE_FIELDS = (
+    "is_safe_to_talk_checked",
+    "safe_phone",
+    "safe_email",
+    "safe_postal_address",
+    "safe_times",
+    "code_word",
+    "phone_ok",
+    "sms_ok",
+    "voicemail_ok",
+    "email_ok",
+    "letter_ok",
+    "visit_ok",
+)
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after it was opened; nothing was overwritten."""
+
+    def __init__(self, *, changed_by: User | None, changed_at: datetime, fields: list[str]) -> None:
+        who = changed_by.full_name if changed_by else "Someone"
+        when = timezone.localtime(changed_at).strftime("%H:%M on %d %B %Y")
+        what = f" ({', '.join(field.replace('_', ' ') for field in fields)})" if fields else ""
+        super().__init__(
+            f"{who} changed this record at {when}{what} after you opened it. Your changes have not been saved: "
+            "check their change, then enter yours again."
+        )
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.fields = fields
+
+
+def case_settings_for(organisation_id: int) -> CaseSettings:
+    settings, _ = CaseSettings.objects.get_or_create(organisation_id=organisation_id)
+    return settings
+
+
+def _next_reference(organisation_id: int) -> str:
+    settings, _ = CaseSettings.objects.select_for_update().get_or_create(organisation_id=organisation_id)
+    number = settings.next_reference
+    CaseSettings.objects.filter(pk=settings.pk).update(next_reference=number + 1)
+    return f"{settings.reference_prefix}-{timezone.localdate().year}-{number:05d}"
+
+
+def _index_case(case: Case) -> None:
+    """Replace the case's blind-index tokens (name words, whole name, reference)."""
+    CaseSearchToken.objects.filter(case=case).delete()
+    tokens = search_tokens(case.organisation_id, case.lead_name, purpose="name")
+    CaseSearchToken.objects.bulk_create(
+        CaseSearchToken(organisation_id=case.organisation_id, case=case, token=token) for token in sorted(tokens)
+    )
+
+
+def refresh_next_due(case: Case) -> None:
+    """Recompute the earliest open clock on the case from every registered source."""
+    candidates: list[datetime] = []
+    if case.first_contact_at is None and case.status != CaseStatus.CLOSED:
+        candidates.append(case.first_contact_due_at)
+    if case.status != CaseStatus.CLOSED:
+        for source in extensions.clock_sources():
+            due = source(case)
+            if due is not None:
+                candidates.append(due)
+    next_due = min(candidates) if candidates else None
+    if next_due != case.next_due_at:
+        case.next_due_at = next_due
+        Case.objects.filter(pk=case.pk).update(next_due_at=next_due)
+
+
+@dataclass(frozen=True)
+class NewCase:
+    lead_name: str
+    source: str
+    referral_summary: str = ""
+    address: str = ""
+    postcode: str = ""
+    lead_date_of_birth: date | None = None
+    tenure: str = ""
+    referrer_details: str = ""
+    children: int = 0
+
+
+def _create_case(*, organisation_id: int, data: NewCase, actor: User | None, received_at: datetime) -> Case:
+    if not data.lead_name.strip():
+        raise ValidationError({"lead_name": "Enter the tenant's name."})
+    if data.source not in CaseSource.values:
+        raise ValidationError({"source": f"{data.source!r} is not a referral source."})
+    settings = case_settings_for(organisation_id)
+    due = due_after_working_days(received_at, settings.first_contact_working_days)
+    case = Case.objects.create(
+        organisation_id=organisation_id,
+        reference=_next_reference(organisation_id),
+        source=data.source,
+        received_at=received_at,
+        first_contact_due_at=due,
+        next_due_at=due,
+        lead_name=data.lead_name.strip(),
+        lead_date_of_birth=data.lead_date_of_birth,
+        address=data.address.strip(),
+        postcode=data.postcode.strip().upper(),
+        referral_summary=data.referral_summary.strip(),
+        referrer_details=data.referrer_details.strip(),
+        tenure=data.tenure,
+        updated_by=actor,
+    )
+    _index_case(case)
+    return case
+
+
+@transaction.atomic
+def case_open(*, membership: Membership, data: NewCase) -> Case:
+    """A member of staff opens a case directly; it lands in the triage inbox with its clock."""
+    case = _create_case(
+        organisation_id=membership.organisation_id, data=data, actor=membership.user, received_at=timezone.now()
+    )
+    record_event(
+        action="case.opened",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=[name for name in CASE_FIELDS if getattr(case, name)],
+        reason=f"source: {data.source}",
+    )
+    return case
+
+
+def hash_link_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def referral_link_create(*, membership: Membership, agency_name: str, source: str) -> tuple[ReferralLink, str]:
+    if source not in AGENCY_SOURCES:
+        raise ValidationError({"source": "Choose the kind of agency."})
+    if not agency_name.strip():
+        raise ValidationError({"agency_name": "Enter the agency's name."})
+    token = secrets.token_urlsafe(24)
+    link = ReferralLink.objects.create(
+        organisation_id=membership.organisation_id,
+        agency_name=agency_name.strip(),
+        source=source,
+        token_hash=hash_link_token(token),
+        created_by=membership.user,
+    )
+    record_event(
+        action="referral_link.created",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="referral_link",
+        object_id=link.pk,
+    )
+    return link, token
+
+
+@transaction.atomic
+def referral_link_deactivate(*, membership: Membership, link: ReferralLink) -> None:
+    link.is_active = False
+    link.save(update_fields=["is_active"])
+    record_event(
+        action="referral_link.deactivated",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="referral_link",
+        object_id=link.pk,
+        fields=["is_active"],
+    )
+
+
+@transaction.atomic
+def case_receive_agency_referral(*, link: ReferralLink, data: NewCase) -> Case:
+    """An agency's referral through its link; the case lands in the landlord's triage inbox."""
+    if not link.is_active:
+        raise ValidationError("This referral link is no longer active.")
+    case = _create_case(
+        organisation_id=link.organisation_id,
+        data=NewCase(**{**data.__dict__, "source": link.source}),
+        actor=None,
+        received_at=timezone.now(),
+    )
+    record_event(
+        action="case.referred",
+        actor=None,
+        organisation_id=link.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=[name for name in CASE_FIELDS if getattr(case, name)],
+        reason=f"referral link {link.pk}",
+    )
+    return case
+
+
+@dataclass(frozen=True)
+class SelfReferral:
+    name: str
+    contact_method: str  # "phone" or "email"
+    phone: str = ""
+    email: str = ""
+    safe_times: str = ""
+    voicemail_ok: bool = False
+    letter_ok: bool = False
+    message: str = ""
+
+
+@transaction.atomic
+def case_receive_self_referral(*, organisation: Organisation, request: SelfReferral) -> Case:
+    """The tenant's own "contact me safely" request: a case with the contact rules she gave."""
+    errors: dict[str, str] = {}
+    if not request.name.strip():
+        errors["name"] = "Enter your name."
+    if request.contact_method == "phone" and not request.phone.strip():
+        errors["phone"] = "Enter a phone number that is safe to call."
+    if request.contact_method == "email" and not request.email.strip():
+        errors["email"] = "Enter an e-mail address that is safe to use."
+    if request.contact_method not in ("phone", "email"):
+        errors["contact_method"] = "Choose how we should contact you."
+    if errors:
+        raise ValidationError(errors)
+    case = _create_case(
+        organisation_id=organisation.pk,
+        data=NewCase(lead_name=request.name, source=CaseSource.TENANT, referral_summary=request.message),
+        actor=None,
+        received_at=timezone.now(),
+    )
+    SafeContactRules.objects.create(
+        organisation_id=organisation.pk,
+        case=case,
+        safe_phone=request.phone.strip(),
+        safe_email=request.email.strip(),
+        safe_times=request.safe_times.strip(),
+        phone_ok=request.contact_method == "phone",
+        sms_ok=False,
+        voicemail_ok=request.voicemail_ok,
+        email_ok=request.contact_method == "email",
+        letter_ok=False,
+    )
+    record_event(
+        action="case.self_referred",
+        actor=None,
+        organisation_id=organisation.pk,
+        object_type="case",
+        object_id=case.pk,
+        fields=["lead_name", "safe_phone", "safe_email", "safe_times", "referral_summary"],
+        # She said letters are safe, but no safe address was given yet: letters stay off until one is.
+        reason="letter said safe, address to confirm" if request.letter_ok else "",
+    )
+    return case
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _check_version(*, current_version: int, expected_version: int, case: Case) -> None:
+    if current_version == expected_version:
+        return
+    from safemoves.cases.selectors import last_change
+
+    change = last_change(case)
+    raise EditConflict(
+        changed_by=change.actor if change else case.updated_by,
+        changed_at=change.occurred_at if change else case.updated_at,
+        fields=list(change.fields) if change else [],
+    )
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor: User, expected_version: int, changes: Mapping[str, Any]) -> list[str]:
+    """Save changed case details, refusing if the case changed since ``expected_version``."""
+    unknown = set(changes) - set(CASE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    current = _lock(case)
+    _check_version(current_version=current.version, expected_version=expected_version, case=case)
+    changed = [name for name, value in changes.items() if getattr(current, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(current, name, changes[name])
+    if not current.lead_name.strip():
+        raise ValidationError({"lead_name": "Enter the tenant's name."})
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.updated_by = actor
+    current.save(update_fields=[*changed, "version", "updated_at", "updated_by"])
+    if "lead_name" in changed:
+        _index_case(current)
+    record_event(
+        action="case.updated",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=changed,
+    )
+    case.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def contact_rules_update(
+    *, case: Case, actor: User, expected_version: int | None, changes: Mapping[str, Any]
+) -> list[str]:
+    unknown = set(changes) - set(CONTACT_RULE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    rules = SafeContactRules.objects.select_for_update().filter(case=case).first()
+    if rules is None:
+        rules = SafeContactRules(organisation_id=case.organisation_id, case=case, version=0)
+        current_version = 0
+    else:
+        current_version = rules.version
+    if expected_version is not None and current_version != expected_version:
+        change = _rule_changes(case).first()
+        raise EditConflict(
+            changed_by=change.actor if change else rules.updated_by,
+            changed_at=change.occurred_at if change else rules.updated_at,
+            fields=list(change.fields) if change else [],
+        )
+    changed = [name for name, value in changes.items() if getattr(rules, name) != value]
+    if not changed and rules.pk and current_version:
+        return []
+    for name in changed:
+        setattr(rules, name, changes[name])
+    rules.version = current_version + 1
+    rules.updated_at = timezone.now()
+    rules.updated_by = actor
+    rules.save()
+    record_event(
+        action="case.contact_rules_updated",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=changed,
+    )
+    return changed
+
+
+def _rule_changes(case: Case) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=str(case.pk),
+        action="case.contact_rules_updated",
+    ).order_by("-seq")
+
+
+@transaction.atomic
+def case_assign(*, case: Case, actor: User, officer: User) -> None:
+    membership = Membership.objects.filter(
+        user=officer, organisation_id=case.organisation_id, is_active=True, role__in=[Role.OFFICER, Role.MANAGER]
+    ).first()
+    if membership is None:
+        raise ValidationError({"officer": "Choose an officer or manager of your organisation."})
+    current = _lock(case)
+    if current.status == CaseStatus.CLOSED:
+        raise ValidationError("A closed case cannot be assigned.")
+    current.assigned_officer = officer
+    current.assigned_at = timezone.now()
+    if current.status == CaseStatus.NEW:
+        current.status = CaseStatus.OPEN
+    if current.restricted:
+        current.named_staff.add(officer)
+    current.version += 1
+    current.save(update_fields=["assigned_officer", "assigned_at", "status", "version"])
+    record_event(
+        action="case.assigned",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["assigned_officer", "status"],
+        reason=f"to user {officer.pk}",
+    )
+    case.refresh_from_db()
+
+
+@transaction.atomic
+def case_restrict(*, case: Case, actor: User, restricted: bool, named_staff: Iterable[User]) -> None:
+    staff = list(named_staff)
+    if restricted and actor not in staff:
+        # The manager restricting the case keeps sight of it, or nobody could lift the restriction.
+        staff.append(actor)
+    if restricted and case.assigned_officer is not None and case.assigned_officer not in staff:
+        staff.append(case.assigned_officer)
+    current = _lock(case)
+    current.restricted = restricted
+    current.version += 1
+    current.save(update_fields=["restricted", "version"])
+    current.named_staff.set(staff if restricted else [])
+    record_event(
+        action="case.restriction_changed",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["restricted", "named_staff"],
+        reason=f"restricted to {len(staff)} named staff" if restricted else "restriction lifted",
+    )
+    case.refresh_from_db()
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor: User, outcome: str, note: str = "") -> None:
+    if outcome not in CaseOutcome.values:
+        raise ValidationError({"outcome": "Choose the outcome."})
+    current = _lock(case)
+    if current.status == CaseStatus.CLOSED:
+        raise ValidationError("This case is already closed.")
+    current.status = CaseStatus.CLOSED
+    current.outcome = outcome
+    current.closed_at = timezone.now()
+    current.next_due_at = None
+    current.version += 1
+    current.save(update_fields=["status", "outcome", "closed_at", "next_due_at", "version"])
+    if note.strip():
+        CaseNote.objects.create(
+            organisation_id=case.organisation_id, case=current, kind=NoteKind.NOTE, body=note.strip(), author=actor
+        )
+    record_event(
+        action="case.closed",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["status", "outcome"],
+        reason=outcome,
+    )
+    case.refresh_from_db()
+
+
+@transaction.atomic
+def household_member_add(
+    *, case: Case, actor: User, kind: str, name: str, date_of_birth: date | None, relationship: str = "", school: str = ""
+) -> HouseholdMember:
+    if kind not in MemberKind.values:
+        raise ValidationError({"kind": "Choose adult or child."})
+    if not name.strip():
+        raise ValidationError({"name": "Enter the name."})
+    if date_of_birth is not None and date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": "The date of birth must be in the past."})
+    member = HouseholdMember.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        kind=kind,
+        name=name.strip(),
+        date_of_birth=date_of_birth,
+        relationship_to_lead=relationship.strip(),
+        school=school.strip(),
+    )
+    record_event(
+        action="case.household_member_added",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=[f for f, v in (("name", name), ("date_of_birth", date_of_birth), ("school", school)) if v],
+        reason=f"member {member.pk}",
+    )
+    return member
+
+
+@transaction.atomic
+def household_member_remove(*, case: Case, actor: User, member: HouseholdMember) -> None:
+    if member.case_id != case.pk:
+        raise ValidationError("That person is not in this household.")
+    member_id = member.pk
+    member.delete()
+    record_event(
+        action="case.household_member_removed",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        reason=f"member {member_id}",
+    )
+
+
+@transaction.atomic
+def perpetrator_add(
+    *,
+    case: Case,
+    actor: User,
+    name: str,
+    relationship: str,
+    lives_at_address: bool,
+    joint_tenant: bool,
+    has_key: bool,
+    known_address: str = "",
+    description: str = "",
+) -> Perpetrator:
+    if not name.strip():
+        raise ValidationError({"name": "Enter the name, or 'Not known'."})
+    perpetrator = Perpetrator.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        name=name.strip(),
+        relationship=relationship,
+        lives_at_address=lives_at_address,
+        joint_tenant=joint_tenant,
+        has_key=has_key,
+        known_address=known_address.strip(),
+        description=description.strip(),
+    )
+    record_event(
+        action="case.perpetrator_added",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["name", "relationship", "lives_at_address", "joint_tenant", "has_key", "known_address"],
+        reason=f"perpetrator {perpetrator.pk}",
+    )
+    return perpetrator
+
+
+@transaction.atomic
+def court_order_add(
+    *,
+    case: Case,
+    actor: User,
+    perpetrator: Perpetrator,
+    order_type: str,
+    made_on: date | None,
+    expires_on: date | None,
+    conditions: str = "",
+) -> CourtOrder:
+    if perpetrator.case_id != case.pk:
+        raise ValidationError("That person is not on this case.")
+    if made_on and expires_on and expires_on < made_on:
+        raise ValidationError({"expires_on": "The expiry date must be after the date the order was made."})
+    order = CourtOrder.objects.create(
+        organisation_id=case.organisation_id,
+        perpetrator=perpetrator,
+        order_type=order_type,
+        made_on=made_on,
+        expires_on=expires_on,
+        conditions=conditions.strip(),
+    )
+    record_event(
+        action="case.court_order_added",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["order_type", "made_on", "expires_on", *(["conditions"] if conditions else [])],
+        reason=f"order {order.pk}",
+    )
+    return order
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    case: Case,
+    actor: User,
+    purpose: str,
+    basis: str,
+    expires_on: date | None = None,
+    how_given: str = "",
+    notes: str = "",
+) -> Consent:
+    if purpose not in ConsentPurpose.values:
+        raise ValidationError({"purpose": "Choose what the consent is for."})
+    if basis not in ConsentBasis.values:
+        raise ValidationError({"basis": "Choose the consent decision or lawful basis."})
+    if basis == ConsentBasis.CONSENT and not how_given.strip():
+        raise ValidationError({"how_given": "Say how she gave consent (e.g. signed form, verbally by phone)."})
+    if basis not in (ConsentBasis.CONSENT, ConsentBasis.WITHDRAWN, ConsentBasis.REFUSED) and not notes.strip():
+        raise ValidationError({"notes": "Explain why sharing without consent is justified."})
+    if expires_on is not None and expires_on <= timezone.localdate():
+        raise ValidationError({"expires_on": "The expiry date must be in the future."})
+    consent = Consent.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        purpose=purpose,
+        basis=basis,
+        expires_on=expires_on,
+        how_given=how_given.strip(),
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
+    record_event(
+        action="case.consent_recorded",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["purpose", "basis", *(["expires_on"] if expires_on else [])],
+        reason=f"{purpose}: {basis}",
+    )
+    return consent
+
+
+def consent_in_force(case: Case, purpose: str) -> Consent | None:
+    """The newest decision for ``purpose`` if it permits sharing today, else None."""
+    latest = Consent.objects.filter(case=case, purpose=purpose).order_by("-recorded_at").first()
+    if latest is None or latest.basis not in PERMITTING_BASES:
+        return None
+    if latest.expires_on is not None and latest.expires_on < timezone.localdate():
+        return None
+    return latest
+
+
+@transaction.atomic
+def note_add(*, case: Case, actor: User, body: str) -> CaseNote:
+    if not body.strip():
+        raise ValidationError({"body": "Write the note."})
+    note = CaseNote.objects.create(
+        organisation_id=case.organisation_id, case=case, kind=NoteKind.NOTE, body=body.strip(), author=actor
+    )
+    record_event(
+        action="case.note_added",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["body"],
+        reason=f"note {note.pk}",
+    )
+    return note
+
+
+@transaction.atomic
+def contact_record(*, case: Case, actor: User, channel: str, summary: str) -> ContactPlan:
+    """Record a contact with the tenant, after the safe-contact rules allow the channel.
+
+    Raises ``ContactRefused`` (nothing recorded) when the channel is not safe or agreed.
+    """
+    if channel not in ContactChannel.values:
+        raise ValidationError({"channel": "Choose how you contacted her."})
+    plan = plan_contact(case, channel)
+    if not summary.strip():
+        raise ValidationError({"summary": "Summarise the contact."})
+    current = _lock(case)
+    CaseNote.objects.create(
+        organisation_id=case.organisation_id,
+        case=current,
+        kind=NoteKind.CONTACT,
+        channel=channel,
+        body=summary.strip(),
+        author=actor,
+    )
+    fields = ["contact"]
+    if current.first_contact_at is None:
+        current.first_contact_at = timezone.now()
+        current.save(update_fields=["first_contact_at"])
+        fields.append("first_contact_at")
+    refresh_next_due(current)
+    record_event(
+        action="case.contacted",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=fields,
+        reason=channel,
+    )
+    case.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def case_purge(*, case: Case, actor: User | None, reason: str) -> None:
+    """Delete a case and everything personal under it; the audit log keeps only its id."""
+    case_id, organisation_id, reference = case.pk, case.organisation_id, case.reference
+    CaseSearchToken.objects.filter(case_id=case_id).delete()
+    CourtOrder.objects.filter(perpetrator__case_id=case_id).delete()
+    Case.objects.filter(pk=case_id).delete()
+    record_event(
+        action="case.purged",
+        actor=actor,
+        organisation_id=organisation_id,
+        object_type="case",
+        object_id=case_id,
+        reason=f"{reference}: {reason}",
+    )
