@@ -5,6 +5,9 @@ urlpatterns = [
     path("account/", include("safemoves.accounts.urls")),
     path("staff/", include("safemoves.organisations.urls")),
     path("audit/", include("safemoves.audit.urls")),
+    path("homes/", include("safemoves.properties.urls")),
+    path("cases/", include("safemoves.cases.urls")),
+    path("", include("safemoves.intake.urls")),
 ]
 
 handler404 = "safemoves.web.errors.not_found"

@@ -47,3 +47,15 @@ def register_clock_source(source: Callable[[Case], datetime | None]) -> None:
 
 def clock_sources() -> tuple[Callable[[Case], datetime | None], ...]:
     return tuple(_clock_sources)
+
+
+_export_sections: dict[str, Callable[[Case], Any]] = {}
+
+
+def register_export_section(name: str, section: Callable[[Case], Any]) -> None:
+    """Add an app's data about a case to the subject-access export (JSON-serialisable)."""
+    _export_sections[name] = section
+
+
+def export_sections() -> dict[str, Callable[[Case], Any]]:
+    return dict(_export_sections)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,17 +27,23 @@ def visible_cases(membership: Membership) -> QuerySet[Case]:
     return Case.objects.filter(organisation_id=membership.organisation_id).filter(rule).distinct()
 
 
-def get_case(membership: Membership, case_id: Any, *, purpose: str = "viewed") -> Case:
-    """The case, if this member may see it, with the read written to the access log.
-
-    A case that does not exist and a case the member may not see are the same 404.
+def get_case(
+    membership: Membership,
+    case_id: Any,
+    *,
+    purpose: str = "viewed",
+    policy: Callable[[Membership, Case], bool] = policies.can_view_case,
+) -> Case:
+    """The case, if this member may see it and ``policy`` admits the action, with the read
+    written to the access log. A case that does not exist, that the member may not see, or
+    that the action is not allowed on, is the same 404, and a refused request logs nothing.
     """
     case = (
         Case.objects.filter(pk=case_id, organisation_id=membership.organisation_id)
         .select_related("assigned_officer", "organisation")
         .first()
     )
-    if case is None or not policies.can_view_case(membership, case):
+    if case is None or not policies.can_view_case(membership, case) or not policy(membership, case):
         raise Http404
     with transaction.atomic():
         record_event(
@@ -78,10 +85,8 @@ def search(membership: Membership, query: str) -> QuerySet[Case]:
 
 def case_list(membership: Membership, filters: CaseFilters) -> QuerySet[Case]:
     cases = search(membership, filters.query) if filters.query else visible_cases(membership)
-    if filters.status:
-        cases = cases.filter(status=filters.status)
-    else:
-        cases = cases.exclude(status=CaseStatus.CLOSED)
+    # Closed cases appear only when asked for by status.
+    cases = cases.filter(status=filters.status) if filters.status else cases.exclude(status=CaseStatus.CLOSED)
     if filters.officer_id is not None:
         cases = cases.filter(assigned_officer_id=filters.officer_id)
     if filters.overdue_only:

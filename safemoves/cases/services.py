@@ -494,7 +494,14 @@ def case_close(*, case: Case, actor: User, outcome: str, note: str = "") -> None
 
 @transaction.atomic
 def household_member_add(
-    *, case: Case, actor: User, kind: str, name: str, date_of_birth: date | None, relationship: str = "", school: str = ""
+    *,
+    case: Case,
+    actor: User,
+    kind: str,
+    name: str,
+    date_of_birth: date | None,
+    relationship: str = "",
+    school: str = "",
 ) -> HouseholdMember:
     if kind not in MemberKind.values:
         raise ValidationError({"kind": "Choose adult or child."})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from safemoves.cases import policies as case_policies
 from safemoves.organisations import policies
 from safemoves.organisations.models import Membership
 
@@ -20,16 +21,27 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Home", "web:home", lambda membership: membership.is_active),
+    NavItem("Cases", "cases:list", case_policies.can_see_my_cases),
+    NavItem("Triage", "cases:triage", case_policies.can_open_case),
+    NavItem("Caseloads", "cases:caseloads", case_policies.can_see_caseloads),
+    NavItem("Referral links", "intake:links", case_policies.can_manage_referral_links),
     NavItem("Staff", "organisations:staff", policies.can_manage_staff),
     NavItem("Audit log", "audit:log", policies.can_read_audit_log),
 )
 
 
 def nav_for(membership: Membership, current_path: str) -> list[dict[str, object]]:
-    items = []
-    for item in NAVIGATION:
-        if item.allowed(membership):
-            url = reverse(item.url_name)
-            current = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "current": current})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "current": False}
+        for item in NAVIGATION
+        if item.allowed(membership)
+    ]
+    # The entry whose address is the longest prefix of the current path is the current one.
+    matches = [
+        item
+        for item in items
+        if current_path == item["url"] or (item["url"] != "/" and current_path.startswith(str(item["url"])))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(str(item["url"])))["current"] = True
     return items

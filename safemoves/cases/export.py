@@ -1,0 +1,109 @@
+"""Subject-access export: everything held about a case, in one JSON document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from safemoves.accounts.models import User
+from safemoves.audit.services import record_event
+from safemoves.cases.extensions import export_sections
+from safemoves.cases.models import Case, SafeContactRules
+
+CASE_EXPORT_FIELDS = (
+    "reference", "status", "outcome", "source", "received_at", "first_contact_due_at", "first_contact_at",
+    "closed_at", "lead_name", "lead_date_of_birth", "address", "postcode", "tenure", "tenancy_start",
+    "introductory_period_ends", "referral_summary", "referrer_details",
+)  # fmt: skip
+MEMBER_EXPORT_FIELDS = ("kind", "name", "date_of_birth", "relationship_to_lead", "school")
+PERPETRATOR_EXPORT_FIELDS = (
+    "name", "relationship", "lives_at_address", "joint_tenant", "has_key", "known_address", "description",
+)  # fmt: skip
+ORDER_EXPORT_FIELDS = ("order_type", "made_on", "expires_on", "conditions")
+CONTACT_EXPORT_FIELDS = (
+    "safe_phone", "safe_email", "safe_postal_address", "safe_times", "code_word", "phone_ok", "sms_ok",
+    "voicemail_ok", "email_ok", "letter_ok", "visit_ok",
+)  # fmt: skip
+CONSENT_EXPORT_FIELDS = ("purpose", "basis", "recorded_on", "expires_on", "how_given", "notes")
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _record(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _value(getattr(instance, name)) for name in fields}
+
+
+@transaction.atomic
+def case_export(*, case: Case, actor: User) -> dict[str, Any]:
+    record_event(
+        action="case.exported",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        reason="subject access",
+    )
+    try:
+        rules: SafeContactRules | None = case.contact_rules
+    except SafeContactRules.DoesNotExist:
+        rules = None
+    document: dict[str, Any] = {
+        "exported_at": _value(timezone.now()),
+        "landlord": case.organisation.name,
+        "case": _record(case, CASE_EXPORT_FIELDS),
+        "household": [_record(member, MEMBER_EXPORT_FIELDS) for member in case.household.all()],
+        "perpetrators": [
+            {
+                **_record(person, PERPETRATOR_EXPORT_FIELDS),
+                "court_orders": [_record(order, ORDER_EXPORT_FIELDS) for order in person.court_orders.all()],
+            }
+            for person in case.perpetrators.all()
+        ],
+        "safe_contact": _record(rules, CONTACT_EXPORT_FIELDS) if rules else None,
+        "consents": [_record(consent, CONSENT_EXPORT_FIELDS) for consent in case.consents.all()],
+        "notes": [
+            {**_record(note, ("kind", "channel", "body", "created_at")), "author": str(note.author or "")}
+            for note in case.notes.select_related("author")
+        ],
+    }
+    for name, section in export_sections().items():
+        document[name] = section(case)
+    return document
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return "; ".join(_display(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_display(v)}" for k, v in value.items())
+    return str(value)
+
+
+def printable_sections(document: dict[str, Any]) -> list[tuple[str, list[list[tuple[str, str]]]]]:
+    """The export as titled sections of records of (label, text) pairs, for the printable page."""
+    sections = []
+    for name, content in document.items():
+        if name in ("exported_at", "landlord"):
+            continue
+        records = content if isinstance(content, list) else ([content] if content else [])
+        rows = [
+            [(key.replace("_", " ").capitalize(), _display(value)) for key, value in record.items()]
+            if isinstance(record, dict)
+            else [("Value", _display(record))]
+            for record in records
+        ]
+        sections.append((name.replace("_", " ").capitalize(), rows))
+    return sections

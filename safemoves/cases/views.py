@@ -1,0 +1,417 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safemoves.cases import policies, selectors, services
+from safemoves.cases.contact import ContactRefused, plan_contact
+from safemoves.cases.export import case_export, printable_sections
+from safemoves.cases.extensions import panels
+from safemoves.cases.forms import (
+    AssignForm,
+    CaseEditForm,
+    CaseFilterForm,
+    CloseForm,
+    ConsentForm,
+    ContactForm,
+    ContactRulesForm,
+    CourtOrderForm,
+    HouseholdMemberForm,
+    LetterForm,
+    NoteForm,
+    OpenCaseForm,
+    PerpetratorForm,
+    RestrictForm,
+)
+from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
+from safemoves.common.decorators import allowed_if
+from safemoves.common.http import StaffRequest
+from safemoves.organisations.models import Membership, Role
+
+PAGE_SIZE = 25
+CasePolicy = Callable[[Membership, Case], bool]
+
+
+def _case(request: StaffRequest, case_id: UUID, policy: CasePolicy = policies.can_view_case) -> Case:
+    """The case if this member may see it and the policy admits the action; otherwise 404."""
+    return selectors.get_case(request.membership, case_id, policy=policy)
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _form_page(request: StaffRequest, case: Case, form: Form, *, title: str, submit: str, **extra: Any) -> HttpResponse:
+    return render(request, "cases/form.html", {"case": case, "form": form, "title": title, "submit": submit, **extra})
+
+
+@allowed_if(policies.can_see_my_cases)
+@require_GET
+def case_list_view(request: StaffRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    filters = selectors.CaseFilters()
+    if form.is_valid():
+        filters = selectors.CaseFilters(
+            query=form.cleaned_data["q"], status=form.cleaned_data["status"], overdue_only=form.cleaned_data["overdue"]
+        )
+    mine = request.membership.role == Role.OFFICER and request.GET.get("all") != "1"
+    if mine:
+        filters = selectors.CaseFilters(
+            query=filters.query, status=filters.status, officer_id=request.user.pk, overdue_only=filters.overdue_only
+        )
+    page = Paginator(selectors.case_list(request.membership, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {"form": form, "page": page, "mine": mine, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+@allowed_if(policies.can_see_my_cases)
+@require_GET
+def triage_view(request: StaffRequest) -> HttpResponse:
+    page = Paginator(selectors.triage_inbox(request.membership), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/triage.html", {"page": page, "now": timezone.now(), "query": ""})
+
+
+@allowed_if(policies.can_see_caseloads)
+@require_GET
+def caseloads_view(request: StaffRequest) -> HttpResponse:
+    limit = services.case_settings_for(request.membership.organisation_id).caseload_flag
+    loads = selectors.caseloads(request.membership, limit=limit)
+    return render(request, "cases/caseloads.html", {"loads": loads, "limit": limit})
+
+
+@allowed_if(policies.can_open_case)
+@require_http_methods(["GET", "POST"])
+def open_case_view(request: StaffRequest) -> HttpResponse:
+    form = OpenCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key in services.NewCase.__dataclass_fields__}
+        try:
+            case = services.case_open(membership=request.membership, data=services.NewCase(**data))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Case {case.reference} opened. First contact is due by the time shown.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/open.html", {"form": form})
+
+
+@require_GET
+def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    membership = request.membership
+    try:
+        rules: SafeContactRules | None = case.contact_rules
+    except SafeContactRules.DoesNotExist:
+        rules = None
+    perpetrators = list(case.perpetrators.prefetch_related("court_orders"))
+    today = timezone.localdate()
+    household = [(member, member.age_on(today)) for member in case.household.all()]
+    extra_panels = [(panel.template, panel.context(request, case)) for panel in panels()]
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "rules": rules,
+            "household": household,
+            "perpetrators": perpetrators,
+            "consents": list(case.consents.select_related("recorded_by")),
+            "notes": list(case.notes.select_related("author")[:50]),
+            "history": list(selectors.history(case)[:30]),
+            "access": list(selectors.access_log(case, limit=10))
+            if policies.can_see_access_log(membership, case)
+            else None,
+            "can_work": policies.can_work_case(membership, case),
+            "can_assign": policies.can_assign_case(membership, case),
+            "can_close": policies.can_close_case(membership, case),
+            "can_export": policies.can_export_case(membership, case),
+            "panels": extra_panels,
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    initial = {name: getattr(case, name) for name in services.CASE_FIELDS} | {"version": case.version}
+    form = CaseEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.CASE_FIELDS}
+        changes["tenure"] = changes["tenure"] or ""
+        try:
+            changed = services.case_update(
+                case=case, actor=request.user, expected_version=form.cleaned_data["version"], changes=changes
+            )
+        except services.EditConflict as exc:
+            form.add_error(None, str(exc))
+            return _form_page(request, case, form, title="Case details", submit="Save", conflict=True, status=409)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Saved." if changed else "Nothing had changed.")
+            return redirect("cases:detail", case_id=case.pk)
+    return _form_page(request, case, form, title="Case details", submit="Save")
+
+
+@require_http_methods(["GET", "POST"])
+def contact_rules_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    try:
+        rules: SafeContactRules | None = case.contact_rules
+    except SafeContactRules.DoesNotExist:
+        rules = None
+    names = services.CONTACT_RULE_FIELDS
+    initial = {name: getattr(rules, name) for name in names} if rules else {}
+    initial["version"] = rules.version if rules else 0
+    form = ContactRulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in names}
+        try:
+            services.contact_rules_update(
+                case=case, actor=request.user, expected_version=form.cleaned_data["version"], changes=changes
+            )
+        except services.EditConflict as exc:
+            form.add_error(None, str(exc))
+            return _form_page(request, case, form, title="Safe-contact rules", submit="Save", conflict=True, status=409)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Safe-contact rules saved.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/contact_rules.html", {"case": case, "form": form})
+
+
+def _simple_form_view(
+    request: StaffRequest,
+    case: Case,
+    form: Form,
+    *,
+    title: str,
+    submit: str,
+    action: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("cases:detail", case_id=case.pk)
+    return _form_page(request, case, form, title=title, submit=submit)
+
+
+@require_http_methods(["GET", "POST"])
+def household_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    return _simple_form_view(
+        request,
+        case,
+        HouseholdMemberForm(request.POST or None),
+        title="Add someone to the household",
+        submit="Add",
+        action=lambda data: services.household_member_add(case=case, actor=request.user, **data),
+        done="Added to the household.",
+    )
+
+
+@require_POST
+def household_remove_view(request: StaffRequest, case_id: UUID, member_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    member = get_object_or_404(HouseholdMember, pk=member_id, case=case)
+    services.household_member_remove(case=case, actor=request.user, member=member)
+    messages.success(request, "Removed from the household.")
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def perpetrator_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    return _simple_form_view(
+        request,
+        case,
+        PerpetratorForm(request.POST or None),
+        title="Add a perpetrator",
+        submit="Add",
+        action=lambda data: services.perpetrator_add(case=case, actor=request.user, **data),
+        done="Perpetrator recorded.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def court_order_add_view(request: StaffRequest, case_id: UUID, perpetrator_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    perpetrator = get_object_or_404(Perpetrator, pk=perpetrator_id, case=case)
+    return _simple_form_view(
+        request,
+        case,
+        CourtOrderForm(request.POST or None),
+        title="Add a court order",
+        submit="Add",
+        action=lambda data: services.court_order_add(case=case, actor=request.user, perpetrator=perpetrator, **data),
+        done="Court order recorded.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    return _simple_form_view(
+        request,
+        case,
+        ConsentForm(request.POST or None),
+        title="Record a consent decision",
+        submit="Record",
+        action=lambda data: services.consent_record(case=case, actor=request.user, **data),
+        done="Consent decision recorded.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    return _simple_form_view(
+        request,
+        case,
+        NoteForm(request.POST or None),
+        title="Add a note",
+        submit="Add note",
+        action=lambda data: services.note_add(case=case, actor=request.user, **data),
+        done="Note added.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_record(case=case, actor=request.user, **form.cleaned_data)
+        except ContactRefused as exc:
+            form.add_error("channel", exc.reason)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Contact recorded.")
+            return redirect("cases:detail", case_id=case.pk)
+    return _form_page(request, case, form, title="Record contact with her", submit="Record contact")
+
+
+@require_http_methods(["GET", "POST"])
+def letter_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    """A printable letter, addressed only to her safe postal address."""
+    case = _case(request, case_id, policies.can_work_case)
+    try:
+        plan = plan_contact(case, "letter")
+    except ContactRefused as exc:
+        return render(request, "cases/refused.html", {"case": case, "reason": exc.reason}, status=409)
+    form = LetterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.contact_record(
+            case=case, actor=request.user, channel="letter", summary=f"Letter prepared:\n{form.cleaned_data['body']}"
+        )
+        return render(
+            request,
+            "cases/letter.html",
+            {"case": case, "address_lines": plan.destination.splitlines(), "body": form.cleaned_data["body"]},
+        )
+    return _form_page(request, case, form, title="Write a letter", submit="Prepare letter", plan=plan)
+
+
+@require_http_methods(["GET", "POST"])
+def assign_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_assign_case)
+    form = AssignForm(
+        request.POST or None,
+        officers=selectors.assignable_officers(request.membership),
+        initial={"officer": case.assigned_officer_id},
+    )
+    return _simple_form_view(
+        request,
+        case,
+        form,
+        title="Assign the case",
+        submit="Assign",
+        action=lambda data: services.case_assign(case=case, actor=request.user, officer=data["officer"]),
+        done="Case assigned.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def restrict_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_assign_case)
+    form = RestrictForm(
+        request.POST or None,
+        staff=selectors.colleagues(request.membership),
+        initial={"restricted": case.restricted, "named_staff": list(case.named_staff.all())},
+    )
+    return _simple_form_view(
+        request,
+        case,
+        form,
+        title="Restrict access",
+        submit="Save",
+        action=lambda data: services.case_restrict(case=case, actor=request.user, **data),
+        done="Access restriction saved.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def close_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_close_case)
+    return _simple_form_view(
+        request,
+        case,
+        CloseForm(request.POST or None),
+        title="Close the case",
+        submit="Close case",
+        action=lambda data: services.case_close(case=case, actor=request.user, **data),
+        done="Case closed.",
+    )
+
+
+@require_GET
+def access_log_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_see_access_log)
+    page = Paginator(selectors.access_log(case), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/access_log.html", {"case": case, "page": page, "query": ""})
+
+
+@require_GET
+def export_json_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_export_case)
+    data = case_export(case=case, actor=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-subject-access.json"'
+    return response
+
+
+@require_GET
+def export_html_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_export_case)
+    data = case_export(case=case, actor=request.user)
+    return render(request, "cases/export.html", {"case": case, "data": data, "sections": printable_sections(data)})
