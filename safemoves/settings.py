@@ -38,6 +38,9 @@ SAFEMOVES_TRUSTED_PROXIES = env_int("SAFEMOVES_TRUSTED_PROXIES", 0)
 if SAFEMOVES_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Where "Exit this page" on the public intake pages sends a visitor: a neutral, everyday site.
+SAFEMOVES_EXIT_URL = env_str("SAFEMOVES_EXIT_URL", "https://www.bbc.co.uk/weather")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
     "safemoves.organisations",
     "safemoves.keys",
     "safemoves.cases",
+    "safemoves.intake",
+    "safemoves.properties",
     "safemoves.web",
     "safemoves.demo",
 ]

@@ -61,7 +61,7 @@ def make_case(
                     "phone_ok": True,
                     "letter_ok": True,
                     "is_safe_to_talk_checked": True,
-                },  # fmt: skip
+                },
             )
             services.consent_record(
                 case=case, actor=manager, purpose=ConsentPurpose.AGENCY_REFERRAL, basis=ConsentBasis.CONSENT,
