@@ -57,8 +57,11 @@ def _apply_errors(form: Form, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
-def _form_page(request: StaffRequest, case: Case, form: Form, *, title: str, submit: str, **extra: Any) -> HttpResponse:
-    return render(request, "cases/form.html", {"case": case, "form": form, "title": title, "submit": submit, **extra})
+def _form_page(
+    request: StaffRequest, case: Case, form: Form, *, title: str, submit: str, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = {"case": case, "form": form, "title": title, "submit": submit, **extra}
+    return render(request, "cases/form.html", context, status=status)
 
 
 @allowed_if(policies.can_see_my_cases)

@@ -1,0 +1,119 @@
+"""Canary scan: marker strings in every personal field never reach storage, logs or the audit log in clear."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from safemoves.common.fields import EncryptedDateField, all_models_with_encrypted_fields, encrypted_fields
+from safemoves.common.scoping import scopes_disabled
+from safemoves.organisations.models import Role
+from tests.cases.factories import make_case
+from tests.factories import World, make_world, sign_in
+
+CANARY_DATE = date(1911, 11, 11)
+# Models only the test suite uses.
+NOT_PRODUCT = {"testapp.secretnote"}
+
+
+def _canary(model: type[Any], field: str) -> str:
+    return f"CANARY-{model._meta.model_name}-{field}-Zq7"
+
+
+def _case_rows(world: World) -> dict[str, list[Any]]:
+    case = make_case(world.a, assigned_to=world.a[Role.OFFICER], full=True)
+    from safemoves.cases import services
+
+    with scopes_disabled():
+        services.note_add(case=case, actor=world.a[Role.MANAGER], body="placeholder")
+        return {
+            "cases.case": [case],
+            "cases.householdmember": list(case.household.all()),
+            "cases.perpetrator": list(case.perpetrators.all()),
+            "cases.courtorder": [order for person in case.perpetrators.all() for order in person.court_orders.all()],
+            "cases.safecontactrules": [case.contact_rules],
+            "cases.consent": list(case.consents.all()),
+            "cases.casenote": list(case.notes.all()),
+        }
+
+
+# Each app with personal fields adds a builder of rows for its models here.
+ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [_case_rows]
+
+
+def _all_rows(world: World) -> dict[str, list[Any]]:
+    rows: dict[str, list[Any]] = {}
+    for build in ROW_BUILDERS:
+        rows.update(build(world))
+    return rows
+
+
+def _raw_cells() -> list[str]:
+    """Every cell of every table, read with the database driver, not the ORM."""
+    if connection.vendor == "sqlite":
+        raw = connection.connection  # the sqlite3 module's own connection object
+        tables = [row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [str(cell) for table in tables for row in raw.execute(f'SELECT * FROM "{table}"') for cell in row]  # noqa: S608
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        dbname=connection.settings_dict["NAME"], user=db.get("USER") or "postgres", host=db.get("HOST") or None,
+        port=db.get("PORT") or None, password=db.get("PASSWORD") or None,
+    ) as raw:  # fmt: skip
+        tables = [row[0] for row in raw.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        cells = []
+        for table in tables:
+            for row in raw.execute(f'SELECT * FROM "{table}"'):  # noqa: S608
+                cells.extend(str(cell) for cell in row)
+        return cells
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_personal_value_is_stored_or_logged_in_clear(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    world = make_world()
+    rows = _all_rows(world)
+    product_models = [m for m in all_models_with_encrypted_fields() if m._meta.label_lower not in NOT_PRODUCT]
+    missing = [m._meta.label_lower for m in product_models if not rows.get(m._meta.label_lower)]
+    assert missing == [], "models with personal fields and no canary rows: add a builder to ROW_BUILDERS"
+
+    markers: list[str] = []
+    with scopes_disabled():
+        for label, instances in rows.items():
+            model = apps.get_model(label)
+            for instance in instances:
+                names = []
+                for field in encrypted_fields(model):
+                    if isinstance(field, EncryptedDateField):
+                        setattr(instance, field.name, CANARY_DATE)
+                    else:
+                        setattr(instance, field.name, _canary(model, field.name))
+                        markers.append(_canary(model, field.name))
+                    names.append(field.name)
+                instance.save(update_fields=names)
+    case = rows["cases.case"][0]
+    # Read and change the case through the web as staff would, so views and logs are exercised too.
+    client = sign_in(Client(), world.a[Role.MANAGER])
+    page = client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
+    assert _canary(apps.get_model("cases.case"), "lead_name") in page  # the member of staff sees it
+    client.post(reverse("cases:note_add", kwargs={"case_id": case.pk}), {"body": "CANARY-posted-note-Zq7"})
+    markers.append("CANARY-posted-note-Zq7")
+
+    cells = _raw_cells()
+    leaked = sorted({marker for marker in markers for cell in cells if marker in cell})
+    assert leaked == [], "personal values stored in clear"
+    dates = {cell for cell in cells if "1911-11-11" in cell or "11/11/1911" in cell}
+    assert dates == set(), "dates of birth stored in clear"
+    logged = sorted({marker for marker in markers if marker in caplog.text})
+    assert logged == [], "personal values written to the application log"
+    assert len(markers) >= 20
