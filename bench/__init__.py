@@ -1,0 +1,1 @@
+"""Benchmark of the matching engine (``python -m bench``)."""

@@ -1,0 +1,258 @@
+"""The sparse graph of feasible household-home pairs (rules 1-6 of the v1 contract).
+
+No all-pairs loop: each household draws candidate homes from the cheapest of three
+generators, then vectorised filters apply every rule to the candidates.
+
+* **area**: homes sorted by (area, bedrooms), so each (household, chosen area) is one
+  contiguous slice of that order, already inside the bedrooms window;
+* **near**: homes within the radius of one required place, from a KD-tree over unit-sphere
+  coordinates (the place with the fewest homes around it is the anchor);
+* **anywhere**: households with neither restriction take the bedrooms slice of all homes.
+
+Avoid zones never generate candidates; they are checked exactly on the candidates, whose
+count is bounded by the graph we must build anyway. The index only prunes: every rule is
+decided by :func:`~safemoves.matching.geometry.haversine_km` on the candidate pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .contract import BoolArray, FloatArray, Homes, Instance, IntArray, Points
+from .geometry import chord_band, haversine_km, km_to_chord, unit_xyz
+
+GENERATOR_AREA = 0
+GENERATOR_NEAR = 1
+GENERATOR_ANYWHERE = 2
+
+
+@dataclass(frozen=True)
+class PairGraph:
+    """Feasible pairs sorted by (household, home); ``indptr`` is CSR over households."""
+
+    household: IntArray
+    home: IntArray
+    indptr: IntArray
+    generator_counts: dict[str, int]
+    candidates: int
+    """Pairs produced by the generators before the rules filtered them."""
+
+    def __len__(self) -> int:
+        return len(self.household)
+
+
+def _expand_ranges(owner: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
+    """All (owner, position) for position in [lo, hi), without a Python loop."""
+    counts = np.maximum(hi - lo, 0)
+    total = int(counts.sum())
+    starts = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    position = np.repeat(lo - starts, counts) + np.arange(total, dtype=np.int64)
+    return np.repeat(owner, counts), position
+
+
+def _owners(ptr: IntArray) -> IntArray:
+    return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
+
+
+def pair_in_owner_sets(pair_owner: IntArray, pair_value: IntArray, ptr: IntArray, values: IntArray) -> BoolArray:
+    """For each pair, whether ``pair_value`` is in the owner's set ``values[ptr[o]:ptr[o+1]]``."""
+    if len(values) == 0 or len(pair_owner) == 0:
+        return np.zeros(len(pair_owner), dtype=np.bool_)
+    width = int(max(values.max(), pair_value.max())) + 1
+    member_keys = np.sort(_owners(ptr) * width + values)
+    query = pair_owner * width + pair_value
+    pos = np.minimum(np.searchsorted(member_keys, query), len(member_keys) - 1)
+    found: BoolArray = member_keys[pos] == query
+    return found
+
+
+def expand_points(pair_owner: IntArray, points: Points) -> tuple[IntArray, IntArray]:
+    """Pairs times the owner's points: (pair index, point row) for every combination."""
+    counts = points.counts[pair_owner]
+    starts = points.ptr[pair_owner]
+    return _expand_ranges(np.arange(len(pair_owner), dtype=np.int64), starts, starts + counts)
+
+
+def point_distances(
+    pair_owner: IntArray, pair_home: IntArray, points: Points, homes: Homes
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Expand pairs by the owner's points: (pair index, point row, haversine km) per row."""
+    pair_index, row = expand_points(pair_owner, points)
+    home = pair_home[pair_index]
+    km = haversine_km(points.lat[row], points.lon[row], homes.lat[home], homes.lon[home])
+    return pair_index, row, km
+
+
+def _violates_points(
+    pair_owner: IntArray,
+    pair_home: IntArray,
+    points: Points,
+    homes: Homes,
+    home_xyz: FloatArray,
+    *,
+    avoid: bool,
+) -> BoolArray:
+    """Whether each pair breaks rule 3 (``avoid``) or rule 4 for some point of its owner.
+
+    A chord comparison on unit-sphere vectors settles every row that is clearly inside or
+    outside its circle; only rows within a hair of the radius pay for the exact haversine.
+    """
+    pair_index, row = expand_points(pair_owner, points)
+    home = pair_home[pair_index]
+    point_xyz = unit_xyz(points.lat, points.lon)
+    chord2 = np.zeros(len(row))
+    for axis in range(3):
+        chord2 += (home_xyz[home, axis] - point_xyz[row, axis]) ** 2
+    outside_chord, inside_chord = chord_band(points.value)
+    outside = chord2 > outside_chord[row] ** 2
+    inside = chord2 < inside_chord[row] ** 2
+    unsure = np.flatnonzero(~(outside | inside))
+    radius = points.value[row[unsure]]
+    unsure_home = home[unsure]
+    unsure_row = row[unsure]
+    km = haversine_km(points.lat[unsure_row], points.lon[unsure_row], homes.lat[unsure_home], homes.lon[unsure_home])
+    # Contract: avoid needs distance > km (so == km is unsafe); near needs distance <= km.
+    if avoid:
+        broken = inside
+        broken[unsure] = km <= radius
+    else:
+        broken = outside
+        broken[unsure] = ~(km <= radius)
+    violated: BoolArray = np.bincount(pair_index[broken], minlength=len(pair_owner)) > 0
+    return violated
+
+
+def feasible_pairs(instance: Instance) -> PairGraph:
+    """Build the feasible-pair graph for every household and home of ``instance``."""
+    households, homes = instance.households, instance.homes
+    n, m = len(households), len(homes)
+    empty = np.zeros(0, dtype=np.int64)
+    if n == 0 or m == 0:
+        return PairGraph(empty, empty, np.zeros(n + 1, dtype=np.int64), {}, 0)
+
+    extra = instance.max_extra_bedrooms
+    want_lo = households.bedrooms
+    max_beds = int(homes.bedrooms.max())
+    # One stride per area leaves room for the exclusive upper bound max_beds + 1.
+    stride = max_beds + 2
+    want_lo_clipped = np.minimum(want_lo, max_beds + 1)
+    want_hi_clipped = np.minimum(want_lo + extra + 1, max_beds + 1)
+
+    by_area = np.lexsort((homes.bedrooms, homes.area))
+    area_keys = (homes.area * stride + homes.bedrooms)[by_area]
+
+    area_owner = _owners(households.areas_ptr)
+    area_rows = households.areas
+    area_lo = np.searchsorted(area_keys, area_rows * stride + want_lo_clipped[area_owner])
+    area_hi = np.searchsorted(area_keys, area_rows * stride + want_hi_clipped[area_owner])
+    area_cost = np.bincount(area_owner, weights=area_hi - area_lo, minlength=n)
+    has_areas = np.diff(households.areas_ptr) > 0
+
+    near = households.near
+    has_near = near.counts > 0
+    near_cost = np.full(n, np.inf)
+    anchor = np.zeros(n, dtype=np.int64)
+    tree = None
+    home_xyz = unit_xyz(homes.lat, homes.lon)
+    if len(near.lat):
+        tree = cKDTree(home_xyz)
+        near_xyz = unit_xyz(near.lat, near.lon)
+        near_chord = km_to_chord(near.value)
+        inside = np.asarray(
+            tree.query_ball_point(near_xyz, near_chord, return_length=True, workers=-1),
+            dtype=np.int64,
+        )
+        near_owner = _owners(near.ptr)
+        fewest_first = np.lexsort((inside, near_owner))
+        first_rows = fewest_first[near.ptr[:-1][has_near]]
+        anchor[has_near] = first_rows
+        near_cost[has_near] = inside[first_rows]
+
+    generator = np.full(n, GENERATOR_ANYWHERE, dtype=np.int64)
+    generator[has_areas] = GENERATOR_AREA
+    generator[has_near & (~has_areas | (near_cost < area_cost))] = GENERATOR_NEAR
+
+    parts_h: list[IntArray] = []
+    parts_p: list[IntArray] = []
+
+    use_area = generator[area_owner] == GENERATOR_AREA
+    h, pos = _expand_ranges(area_owner[use_area], area_lo[use_area], area_hi[use_area])
+    parts_h.append(h)
+    parts_p.append(by_area[pos])
+
+    anywhere = np.flatnonzero(generator == GENERATOR_ANYWHERE)
+    if len(anywhere):
+        by_beds = np.argsort(homes.bedrooms, kind="stable")
+        sorted_beds = homes.bedrooms[by_beds]
+        h, pos = _expand_ranges(
+            anywhere,
+            np.searchsorted(sorted_beds, want_lo_clipped[anywhere]),
+            np.searchsorted(sorted_beds, want_hi_clipped[anywhere]),
+        )
+        parts_h.append(h)
+        parts_p.append(by_beds[pos])
+
+    by_near = np.flatnonzero(generator == GENERATOR_NEAR)
+    if len(by_near) and tree is not None:
+        rows = anchor[by_near]
+        found = tree.query_ball_point(
+            unit_xyz(near.lat[rows], near.lon[rows]),
+            km_to_chord(near.value[rows]),
+            workers=-1,
+            return_sorted=False,
+        )
+        lengths = np.fromiter((len(x) for x in found), dtype=np.int64, count=len(found))
+        parts_h.append(np.repeat(by_near, lengths))
+        parts_p.append(np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(lengths.sum())))
+
+    ph = np.concatenate(parts_h)
+    pp = np.concatenate(parts_p)
+    candidates = len(ph)
+
+    def keep(mask: BoolArray) -> None:
+        nonlocal ph, pp
+        ph, pp = ph[mask], pp[mask]
+
+    # Rules 1, 2 and 6: cheap attribute tests first, so the distance rules see fewer pairs.
+    beds = homes.bedrooms[pp]
+    ok = (beds >= want_lo[ph]) & (beds <= want_lo[ph] + extra)
+    ok &= homes.step_free[pp] | ~households.step_free[ph]
+    ok &= homes.pets[pp] | ~households.pets[ph]
+    if not instance.same_landlord:
+        ok &= homes.landlord[pp] != households.landlord[ph]
+    keep(ok)
+
+    # Rule 5.
+    if len(households.avoid_areas):
+        keep(~pair_in_owner_sets(ph, homes.area[pp], households.avoid_areas_ptr, households.avoid_areas))
+    unchecked = has_areas[ph] & (generator[ph] != GENERATOR_AREA)
+    if unchecked.any():
+        in_area = pair_in_owner_sets(ph, homes.area[pp], households.areas_ptr, households.areas)
+        keep(in_area | ~unchecked)
+
+    # Rules 4 and 3, decided by the exact haversine distance.
+    if len(near.lat):
+        keep(~_violates_points(ph, pp, near, homes, home_xyz, avoid=False))
+    if len(households.avoid.lat):
+        keep(~_violates_points(ph, pp, households.avoid, homes, home_xyz, avoid=True))
+
+    keys = np.sort(ph * m + pp)
+    ph, pp = keys // m, keys % m
+    indptr = np.searchsorted(ph, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
+    counts = np.bincount(generator, minlength=3)
+    return PairGraph(
+        household=ph,
+        home=pp,
+        indptr=indptr,
+        generator_counts={
+            "area": int(counts[GENERATOR_AREA]),
+            "near": int(counts[GENERATOR_NEAR]),
+            "anywhere": int(counts[GENERATOR_ANYWHERE]),
+        },
+        candidates=candidates,
+    )

@@ -1,0 +1,90 @@
+"""Exact lexicographic assignment: most households housed, then the largest total score.
+
+The default solver is OR-Tools' min-cost flow run as *maximum flow with minimum cost*
+(source -> household -> home -> sink, unit capacities, cost = -score). Integral flows on
+this network are exactly the matchings, the flow value is the number housed, so the solver
+returns a maximum-cardinality matching and, among those, one of minimum cost, i.e. maximum
+total score. No big-M constant is needed. The ``scipy`` solver is kept as an independent
+cross-check (LAPJVsp with one private dummy home per household and a big-M penalty).
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import numpy as np
+
+from .contract import IntArray
+from .scoring import MAX_PAIR_SCORE
+
+Solver = Literal["ortools", "scipy"]
+SOLVERS: Final = ("ortools", "scipy")
+
+
+class SolverError(RuntimeError):
+    """The solver did not report an optimal solution (a bug, never an input problem)."""
+
+
+def _compact(values: IntArray) -> tuple[IntArray, IntArray]:
+    """Unique values and each input's index into them."""
+    unique, inverse = np.unique(values, return_inverse=True)
+    return unique, inverse.astype(np.int64)
+
+
+def solve(household: IntArray, home: IntArray, score: IntArray, solver: Solver = "ortools") -> IntArray:
+    """Indices of the chosen pairs, sorted. Pairs must be unique; scores >= 0."""
+    if len(household) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if solver == "scipy":
+        return _solve_scipy(household, home, score)
+    return _solve_ortools(household, home, score)
+
+
+def _solve_ortools(household: IntArray, home: IntArray, score: IntArray) -> IntArray:
+    from ortools.graph.python import min_cost_flow
+
+    households, h = _compact(household)
+    homes, p = _compact(home)
+    n, m = len(households), len(homes)
+    source, sink = n + m, n + m + 1
+    tails = np.concatenate([np.full(n, source), h, n + np.arange(m)])
+    heads = np.concatenate([np.arange(n), n + p, np.full(m, sink)])
+    costs = np.concatenate([np.zeros(n, np.int64), -score, np.zeros(m, np.int64)])
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), np.ones(len(tails), np.int64), costs
+    )
+    flow.set_nodes_supplies(np.array([source, sink], dtype=np.int32), np.array([n, -n], dtype=np.int64))
+    status = flow.solve_max_flow_with_min_cost()
+    if status != flow.OPTIMAL:
+        raise SolverError(f"min-cost flow ended with status {status}")
+    pair_arcs = np.asarray(arcs[n : n + len(household)], dtype=np.int32)
+    chosen: IntArray = np.flatnonzero(np.asarray(flow.flows(pair_arcs)) > 0).astype(np.int64)
+    return chosen
+
+
+def _solve_scipy(household: IntArray, home: IntArray, score: IntArray) -> IntArray:
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    households, h = _compact(household)
+    homes, p = _compact(home)
+    n, m = len(households), len(homes)
+    # Real arcs cost in [1, MAX_PAIR_SCORE + 1]; leaving a household unhoused costs more
+    # than any score total can recover, so fewer dummies always wins (see ADR 0004).
+    real_cost = (MAX_PAIR_SCORE + 1 - score).astype(np.float64)
+    dummy_cost = float((MAX_PAIR_SCORE + 1) * (n + 1) + 1)
+    rows = np.concatenate([h, np.arange(n)])
+    cols = np.concatenate([p, m + np.arange(n)])
+    data = np.concatenate([real_cost, np.full(n, dummy_cost)])
+    graph = csr_matrix((data, (rows, cols)), shape=(n, m + n))
+    _, col_of_row = min_weight_full_bipartite_matching(graph)
+    matched_real = col_of_row < m
+    chosen_h = np.flatnonzero(matched_real)
+    chosen_p = col_of_row[matched_real]
+    pair_key = h * m + p
+    order = np.argsort(pair_key)
+    wanted = chosen_h * m + chosen_p
+    chosen: IntArray = np.sort(order[np.searchsorted(pair_key, wanted, sorter=order)])
+    return chosen.astype(np.int64)

@@ -1,0 +1,162 @@
+"""Random small instances: the engine against brute force and exhaustive search."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
+
+from safemoves.matching import contract, match
+
+from .reference import best_matching_value, feasible_pairs, is_feasible, score
+
+# A coarse grid keeps brute force and engine away from float ties at a radius, except at
+# distance 0, which both compute exactly.
+lats = st.integers(0, 30).map(lambda i: 51.0 + i * 0.01)
+lons = st.integers(0, 30).map(lambda i: -1.0 + i * 0.01)
+radius = st.integers(0, 25)
+areas = st.sampled_from(["A1", "A2", "A3"])
+landlords = st.sampled_from(["L1", "L2", "L3"])
+
+
+@st.composite
+def circle(draw: st.DrawFn) -> dict[str, Any]:
+    return {"lat": draw(lats), "lon": draw(lons), "km": draw(radius)}
+
+
+@st.composite
+def preferred(draw: st.DrawFn) -> dict[str, Any]:
+    return {"lat": draw(lats), "lon": draw(lons), "weight": draw(st.integers(0, 3))}
+
+
+@st.composite
+def household(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    return {
+        "id": f"H{index}",
+        "landlord": draw(landlords),
+        "bedrooms": draw(st.integers(0, 3)),
+        "step_free": draw(st.booleans()),
+        "pets": draw(st.booleans()),
+        "areas": draw(st.lists(areas, max_size=2, unique=True)),
+        "avoid_areas": draw(st.lists(areas, max_size=1)),
+        "avoid": draw(st.lists(circle(), max_size=2)),
+        "near": draw(st.lists(circle(), max_size=1)),
+        "prefer": draw(st.lists(preferred(), max_size=2)),
+        "waiting_days": draw(st.integers(0, 800)),
+        "urgent": draw(st.booleans()),
+    }
+
+
+@st.composite
+def home(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    return {
+        "id": f"P{index}",
+        "landlord": draw(landlords),
+        "lat": draw(lats),
+        "lon": draw(lons),
+        "area": draw(areas),
+        "bedrooms": draw(st.integers(0, 4)),
+        "step_free": draw(st.booleans()),
+        "pets": draw(st.booleans()),
+    }
+
+
+@st.composite
+def instance(draw: st.DrawFn, max_households: int, max_homes: int) -> dict[str, Any]:
+    n = draw(st.integers(0, max_households))
+    m = draw(st.integers(0, max_homes))
+    return {
+        "households": [draw(household(i)) for i in range(n)],
+        "homes": [draw(home(j)) for j in range(m)],
+        "ledger": {name: draw(st.integers(-7, 7)) for name in ("L1", "L2")},
+        "rules": {
+            "max_extra_bedrooms": draw(st.integers(0, 2)),
+            "same_landlord": draw(st.booleans()),
+        },
+    }
+
+
+def _by_id(doc: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {record["id"]: record for record in doc[kind]}
+
+
+def _maximum_cardinality(doc: dict[str, Any]) -> int:
+    n, m = len(doc["households"]), len(doc["homes"])
+    pairs = feasible_pairs(doc)
+    if not pairs:
+        return 0
+    rows, cols = zip(*pairs, strict=True)
+    graph = csr_matrix((np.ones(len(pairs)), (rows, cols)), shape=(n, m))
+    return int(np.count_nonzero(maximum_bipartite_matching(graph, perm_type="column") >= 0))
+
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(instance(max_households=12, max_homes=12))
+def test_assignments_feasible_and_cardinality_maximum(doc: dict[str, Any]) -> None:
+    result = match(doc)
+    households, homes = _by_id(doc, "households"), _by_id(doc, "homes")
+    used_homes = [a["home"] for a in result["assignments"]]
+    used_households = [a["household"] for a in result["assignments"]]
+    assert len(set(used_homes)) == len(used_homes)
+    assert sorted(used_households + result["unmatched"]) == sorted(households)
+    for a in result["assignments"]:
+        h, p = households[a["household"]], homes[a["home"]]
+        assert is_feasible(h, p, doc)
+        assert a["score"] == score(h, p, doc)
+        assert a["reasons"]
+    assert result["stats"]["housed"] == _maximum_cardinality(doc)
+    assert result["stats"]["feasible_pairs"] == len(feasible_pairs(doc))
+    assert result["stats"]["total_score"] == sum(a["score"] for a in result["assignments"])
+
+
+@FAST
+@given(instance(max_households=6, max_homes=6))
+def test_total_score_best_among_maximum_matchings(doc: dict[str, Any]) -> None:
+    best = best_matching_value(doc)
+    for solver in ("ortools", "scipy"):
+        stats = match(doc, solver=solver)["stats"]
+        assert (stats["housed"], stats["total_score"]) == best
+
+
+def _without_timings(result: dict[str, Any]) -> dict[str, Any]:
+    stats = dict(result["stats"])
+    stats.pop("timings_ms")
+    return {**result, "stats": stats}
+
+
+@settings(max_examples=60, deadline=None)
+@given(instance(max_households=10, max_homes=10), st.randoms(use_true_random=False))
+def test_output_ignores_input_order(doc: dict[str, Any], shuffler: random.Random) -> None:
+    shuffled = {**doc, "households": list(doc["households"]), "homes": list(doc["homes"])}
+    shuffler.shuffle(shuffled["households"])
+    shuffler.shuffle(shuffled["homes"])
+    assert _without_timings(match(shuffled)) == _without_timings(match(doc))
+
+
+@settings(max_examples=60, deadline=None)
+@given(instance(max_households=8, max_homes=8))
+def test_fast_validation_path_matches_detailed_path(doc: dict[str, Any]) -> None:
+    """The inline fast path must accept exactly what the detailed path accepts, identically."""
+    fast = contract.parse(doc)
+    saved = contract._fast_household, contract._fast_home
+    contract._fast_household = contract._fast_home = lambda *_args: None
+    try:
+        detailed = contract.parse(doc)
+    finally:
+        contract._fast_household, contract._fast_home = saved
+    assert fast.households.ids == detailed.households.ids
+    assert fast.homes.ids == detailed.homes.ids
+    for name in ("bedrooms", "landlord", "areas", "areas_ptr", "waiting_days", "urgent"):
+        np.testing.assert_array_equal(getattr(fast.households, name), getattr(detailed.households, name))
+    for name in ("ptr", "lat", "lon", "value"):
+        np.testing.assert_array_equal(getattr(fast.households.avoid, name), getattr(detailed.households.avoid, name))
+    for name in ("lat", "lon", "area", "bedrooms", "step_free", "pets"):
+        np.testing.assert_array_equal(getattr(fast.homes, name), getattr(detailed.homes, name))
