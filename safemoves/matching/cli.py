@@ -11,13 +11,14 @@ Exit codes: 0 done, 2 bad input or usage (message on stderr, no output file writ
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 from time import perf_counter
 from typing import Any
+
+import orjson
 
 from .contract import ContractError, loads
 from .engine import match, rank
@@ -56,18 +57,18 @@ def _read(source: str) -> bytes:
     return Path(source).read_bytes()
 
 
-def _write(target: str, text: str) -> None:
+def _write(target: str, body: bytes) -> None:
     """Write atomically: a reader never sees a half-written file, a failure leaves none."""
     if target == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(body.decode("utf-8"))
         sys.stdout.flush()
         return
     path = Path(target)
     # mkstemp creates the file 0600: results hold where survivors may be rehoused.
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -106,9 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContractError as exc:
         return _fail(str(exc))
 
-    text = json.dumps(result, ensure_ascii=False, indent=2 if args.pretty else None) + "\n"
+    body = orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE | (orjson.OPT_INDENT_2 if args.pretty else 0))
     try:
-        _write(args.output, text)
+        _write(args.output, body)
     except OSError as exc:
         return _fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_OUTPUT_FAILED)
     return EXIT_OK

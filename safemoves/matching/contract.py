@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -392,6 +394,11 @@ def _sorted_by_id(ids: list[str]) -> list[int]:
 
 
 def _parse_households(raws: list[object], landlords: _Codes, areas: _Codes) -> Households:
+    saved_landlords, saved_areas = dict(landlords.index), dict(areas.index)
+    columns = _vector_households(raws, landlords, areas)
+    if columns is not None:
+        return columns
+    landlords.index, areas.index = saved_landlords, saved_areas
     rows: list[tuple[Any, ...]] = []
     for i, raw in enumerate(raws):
         fast = _fast_household(raw, landlords, areas)
@@ -443,6 +450,11 @@ def _parse_households(raws: list[object], landlords: _Codes, areas: _Codes) -> H
 
 
 def _parse_homes(raws: list[object], landlords: _Codes, areas: _Codes) -> Homes:
+    saved_landlords, saved_areas = dict(landlords.index), dict(areas.index)
+    columns = _vector_homes(raws, landlords, areas)
+    if columns is not None:
+        return columns
+    landlords.index, areas.index = saved_landlords, saved_areas
     rows: list[tuple[Any, ...]] = []
     for i, raw in enumerate(raws):
         fast = _fast_home(raw, landlords, areas)
@@ -594,14 +606,196 @@ def _fast_home(raw: object, landlords: _Codes, areas: _Codes) -> tuple[Any, ...]
     )
 
 
-def _reject_constant(name: str) -> float:
-    raise ContractError(f"input: {name} is not a valid JSON number")
+# Column paths: validate whole columns at once (a type census per column in C, then numpy
+# range checks) and build the arrays directly. Any doubt returns None and the per-record
+# paths above run instead, which accept the same documents and name the first problem.
+_INT: Final = frozenset({int})
+_BOOL: Final = frozenset({bool})
+_STR: Final = frozenset({str})
+_LIST: Final = frozenset({list})
+_DICT: Final = frozenset({dict})
+_NUMBER: Final = frozenset({int, float})
+
+
+def _types_within(values: list[Any], allowed: frozenset[type]) -> bool:
+    return set(map(type, values)) <= allowed
+
+
+def _column_texts(values: list[Any]) -> bool:
+    """Every value a string with a non-blank character."""
+    return _types_within(values, _STR) and all(map(str.strip, values))
+
+
+def _column_counts(values: list[Any]) -> IntArray | None:
+    if not _types_within(values, _INT):
+        return None
+    try:
+        array = np.array(values, dtype=np.int64)
+    except OverflowError:
+        return None
+    return array if not len(array) or int(array.min()) >= 0 else None
+
+
+def _column_flags(values: list[Any]) -> BoolArray | None:
+    return np.array(values, dtype=np.bool_) if _types_within(values, _BOOL) else None
+
+
+def _column_numbers(values: list[Any], low: float, high: float) -> FloatArray | None:
+    if not _types_within(values, _NUMBER):
+        return None
+    try:
+        array = np.array(values, dtype=np.float64)
+    except OverflowError:
+        return None
+    inside = (array >= low) & (array < high) if high == math.inf else (array >= low) & (array <= high)
+    return array if bool(inside.all()) else None
+
+
+def _ptr(lists: list[list[Any]]) -> IntArray:
+    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)), out=ptr[1:])
+    return ptr
+
+
+def _column_points(lists: list[Any], keys: frozenset[str], value_field: str) -> Points | None:
+    if not _types_within(lists, _LIST):
+        return None
+    flat = list(chain.from_iterable(lists))
+    if not _types_within(flat, _DICT) or (flat and set(map(frozenset, flat)) != {keys}):
+        return None
+    lat = _column_numbers([point["lat"] for point in flat], -90.0, 90.0)
+    lon = _column_numbers([point["lon"] for point in flat], -180.0, 180.0)
+    value = _column_numbers([point[value_field] for point in flat], 0.0, math.inf)
+    if lat is None or lon is None or value is None:
+        return None
+    return Points(_ptr(lists), lat, lon, value)
+
+
+def _column_text_lists(lists: list[Any]) -> list[list[str]] | None:
+    """Lists of non-blank strings, each without repeats (first occurrence kept)."""
+    if not _types_within(lists, _LIST) or not _column_texts(list(chain.from_iterable(lists))):
+        return None
+    if any(len(set(x)) != len(x) for x in lists):
+        return [list(dict.fromkeys(x)) for x in lists]
+    return lists
+
+
+def _intern(codes: _Codes, names: list[str]) -> IntArray:
+    """Codes for ``names`` in first-seen order, as the per-record path assigns them."""
+    index = codes.index
+    for name in dict.fromkeys(names):
+        if name not in index:
+            index[name] = len(index)
+    return np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
+
+
+def _unique_sorted(ids: list[str]) -> IntArray | None:
+    if len(set(ids)) != len(ids):
+        return None
+    return np.array(_sorted_by_id(ids), dtype=np.int64)
+
+
+def _vector_households(raws: list[object], landlords: _Codes, areas: _Codes) -> Households | None:
+    if not _types_within(raws, _DICT):
+        return None
+    records: list[dict[str, Any]] = raws  # type: ignore[assignment]
+    if not set().union(*records) <= HOUSEHOLD_FIELDS:
+        return None
+    ids = [r.get("id") for r in records]
+    landlord_names = [r.get("landlord") for r in records]
+    if not _column_texts(ids) or not _column_texts(landlord_names):
+        return None
+    bedrooms = _column_counts([r.get("bedrooms") for r in records])
+    waiting = _column_counts([r.get("waiting_days", 0) for r in records])
+    step_free = _column_flags([r.get("step_free", False) for r in records])
+    pets = _column_flags([r.get("pets", False) for r in records])
+    urgent = _column_flags([r.get("urgent", False) for r in records])
+    chosen = _column_text_lists([r.get("areas", _NO_ITEMS) for r in records])
+    avoided = _column_text_lists([r.get("avoid_areas", _NO_ITEMS) for r in records])
+    avoid = _column_points([r.get("avoid", _NO_ITEMS) for r in records], RADIUS_FIELDS, "km")
+    near = _column_points([r.get("near", _NO_ITEMS) for r in records], RADIUS_FIELDS, "km")
+    prefer = _column_points([r.get("prefer", _NO_ITEMS) for r in records], PREFER_FIELDS, "weight")
+    if (
+        bedrooms is None
+        or waiting is None
+        or step_free is None
+        or pets is None
+        or urgent is None
+        or chosen is None
+        or avoided is None
+        or avoid is None
+        or near is None
+        or prefer is None
+    ):
+        return None
+    order = _unique_sorted(ids)  # type: ignore[arg-type]
+    if order is None:
+        return None
+    landlord = _intern(landlords, landlord_names)  # type: ignore[arg-type]
+    # Areas are coded household by household, chosen before avoided, like the per-record path.
+    area_codes = _intern(areas, list(chain.from_iterable(chain.from_iterable(zip(chosen, avoided, strict=True)))))
+    areas_ptr, avoid_areas_ptr = _ptr(chosen), _ptr(avoided)
+    both = areas_ptr + avoid_areas_ptr
+    owner_start = np.repeat(both[:-1], np.diff(both))
+    position = np.arange(len(area_codes), dtype=np.int64) - owner_start
+    owner = np.repeat(np.arange(len(records), dtype=np.int64), np.diff(both))
+    is_chosen = position < np.diff(areas_ptr)[owner]
+    unsorted = Households(
+        ids=ids,  # type: ignore[arg-type]
+        landlord=landlord,
+        bedrooms=bedrooms,
+        step_free=step_free,
+        pets=pets,
+        waiting_days=waiting,
+        urgent=urgent,
+        areas_ptr=areas_ptr,
+        areas=area_codes[is_chosen],
+        avoid_areas_ptr=avoid_areas_ptr,
+        avoid_areas=area_codes[~is_chosen],
+        avoid=avoid,
+        near=near,
+        prefer=prefer,
+    )
+    return unsorted.take(order)
+
+
+def _vector_homes(raws: list[object], landlords: _Codes, areas: _Codes) -> Homes | None:
+    if not _types_within(raws, _DICT):
+        return None
+    records: list[dict[str, Any]] = raws  # type: ignore[assignment]
+    if not set().union(*records) <= HOME_FIELDS:
+        return None
+    ids = [r.get("id") for r in records]
+    landlord_names = [r.get("landlord") for r in records]
+    area_names = [r.get("area") for r in records]
+    if not _column_texts(ids) or not _column_texts(landlord_names) or not _column_texts(area_names):
+        return None
+    lat = _column_numbers([r.get("lat") for r in records], -90.0, 90.0)
+    lon = _column_numbers([r.get("lon") for r in records], -180.0, 180.0)
+    bedrooms = _column_counts([r.get("bedrooms") for r in records])
+    step_free = _column_flags([r.get("step_free", False) for r in records])
+    pets = _column_flags([r.get("pets", False) for r in records])
+    if lat is None or lon is None or bedrooms is None or step_free is None or pets is None:
+        return None
+    order = _unique_sorted(ids)  # type: ignore[arg-type]
+    if order is None:
+        return None
+    unsorted = Homes(
+        ids=ids,  # type: ignore[arg-type]
+        landlord=_intern(landlords, landlord_names),  # type: ignore[arg-type]
+        lat=lat,
+        lon=lon,
+        area=_intern(areas, area_names),  # type: ignore[arg-type]
+        bedrooms=bedrooms,
+        step_free=step_free,
+        pets=pets,
+    )
+    return unsorted.take(order)
 
 
 def loads(text: str | bytes) -> object:
-    """Decode JSON strictly: NaN and Infinity are not numbers in JSON."""
-    parse_constant: Callable[[str], float] = _reject_constant
+    """Decode JSON strictly (RFC 8259: NaN and Infinity are not numbers)."""
     try:
-        return json.loads(text, parse_constant=parse_constant)
-    except json.JSONDecodeError as exc:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
         raise ContractError(f"input: not valid JSON ({exc})") from exc

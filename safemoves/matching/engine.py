@@ -10,7 +10,7 @@ import numpy as np
 from .contract import ContractError, Instance, parse
 from .explain import reasons
 from .feasibility import feasible_pairs
-from .scoring import score_pairs
+from .scoring import score_pairs, score_totals
 from .solve import Solver, solve
 
 
@@ -32,8 +32,7 @@ def match(data: object, *, solver: Solver = "ortools") -> dict[str, Any]:
     validated = perf_counter()
     graph = feasible_pairs(instance)
     built = perf_counter()
-    scores = score_pairs(instance, graph.household, graph.home)
-    total = scores.total
+    total = score_totals(instance, graph.household, graph.home)
     scored = perf_counter()
     chosen = solve(graph.household, graph.home, total, solver)
     solved = perf_counter()

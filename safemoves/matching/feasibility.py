@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
+from typing import Any
 
 import numpy as np
-from scipy.spatial import cKDTree
+import numpy.typing as npt
 
 from .contract import BoolArray, FloatArray, Homes, Instance, IntArray, Points
 from .geometry import chord_band, haversine_km, km_to_chord, unit_xyz
@@ -59,13 +60,15 @@ def _owners(ptr: IntArray) -> IntArray:
     return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
 
 
-def pair_in_owner_sets(pair_owner: IntArray, pair_value: IntArray, ptr: IntArray, values: IntArray) -> BoolArray:
+def pair_in_owner_sets(
+    pair_owner: npt.NDArray[np.integer[Any]], pair_value: IntArray, ptr: IntArray, values: IntArray
+) -> BoolArray:
     """For each pair, whether ``pair_value`` is in the owner's set ``values[ptr[o]:ptr[o+1]]``."""
     if len(values) == 0 or len(pair_owner) == 0:
         return np.zeros(len(pair_owner), dtype=np.bool_)
     width = int(max(values.max(), pair_value.max())) + 1
     member_keys = np.sort(_owners(ptr) * width + values)
-    query = pair_owner * width + pair_value
+    query = pair_owner.astype(np.int64) * width + pair_value
     pos = np.minimum(np.searchsorted(member_keys, query), len(member_keys) - 1)
     found: BoolArray = member_keys[pos] == query
     return found
@@ -88,9 +91,13 @@ def point_distances(
     return pair_index, row, km
 
 
+_CHUNK_ROWS = 1 << 21
+"""Pair x point rows handled at once by the distance rules, to bound temporary memory."""
+
+
 def _violates_points(
-    pair_owner: IntArray,
-    pair_home: IntArray,
+    pair_owner: npt.NDArray[np.integer[Any]],
+    pair_home: npt.NDArray[np.integer[Any]],
     points: Points,
     homes: Homes,
     home_xyz: FloatArray,
@@ -101,29 +108,41 @@ def _violates_points(
 
     A chord comparison on unit-sphere vectors settles every row that is clearly inside or
     outside its circle; only rows within a hair of the radius pay for the exact haversine.
+    Pairs are taken in chunks so the per-row temporaries stay small at national scale.
     """
-    pair_index, row = expand_points(pair_owner, points)
-    home = pair_home[pair_index]
+    violated = np.zeros(len(pair_owner), dtype=np.bool_)
     point_xyz = unit_xyz(points.lat, points.lon)
-    chord2 = np.zeros(len(row))
-    for axis in range(3):
-        chord2 += (home_xyz[home, axis] - point_xyz[row, axis]) ** 2
     outside_chord, inside_chord = chord_band(points.value)
-    outside = chord2 > outside_chord[row] ** 2
-    inside = chord2 < inside_chord[row] ** 2
-    unsure = np.flatnonzero(~(outside | inside))
-    radius = points.value[row[unsure]]
-    unsure_home = home[unsure]
-    unsure_row = row[unsure]
-    km = haversine_km(points.lat[unsure_row], points.lon[unsure_row], homes.lat[unsure_home], homes.lon[unsure_home])
-    # Contract: avoid needs distance > km (so == km is unsafe); near needs distance <= km.
-    if avoid:
-        broken = inside
-        broken[unsure] = km <= radius
-    else:
-        broken = outside
-        broken[unsure] = ~(km <= radius)
-    violated: BoolArray = np.bincount(pair_index[broken], minlength=len(pair_owner)) > 0
+    outside2, inside2 = outside_chord**2, inside_chord**2
+    per_pair = points.counts[pair_owner]
+    rows_before = np.cumsum(per_pair)
+    start = 0
+    while start < len(pair_owner):
+        limit = (rows_before[start - 1] if start else 0) + _CHUNK_ROWS
+        stop = max(int(np.searchsorted(rows_before, limit, side="right")), start + 1)
+        owner = pair_owner[start:stop].astype(np.int64)
+        pair_index, row = expand_points(owner, points)
+        home = pair_home[start:stop][pair_index]
+        chord2 = np.zeros(len(row))
+        for axis in range(3):
+            chord2 += (home_xyz[home, axis] - point_xyz[row, axis]) ** 2
+        outside = chord2 > outside2[row]
+        inside = chord2 < inside2[row]
+        unsure = np.flatnonzero(~(outside | inside))
+        radius = points.value[row[unsure]]
+        unsure_home, unsure_row = home[unsure], row[unsure]
+        km = haversine_km(
+            points.lat[unsure_row], points.lon[unsure_row], homes.lat[unsure_home], homes.lon[unsure_home]
+        )
+        # Contract: avoid needs distance > km (so == km is unsafe); near needs distance <= km.
+        if avoid:
+            broken = inside
+            broken[unsure] = km <= radius
+        else:
+            broken = outside
+            broken[unsure] = ~(km <= radius)
+        violated[start:stop] = np.bincount(pair_index[broken], minlength=stop - start) > 0
+        start = stop
     return violated
 
 
@@ -160,6 +179,9 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     tree = None
     home_xyz = unit_xyz(homes.lat, homes.lon)
     if len(near.lat):
+        # Imported here: scipy.spatial costs a noticeable part of a run's start-up.
+        from scipy.spatial import cKDTree
+
         tree = cKDTree(home_xyz)
         near_xyz = unit_xyz(near.lat, near.lon)
         near_chord = km_to_chord(near.value)
@@ -209,9 +231,12 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         lengths = np.fromiter((len(x) for x in found), dtype=np.int64, count=len(found))
         parts_h.append(np.repeat(by_near, lengths))
         parts_p.append(np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(lengths.sum())))
+        del found
 
-    ph = np.concatenate(parts_h)
-    pp = np.concatenate(parts_p)
+    # Compact indices while the candidate list is at its longest.
+    ph = np.concatenate(parts_h).astype(np.int32)
+    pp = np.concatenate(parts_p).astype(np.int32)
+    del parts_h, parts_p
     candidates = len(ph)
 
     def keep(mask: BoolArray) -> None:
@@ -241,13 +266,17 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     if len(households.avoid.lat):
         keep(~_violates_points(ph, pp, households.avoid, homes, home_xyz, avoid=True))
 
-    keys = np.sort(ph * m + pp)
-    ph, pp = keys // m, keys % m
-    indptr = np.searchsorted(ph, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
+    keys = ph.astype(np.int64) * m + pp
+    del ph, pp
+    keys.sort()
+    household: IntArray = keys // m
+    home: IntArray = keys % m
+    del keys
+    indptr = np.searchsorted(household, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
     counts = np.bincount(generator, minlength=3)
     return PairGraph(
-        household=ph,
-        home=pp,
+        household=household,
+        home=home,
         indptr=indptr,
         generator_counts={
             "area": int(counts[GENERATOR_AREA]),

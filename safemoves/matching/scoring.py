@@ -91,3 +91,15 @@ def score_pairs(instance: Instance, household: IntArray, home: IntArray) -> Scor
         size=size.astype(np.int64),
         ledger=ledger.astype(np.int64),
     )
+
+
+_CHUNK_PAIRS = 1 << 20
+
+
+def score_totals(instance: Instance, household: IntArray, home: IntArray) -> IntArray:
+    """``score_pairs(...).total``, computed in chunks so national pools stay within memory."""
+    total = np.empty(len(household), dtype=np.int64)
+    for start in range(0, len(household), _CHUNK_PAIRS):
+        stop = start + _CHUNK_PAIRS
+        total[start:stop] = score_pairs(instance, household[start:stop], home[start:stop]).total
+    return total

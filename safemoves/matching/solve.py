@@ -26,9 +26,12 @@ class SolverError(RuntimeError):
 
 
 def _compact(values: IntArray) -> tuple[IntArray, IntArray]:
-    """Unique values and each input's index into them."""
-    unique, inverse = np.unique(values, return_inverse=True)
-    return unique, inverse.astype(np.int64)
+    """Unique values and each input's index into them (indices are small non-negative ints)."""
+    present = np.bincount(values) > 0
+    unique: IntArray = np.flatnonzero(present)
+    position = np.cumsum(present, dtype=np.int64) - 1
+    inverse: IntArray = position[values]
+    return unique, inverse
 
 
 def solve(household: IntArray, home: IntArray, score: IntArray, solver: Solver = "ortools") -> IntArray:
@@ -47,14 +50,16 @@ def _solve_ortools(household: IntArray, home: IntArray, score: IntArray) -> IntA
     homes, p = _compact(home)
     n, m = len(households), len(homes)
     source, sink = n + m, n + m + 1
-    tails = np.concatenate([np.full(n, source), h, n + np.arange(m)])
-    heads = np.concatenate([np.arange(n), n + p, np.full(m, sink)])
-    costs = np.concatenate([np.zeros(n, np.int64), -score, np.zeros(m, np.int64)])
+    tails = np.concatenate([np.full(n, source, np.int32), h.astype(np.int32), np.arange(n, n + m, dtype=np.int32)])
+    del h
+    heads = np.concatenate([np.arange(n, dtype=np.int32), (p + n).astype(np.int32), np.full(m, sink, np.int32)])
+    del p
+    costs = np.zeros(len(tails), np.int64)
+    costs[n : n + len(score)] = -score
 
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), np.ones(len(tails), np.int64), costs
-    )
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, np.ones(len(tails), np.int64), costs)
+    del tails, heads, costs
     flow.set_nodes_supplies(np.array([source, sink], dtype=np.int32), np.array([n, -n], dtype=np.int64))
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
