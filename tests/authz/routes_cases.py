@@ -28,6 +28,12 @@ def _case_kwargs(world: World) -> dict[str, Any]:
     return {"case_id": case.pk}
 
 
+def _version(world: World) -> int:
+    case = world.extra["case"]
+    assert isinstance(case, Case)
+    return case.version
+
+
 def _member_kwargs(world: World) -> dict[str, Any]:
     case = world.extra["case"]
     assert isinstance(case, Case)
@@ -57,7 +63,7 @@ ROUTES: tuple[Route, ...] = (
         post_data=lambda world: {"source": "staff", "lead_name": "Probe Person"},
     ),
     _on_case("cases:detail", READERS, methods=("GET",)),
-    _on_case("cases:edit", WORKERS, post_data=lambda world: {"version": 1, "lead_name": "Changed By Probe"}),
+    _on_case("cases:edit", WORKERS, post_data=lambda world: {"version": _version(world), "lead_name": "Probe"}),
     _on_case("cases:contact_rules", WORKERS, post_data=lambda world: {"version": 1, "phone_ok": "on"}),
     _on_case("cases:household_add", WORKERS, post_data=lambda world: {"kind": "child", "name": "Probe Child"}),
     Route(

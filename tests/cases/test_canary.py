@@ -46,8 +46,24 @@ def _case_rows(world: World) -> dict[str, list[Any]]:
         }
 
 
+def _home_rows(world: World) -> dict[str, list[Any]]:
+    import io
+
+    from safemoves.properties.models import Home, HomeImport
+    from safemoves.properties.services import homes_import
+    from tests.properties.helpers import GOOD_ROW, csv_bytes
+
+    with scopes_disabled():
+        membership = world.a[Role.LETTINGS_OFFICER].membership
+        homes_import(
+            membership=membership, rows_file=io.BytesIO(csv_bytes([GOOD_ROW])), file_name="voids.csv",
+            mode="all_or_nothing",
+        )  # fmt: skip
+        return {"properties.home": list(Home.objects.all()), "properties.homeimport": list(HomeImport.objects.all())}
+
+
 # Each app with personal fields adds a builder of rows for its models here.
-ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [_case_rows]
+ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [_case_rows, _home_rows]
 
 
 def _all_rows(world: World) -> dict[str, list[Any]]:

@@ -3,13 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safemoves.demo.cases import seed_demo_cases
 from safemoves.demo.seed import seed_demo_consortium
 
 
 class Command(BaseCommand):
     help = "Seed the fictional Kent and Medway demo consortium (demo mode only)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-cases", dest="with_cases", action="store_false", help="Staff and landlords only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
@@ -17,3 +21,6 @@ class Command(BaseCommand):
         report = seed_demo_consortium()
         verb = "Seeded" if report.created else "Already seeded:"
         self.stdout.write(f"{verb} {report.organisations} landlords, {report.users} demo staff accounts.")
+        if options["with_cases"]:
+            cases = seed_demo_cases()
+            self.stdout.write(f"Seeded {cases} demo cases." if cases else "Demo cases already seeded.")

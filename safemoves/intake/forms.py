@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from safemoves.cases.codes import AGENCY_SOURCES
+from safemoves.intake.services import NO, NOT_KNOWN, YES, clean_postcode
+
+YES_NO = [(YES, "Yes"), (NO, "No")]
+YES_NO_NOT_KNOWN = [(YES, "Yes"), (NO, "No"), (NOT_KNOWN, "Not known")]
+_PHONE_RE = re.compile(r"^\+?[0-9]{10,15}$")
+PHONE_ERROR = "Enter a phone number, like 07700 900982 or +44 7700 900982."
+
+
+class Radios(forms.RadioSelect):
+    """Radios whose field id is the first radio's, so an error summary link lands on it."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+def _phone(value: str) -> str:
+    compact = re.sub(r"[\s()-]", "", value)
+    if compact and not _PHONE_RE.fullmatch(compact):
+        raise ValidationError(PHONE_ERROR)
+    return value.strip()
+
+
+class PublicForm(forms.Form):
+    """A form on a public page: nothing the visitor types may be kept by the browser."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["autocomplete"] = "off"
+
+
+class AgencyReferralForm(PublicForm):
+    referrer_name = forms.CharField(label="Your name", max_length=200)
+    referrer_role = forms.CharField(
+        label="Your role and organisation", max_length=200, help_text="For example: IDVA, Kent Domestic Abuse Service"
+    )
+    referrer_phone = forms.CharField(label="Your phone number", max_length=40, required=False)
+    referrer_email = forms.EmailField(label="Your e-mail address", max_length=254, required=False)
+    tenant_name = forms.CharField(label="Tenant's full name", max_length=200)
+    tenant_date_of_birth = forms.DateField(
+        label="Tenant's date of birth (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date of birth as a real date, like 27 3 1990."},
+    )
+    address = forms.CharField(label="Her current address (optional)", required=False, widget=forms.Textarea)
+    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    children = forms.IntegerField(
+        label="How many children live with her?",
+        min_value=0,
+        max_value=20,
+        initial=0,
+        error_messages={"invalid": "Enter the number of children, 0 if none."},
+    )
+    perpetrator_at_address = forms.ChoiceField(
+        label="Is the perpetrator still living at the address?", choices=YES_NO_NOT_KNOWN, widget=Radios
+    )
+    perpetrator_has_key = forms.ChoiceField(
+        label="Does the perpetrator have a key?", choices=YES_NO_NOT_KNOWN, widget=Radios
+    )
+    what_happened = forms.CharField(
+        label="What happened?",
+        widget=forms.Textarea,
+        max_length=5000,
+        help_text="What happened, when, and the risk now as you understand it.",
+    )
+    contact_directly = forms.ChoiceField(
+        label="Is it safe for us to contact her directly?",
+        choices=[(YES, "Yes"), (NO, "No, only through me")],
+        widget=Radios,
+    )
+    safe_phone = forms.CharField(label="A phone number that is safe to call her on", max_length=40, required=False)
+    safe_times = forms.CharField(
+        label="When is it safe to call her?",
+        max_length=200,
+        required=False,
+        help_text="For example: weekdays 10am to 2pm",
+    )
+    voicemail_ok = forms.ChoiceField(
+        label="Is it safe to leave her a voicemail?", choices=YES_NO_NOT_KNOWN, widget=Radios
+    )
+    letter_ok = forms.ChoiceField(label="Is it safe to send her a letter?", choices=YES_NO_NOT_KNOWN, widget=Radios)
+
+    def clean_referrer_phone(self) -> str:
+        return _phone(self.cleaned_data["referrer_phone"])
+
+    def clean_safe_phone(self) -> str:
+        return _phone(self.cleaned_data["safe_phone"])
+
+    def clean_postcode(self) -> str:
+        try:
+            return clean_postcode(self.cleaned_data["postcode"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["postcode"]) from None
+
+    def clean_tenant_date_of_birth(self) -> Any:
+        born = self.cleaned_data["tenant_date_of_birth"]
+        if born is not None and born > timezone.localdate():
+            raise ValidationError("The date of birth must be in the past.")
+        return born
+
+
+class ContactRequestForm(PublicForm):
+    name = forms.CharField(label="Your name", max_length=200)
+    contact_method = forms.ChoiceField(
+        label="How may we contact you?", choices=[("phone", "Phone"), ("email", "E-mail")], widget=Radios
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=40,
+        required=False,
+        help_text="Only if you chose phone. A number that is safe to call.",
+    )
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        required=False,
+        help_text="Only if you chose e-mail. An address only you can read.",
+        error_messages={"invalid": "Enter an e-mail address, like name@example.com."},
+    )
+    safe_times = forms.CharField(
+        label="When is it safe to contact you?",
+        max_length=200,
+        required=False,
+        help_text="For example: weekdays between 10am and 2pm",
+    )
+    voicemail_ok = forms.ChoiceField(
+        label="Is it safe to leave a voicemail?",
+        choices=YES_NO,
+        widget=Radios,
+        required=False,
+        help_text="If you do not answer, we will not leave one.",
+    )
+    letter_ok = forms.ChoiceField(
+        label="Is it safe for us to send a letter?",
+        choices=YES_NO,
+        widget=Radios,
+        required=False,
+        help_text="If you do not answer, we will not send one.",
+    )
+    message = forms.CharField(
+        label="Anything you want to tell us (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Keep it short: we will talk to you about it.",
+    )
+
+    def clean_phone(self) -> str:
+        return _phone(self.cleaned_data["phone"])
+
+
+class ReferralLinkForm(forms.Form):
+    agency_name = forms.CharField(
+        label="Agency name", max_length=200, help_text="For example: Kent Police, Medway IDVA service"
+    )
+    source = forms.ChoiceField(
+        label="Kind of agency", choices=[(source.value, source.label) for source in AGENCY_SOURCES]
+    )

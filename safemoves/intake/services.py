@@ -1,0 +1,138 @@
+"""The public ways into a case: an agency's referral and the tenant's own request.
+
+The cases app owns every write to its models; these services turn what a visitor typed into
+the cases services' inputs and run them inside the landlord's organisation scope (a public
+visitor has no membership, so no scope is active until we open one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safemoves.cases.models import Case, ReferralLink
+from safemoves.cases.services import (
+    NewCase,
+    SelfReferral,
+    case_receive_agency_referral,
+    case_receive_self_referral,
+)
+from safemoves.common.scoping import organisation_scope
+from safemoves.geo import PostcodeError, normalise_postcode
+from safemoves.organisations.models import Organisation
+
+POSTCODE_ERROR = "Enter a postcode in the right format, like ME1 1AA, or leave it blank."
+YES, NO, NOT_KNOWN = "yes", "no", "not_known"
+ANSWER_WORDS = {YES: "Yes", NO: "No", NOT_KNOWN: "Not known", "": "Not answered"}
+
+
+@dataclass(frozen=True)
+class AgencyReferral:
+    referrer_name: str
+    referrer_role: str
+    tenant_name: str
+    what_happened: str
+    referrer_phone: str = ""
+    referrer_email: str = ""
+    tenant_date_of_birth: date | None = None
+    address: str = ""
+    postcode: str = ""
+    children: int = 0
+    perpetrator_at_address: str = ""  # YES, NO, NOT_KNOWN or ""
+    perpetrator_has_key: str = ""
+    contact_directly: str = ""  # may we contact her ourselves (YES) or only through the referrer (NO)
+    safe_phone: str = ""
+    safe_times: str = ""
+    voicemail_ok: str = ""
+    letter_ok: str = ""
+
+
+def clean_postcode(text: str) -> str:
+    """The postcode in its standard form, "" when none was given; a malformed one is a field error."""
+    if not text.strip():
+        return ""
+    try:
+        return normalise_postcode(text)
+    except PostcodeError:
+        raise ValidationError({"postcode": POSTCODE_ERROR}) from None
+
+
+def _referrer_details(referral: AgencyReferral) -> str:
+    lines = [
+        f"Name: {referral.referrer_name.strip()}",
+        f"Role and organisation: {referral.referrer_role.strip()}",
+        f"Phone: {referral.referrer_phone.strip() or 'not given'}",
+        f"E-mail: {referral.referrer_email.strip() or 'not given'}",
+    ]
+    return "\n".join(lines)
+
+
+def _summary(referral: AgencyReferral) -> str:
+    # The household size, the perpetrator's access to the home and the referrer's view of
+    # safe contact have no field of their own on a new case yet, so they travel in the
+    # (encrypted) referral summary for the triage officer to read and record properly.
+    lines = [
+        referral.what_happened.strip(),
+        "",
+        f"Children in the household: {referral.children}",
+        f"Perpetrator still living at the address: {ANSWER_WORDS[referral.perpetrator_at_address]}",
+        f"Perpetrator has a key: {ANSWER_WORDS[referral.perpetrator_has_key]}",
+        "",
+        "Safe contact, as the referrer understands it (confirm with her before relying on it):",
+        f"Safe for us to contact her directly: {ANSWER_WORDS[referral.contact_directly]}",
+        f"Safe phone: {referral.safe_phone.strip() or 'not given'}",
+        f"Safe times: {referral.safe_times.strip() or 'not given'}",
+        f"Safe to leave a voicemail: {ANSWER_WORDS[referral.voicemail_ok]}",
+        f"Safe to send a letter: {ANSWER_WORDS[referral.letter_ok]}",
+    ]
+    return "\n".join(lines)
+
+
+def _validate(referral: AgencyReferral) -> None:
+    errors: dict[str, str] = {}
+    if not referral.referrer_name.strip():
+        errors["referrer_name"] = "Enter your name."
+    if not referral.referrer_role.strip():
+        errors["referrer_role"] = "Enter your role and organisation."
+    if not referral.referrer_phone.strip() and not referral.referrer_email.strip():
+        errors["referrer_phone"] = "Enter a phone number or an e-mail address so that we can reach you."
+    if not referral.tenant_name.strip():
+        errors["tenant_name"] = "Enter the tenant's name."
+    if not referral.what_happened.strip():
+        errors["what_happened"] = "Tell us what happened."
+    if referral.children < 0:
+        errors["children"] = "Enter the number of children, 0 if none."
+    for name in ("perpetrator_at_address", "perpetrator_has_key", "contact_directly", "voicemail_ok", "letter_ok"):
+        if getattr(referral, name) not in ANSWER_WORDS:
+            errors[name] = "Choose one of the answers."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral) -> Case:
+    """Open a case in the landlord's triage inbox from an agency's referral form."""
+    _validate(referral)
+    postcode = clean_postcode(referral.postcode)
+    data = NewCase(
+        lead_name=referral.tenant_name,
+        source=link.source,
+        referral_summary=_summary(referral),
+        address=referral.address,
+        postcode=postcode,
+        lead_date_of_birth=referral.tenant_date_of_birth,
+        referrer_details=_referrer_details(referral),
+        children=referral.children,
+    )
+    with organisation_scope(link.organisation_id):
+        return case_receive_agency_referral(link=link, data=data)
+
+
+@transaction.atomic
+def contact_request_submit(*, organisation: Organisation, request: SelfReferral) -> Case:
+    """Open a case from the tenant's own "contact me safely" request."""
+    with organisation_scope(organisation.pk):
+        return case_receive_self_referral(organisation=organisation, request=request)

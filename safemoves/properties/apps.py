@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PropertiesConfig(AppConfig):
+    name = "safemoves.properties"
+    label = "properties"
+    verbose_name = "Void homes"
