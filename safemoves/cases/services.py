@@ -139,6 +139,7 @@ class NewCase:
     lead_date_of_birth: date | None = None
     tenure: str = ""
     referrer_details: str = ""
+    # Carried in the referral summary until households are recorded; kept for the intake form.
     children: int = 0
 
 
@@ -296,6 +297,15 @@ def case_receive_self_referral(*, organisation: Organisation, request: SelfRefer
         email_ok=request.contact_method == "email",
         letter_ok=False,
     )
+    if request.letter_ok:
+        # Letters stay switched off until an officer confirms a safe postal address with her.
+        CaseNote.objects.create(
+            organisation_id=organisation.pk,
+            case=case,
+            kind=NoteKind.SYSTEM,
+            body="She said a letter would be safe, but gave no address: confirm a safe postal address before "
+            "switching letters on.",
+        )
     record_event(
         action="case.self_referred",
         actor=None,
@@ -303,8 +313,6 @@ def case_receive_self_referral(*, organisation: Organisation, request: SelfRefer
         object_type="case",
         object_id=case.pk,
         fields=["lead_name", "safe_phone", "safe_email", "safe_times", "referral_summary"],
-        # She said letters are safe, but no safe address was given yet: letters stay off until one is.
-        reason="letter said safe, address to confirm" if request.letter_ok else "",
     )
     return case
 
