@@ -59,8 +59,11 @@ INSTALLED_APPS = [
     "safemoves.organisations",
     "safemoves.keys",
     "safemoves.cases",
+    "safemoves.risk",
+    "safemoves.safety",
     "safemoves.intake",
     "safemoves.properties",
+    "safemoves.reciprocal",
     "safemoves.web",
     "safemoves.demo",
 ]

@@ -7,6 +7,9 @@ urlpatterns = [
     path("audit/", include("safemoves.audit.urls")),
     path("homes/", include("safemoves.properties.urls")),
     path("cases/", include("safemoves.cases.urls")),
+    path("risk/", include("safemoves.risk.urls")),
+    path("safety/", include("safemoves.safety.urls")),
+    path("reciprocal/", include("safemoves.reciprocal.urls")),
     path("", include("safemoves.intake.urls")),
 ]
 

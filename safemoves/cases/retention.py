@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
 from safemoves.audit.services import record_event
 from safemoves.cases import selectors, services
+from safemoves.common.clock import due_after_months
 from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Organisation
 
@@ -31,8 +31,12 @@ def retention_run(*, apply: bool) -> RetentionReport:
     for organisation in Organisation.objects.order_by("name"):
         with organisation_scope(organisation.pk):
             months = services.case_settings_for(organisation.pk).retention_months_after_closure
-            cutoff = now - relativedelta(months=months)
-            due = list(selectors.closed_before(organisation.pk, cutoff).order_by("closed_at"))
+            # Calendar months in London time from each closure, as a records schedule reads.
+            due = [
+                case
+                for case in selectors.closed_before(organisation.pk, now).order_by("closed_at")
+                if case.closed_at is not None and due_after_months(case.closed_at, months) <= now
+            ]
             if not due:
                 continue
             report.due[organisation.name] = [case.reference for case in due]

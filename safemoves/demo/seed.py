@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,6 +27,8 @@ def seed_demo_consortium() -> SeedReport:
         return SeedReport(created=False, organisations=len(LANDLORDS), users=User.objects.filter(is_demo=True).count())
     scheme = Scheme.objects.create(name=SCHEME_NAME, slug="kent-medway-demo")
     users = 0
+    # Every demo account shares the published demo password: hash it once (argon2 is slow by design).
+    demo_password_hash = make_password(DEMO_PASSWORD)
     with scopes_disabled():
         for landlord_index, landlord in enumerate(LANDLORDS):
             organisation = Organisation.objects.create(
@@ -33,9 +36,9 @@ def seed_demo_consortium() -> SeedReport:
             )
             SchemeMembership.objects.create(scheme=scheme, organisation=organisation)
             for role_index, role in enumerate(Role):
-                user = User.objects.create_user(
-                    demo_email(landlord, role),
-                    DEMO_PASSWORD,
+                user = User.objects.create(
+                    email=demo_email(landlord, role),
+                    password=demo_password_hash,
                     full_name=demo_name(landlord_index, role_index),
                     is_demo=True,
                 )

@@ -10,6 +10,9 @@ from django.urls import reverse
 from safemoves.cases import policies as case_policies
 from safemoves.organisations import policies
 from safemoves.organisations.models import Membership
+from safemoves.properties import policies as home_policies
+from safemoves.reciprocal import policies as reciprocal_policies
+from safemoves.safety import policies as safety_policies
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,16 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Cases", "cases:list", case_policies.can_see_my_cases),
     NavItem("Triage", "cases:triage", case_policies.can_open_case),
     NavItem("Caseloads", "cases:caseloads", case_policies.can_see_caseloads),
+    NavItem("Overdue actions", "safety:overdue", safety_policies.can_see_overdue),
+    NavItem("Support agencies", "safety:agencies", safety_policies.can_read_directory),
     NavItem("Referral links", "intake:links", case_policies.can_manage_referral_links),
+    NavItem("Void homes", "properties:list", home_policies.can_manage_homes),
+    NavItem("Move requests", "reciprocal:requests", reciprocal_policies.can_list_own_requests),
+    NavItem("Scheme pool", "reciprocal:pool", reciprocal_policies.can_use_pool),
+    NavItem("Homes to offer", "reciprocal:homes", reciprocal_policies.can_offer_homes),
+    NavItem("Matching", "reciprocal:matching", reciprocal_policies.can_coordinate),
+    NavItem("Scheme ledger", "reciprocal:ledger", reciprocal_policies.can_coordinate),
+    NavItem("Scheme policy", "reciprocal:policy", reciprocal_policies.can_coordinate),
     NavItem("Staff", "organisations:staff", policies.can_manage_staff),
     NavItem("Audit log", "audit:log", policies.can_read_audit_log),
 )

@@ -30,8 +30,10 @@ def test_officer_signs_in_with_the_second_factor_and_sees_home(page: Page, live_
     world = make_world()
     _sign_in(page, world, Role.OFFICER)
     expect(page.get_by_text("signed in as tenancy services officer at Alpha Homes")).to_be_visible()
-    # An officer's navigation has no staff or audit pages.
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(["Home"])
+    # An officer's navigation has her case work and no staff, audit or scheme administration pages.
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
+        ["Home", "Cases", "Triage", "Overdue actions", "Support agencies", "Move requests"]
+    )
 
 
 def test_sign_in_errors_are_announced_and_linked(page: Page, live_server: Any) -> None:

@@ -63,7 +63,24 @@ def _home_rows(world: World) -> dict[str, list[Any]]:
 
 
 # Each app with personal fields adds a builder of rows for its models here.
-ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [_case_rows, _home_rows]
+def _risk_safety_rows(world: World) -> dict[str, list[Any]]:
+    from tests.safety.canary import risk_and_safety_rows
+
+    return risk_and_safety_rows(world)
+
+
+def _reciprocal_rows(world: World) -> dict[str, list[Any]]:
+    from tests.reciprocal.canary import reciprocal_rows
+
+    return reciprocal_rows(world)
+
+
+ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
+    _case_rows,
+    _home_rows,
+    _risk_safety_rows,
+    _reciprocal_rows,
+]
 
 
 def _all_rows(world: World) -> dict[str, list[Any]]:
@@ -87,7 +104,7 @@ def _raw_cells() -> list[str]:
         port=db.get("PORT") or None, password=db.get("PASSWORD") or None,
     ) as raw:  # fmt: skip
         tables = [row[0] for row in raw.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
-        cells = []
+        cells: list[str] = []
         for table in tables:
             for row in raw.execute(f'SELECT * FROM "{table}"'):  # noqa: S608
                 cells.extend(str(cell) for cell in row)

@@ -29,7 +29,7 @@ def test_demo_seed_refuses_outside_demo_mode(settings: Settings) -> None:
 def test_demo_consortium_covers_kent_and_medway_with_every_role(settings: Settings) -> None:
     settings.DEMO = True
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--no-cases", stdout=out)
     assert out.getvalue().strip() == "Seeded 12 landlords, 72 demo staff accounts."
     assert Scheme.objects.get().members.count() == 12
     covered = {code for organisation in Organisation.objects.all() for code in organisation.area_codes}
@@ -41,7 +41,7 @@ def test_demo_consortium_covers_kent_and_medway_with_every_role(settings: Settin
     assert User.objects.filter(is_demo=True).count() == 72
     # A second run changes nothing.
     again = StringIO()
-    call_command("seed_demo", stdout=again)
+    call_command("seed_demo", "--no-cases", stdout=again)
     assert again.getvalue().strip() == "Already seeded: 12 landlords, 72 demo staff accounts."
     assert Organisation.objects.count() == len(LANDLORDS)
 
@@ -50,7 +50,7 @@ def test_demo_consortium_covers_kent_and_medway_with_every_role(settings: Settin
 def test_demo_command_prints_the_logins(settings: Settings) -> None:
     settings.DEMO = True
     out = StringIO()
-    call_command("demo", "--no-serve", stdout=out)
+    call_command("demo", "--no-serve", "--no-cases", stdout=out)
     text = out.getvalue()
     assert "Every demo account's password: safemoves-demo-2026" in text
     assert "officer@medway-riverside.example" in text

@@ -16,12 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addrport", default="127.0.0.1:8000")
         parser.add_argument("--no-serve", action="store_true", help="Set up and print the logins only.")
+        parser.add_argument("--no-cases", action="store_true", help="Seed landlords and staff only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
             raise CommandError("`safemoves demo` needs SAFEMOVES_DEMO=1 (the Makefile's `make demo` sets it).")
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("seed_demo")
+        call_command("seed_demo", *(["--no-cases"] if options["no_cases"] else []))
         self.print_logins(options["addrport"])
         if not options["no_serve"]:
             call_command("runserver", options["addrport"], use_reloader=False, use_threading=True)

@@ -7,6 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safemoves.demo.cases import seed_demo_cases
 from safemoves.demo.seed import seed_demo_consortium
+from safemoves.properties.demo import seed_demo_homes
+from safemoves.reciprocal.demo import seed_demo_requests
+from safemoves.safety.demo import seed_demo_risk_and_safety
 
 
 class Command(BaseCommand):
@@ -24,3 +27,12 @@ class Command(BaseCommand):
         if options["with_cases"]:
             cases = seed_demo_cases()
             self.stdout.write(f"Seeded {cases} demo cases." if cases else "Demo cases already seeded.")
+            safety = seed_demo_risk_and_safety()
+            self.stdout.write(
+                f"Risk and safety: {safety.assessments} assessments, {safety.marac_referrals} MARAC referrals, "
+                f"{safety.actions} safety actions, {safety.appraisals} options appraisals."
+            )
+            homes = seed_demo_homes()
+            self.stdout.write(f"Seeded {homes} void homes." if homes else "Void homes already seeded.")
+            requests = seed_demo_requests()
+            self.stdout.write(f"Seeded {requests} move requests." if requests else "Move requests already seeded.")

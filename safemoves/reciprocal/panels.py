@@ -1,0 +1,46 @@
+"""The reciprocal section of the case page, its clock source and its part of the export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from safemoves.cases.models import Case
+from safemoves.common.http import StaffRequest
+from safemoves.reciprocal import policies, selectors
+from safemoves.reciprocal.codes import LIVE_STATUSES
+from safemoves.safety.codes import Option
+from safemoves.safety.selectors import appraisal
+
+
+def request_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    requests = list(selectors.requests_for_case(case))
+    found = appraisal(case)
+    chose_reciprocal = found is not None and found.decision == Option.RECIPROCAL
+    live = any(item.status in LIVE_STATUSES for item in requests)
+    return {
+        "case": case,
+        "requests": requests,
+        "chose_reciprocal": chose_reciprocal,
+        "can_raise": chose_reciprocal and not live and policies.can_raise_request(request.membership, case),
+    }
+
+
+def next_due_for_case(case: Case) -> datetime | None:
+    return selectors.case_deadlines(case)
+
+
+def export_section(case: Case) -> list[dict[str, Any]]:
+    """Her move requests (the anonymised profile shared with the scheme included)."""
+    result = []
+    for item in selectors.requests_for_case(case):
+        profile = getattr(item, "profile", None)
+        result.append(
+            {
+                "reference": item.reference,
+                "status": item.status,
+                "created_at": item.created_at.isoformat(),
+                "shared_profile": profile.data if profile is not None else None,
+            }
+        )
+    return result

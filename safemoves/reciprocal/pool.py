@@ -1,0 +1,826 @@
+"""Every read that crosses landlords, in one module (ADR 0009).
+
+The scheme is the only place where one landlord's records meet another's. Each function
+here disables the organisation scope deliberately and returns dataclasses built from the
+allow-listed profile, the offering landlord's own home facts, or engine results turned into
+"safe for this request" and rounded distances: never a model instance of another landlord,
+never a name, address, postcode, phone or exact point of the household.
+
+The exact unsafe and required places are read from the referring landlord's options
+appraisal *on the server*, only to build the matching input, and never leave this module.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+
+from safemoves.audit.services import record_event
+from safemoves.cases.codes import ConsentPurpose
+from safemoves.cases.models import Case, SafeContactRules
+from safemoves.cases.policies import can_view_case
+from safemoves.cases.services import consent_in_force
+from safemoves.common.scoping import organisation_scope, scopes_disabled
+from safemoves.geo import area_name, haversine_km, is_known_area, round_distance_km
+from safemoves.matching import match, rank
+from safemoves.organisations.models import Membership, Organisation, Role, SchemeMembership
+from safemoves.properties.codes import HomeStatus, WheelchairStandard
+from safemoves.properties.models import Home
+from safemoves.reciprocal import policies
+from safemoves.reciprocal.codes import (
+    ACCESS_MET_BY,
+    LIVE_OFFER_STATUSES,
+    POOL_STATUSES,
+    AccessNeed,
+    LedgerReason,
+    OfferStatus,
+    RequestStatus,
+)
+from safemoves.reciprocal.models import (
+    IdentityRelease,
+    LedgerEntry,
+    Move,
+    MoveRequest,
+    Offer,
+    SchemePolicy,
+    SharedProfile,
+)
+from safemoves.reciprocal.profile import ProfileView
+from safemoves.safety.selectors import appraisal_for_matching
+
+# Void homes are located to about 100 m (ADR 0008): widen every avoid radius by that much.
+AVOID_MARGIN_KM = 0.1
+
+
+def member_scheme_ids(organisation_id: int) -> list[int]:
+    return list(
+        SchemeMembership.objects.filter(organisation_id=organisation_id, is_active=True)
+        .order_by("scheme_id")
+        .values_list("scheme_id", flat=True)
+    )
+
+
+def policy_in_force(scheme_id: int) -> SchemePolicy:
+    """The newest policy version of the scheme; the defaults (unsaved) when none was set."""
+    found = SchemePolicy.objects.filter(scheme_id=scheme_id).order_by("-version").first()
+    return found or SchemePolicy(scheme_id=scheme_id, version=0)
+
+
+def _organisation_areas(organisation_id: int) -> set[str]:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    return set(organisation.area_codes if organisation else [])
+
+
+def _may_see_profile(membership: Membership, data: dict[str, Any], scheme_id: int, request_org: int) -> bool:
+    if not policies.can_use_pool(membership) or scheme_id not in member_scheme_ids(membership.organisation_id):
+        return False
+    if request_org == membership.organisation_id:
+        return True  # the referring landlord's own request
+    if membership.role == Role.COORDINATOR:
+        return True  # the coordinator sees the whole pool, anonymised
+    # Lettings officers and managers see requests naming an area where their landlord has stock.
+    return bool(_organisation_areas(membership.organisation_id) & set(data["safe_areas"]))
+
+
+def _view(profile: SharedProfile, membership: Membership) -> ProfileView:
+    return ProfileView.from_data(
+        request_id=profile.request_id,
+        data=profile.data,
+        taken_at=profile.taken_at,
+        status=profile.request.status,
+        is_own=profile.organisation_id == membership.organisation_id,
+    )
+
+
+def pool_profiles(membership: Membership) -> list[ProfileView]:
+    """Circulated requests this member may see, most urgent and longest waiting first."""
+    if not policies.can_use_pool(membership):
+        return []
+    schemes = member_scheme_ids(membership.organisation_id)
+    with scopes_disabled():
+        profiles = SharedProfile.objects.filter(
+            request__scheme_id__in=schemes, request__status__in=POOL_STATUSES
+        ).select_related("request")
+        views = [
+            _view(profile, membership)
+            for profile in profiles
+            if _may_see_profile(membership, profile.data, profile.request.scheme_id, profile.organisation_id)
+        ]
+    return sorted(views, key=lambda view: (not view.urgent, -view.days_waiting, view.reference))
+
+
+def get_pool_profile(membership: Membership, request_id: Any) -> ProfileView:
+    with scopes_disabled():
+        profile = (
+            SharedProfile.objects.filter(request_id=request_id, request__status__in=POOL_STATUSES)
+            .select_related("request")
+            .first()
+        )
+        if profile is None or not _may_see_profile(
+            membership, profile.data, profile.request.scheme_id, profile.organisation_id
+        ):
+            raise Http404
+        return _view(profile, membership)
+
+
+# --- the matching input (server side only) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Household:
+    request: MoveRequest
+    profile: SharedProfile
+    near: list[dict[str, float]]
+    entry: dict[str, Any]
+
+
+def ledger_balances(scheme_ids: Iterable[int]) -> dict[int, int]:
+    with scopes_disabled():
+        rows = (
+            LedgerEntry.objects.filter(scheme_id__in=list(scheme_ids))
+            .values("organisation_id")
+            .annotate(balance=Sum("delta"))
+            .order_by("organisation_id")
+        )
+        return {int(row["organisation_id"]): int(row["balance"]) for row in rows}
+
+
+def _offerable_requests(scheme_ids: Sequence[int]) -> list[MoveRequest]:
+    """Circulated requests (and offered ones below the scheme's live-offer limit)."""
+    requests = list(
+        MoveRequest.objects.filter(scheme_id__in=scheme_ids, status__in=POOL_STATUSES)
+        .select_related("case", "profile")
+        .annotate(live_offers=Count("offers", filter=Q(offers__status__in=LIVE_OFFER_STATUSES)))
+        .order_by("reference")
+    )
+    limits = {scheme_id: policy_in_force(scheme_id).live_offer_limit for scheme_id in scheme_ids}
+    return [request for request in requests if request.live_offers < limits[request.scheme_id]]
+
+
+def _household(request: MoveRequest) -> _Household:
+    profile = request.profile
+    data = profile.data
+    # The exact places are read inside the referring landlord's scope and used only here.
+    with organisation_scope(request.organisation_id):
+        places = appraisal_for_matching(request.case)
+    entry = {
+        "id": str(request.pk),
+        "landlord": str(request.organisation_id),
+        "bedrooms": int(data["bedrooms_needed"]),
+        "step_free": data["access_need"] != AccessNeed.NONE,
+        "pets": bool(data["pets"]),
+        "areas": list(data["safe_areas"]),
+        "avoid_areas": list(data["unsafe_areas"]),
+        "avoid": [{**point, "km": point["km"] + AVOID_MARGIN_KM} for point in places["avoid"]],
+        "near": list(places["near"]),
+        "waiting_days": ProfileView.from_data(
+            request_id=request.pk, data=data, taken_at=profile.taken_at, status=request.status, is_own=False
+        ).days_waiting,
+        "urgent": bool(data["urgent"]),
+    }
+    return _Household(request=request, profile=profile, near=list(places["near"]), entry=entry)
+
+
+def _home_entry(home: Home) -> dict[str, Any]:
+    return {
+        "id": str(home.pk),
+        "landlord": str(home.organisation_id),
+        "lat": float(home.latitude or 0.0),
+        "lon": float(home.longitude or 0.0),
+        "area": home.area_code,
+        "bedrooms": home.bedrooms,
+        "step_free": home.step_free,
+        "pets": home.pets_allowed,
+    }
+
+
+def _available_homes(organisation_ids: Iterable[int]) -> list[Home]:
+    return list(
+        Home.objects.filter(
+            organisation_id__in=list(organisation_ids), status=HomeStatus.AVAILABLE, latitude__isnull=False
+        ).order_by("pk")
+    )
+
+
+def _document(households: Sequence[_Household], homes: Sequence[Home], ledger: dict[int, int]) -> dict[str, Any]:
+    landlords = {h.entry["landlord"] for h in households} | {str(home.organisation_id) for home in homes}
+    return {
+        "households": [h.entry for h in households],
+        "homes": [_home_entry(home) for home in homes],
+        "ledger": {str(org): balance for org, balance in ledger.items() if str(org) in landlords},
+        "rules": {"max_extra_bedrooms": 1, "same_landlord": False},
+    }
+
+
+def _access_met(data: dict[str, Any], home: Home) -> bool:
+    return home.wheelchair_standard in ACCESS_MET_BY.get(str(data["access_need"]), frozenset())
+
+
+def _area_label(code: str) -> str:
+    return area_name(code) if is_known_area(code) else code
+
+
+def public_reasons(household: _Household, home: Home) -> list[str]:
+    """Why the pair fits, for any member: no exact place, distances in whole kilometres only."""
+    data = household.profile.data
+    needed = int(data["bedrooms_needed"])
+    lines = [f"{needed} bedroom{'s' if needed != 1 else ''} needed, home has {home.bedrooms}"]
+    if data["access_need"] != AccessNeed.NONE:
+        lines.append(
+            f"access need met ({AccessNeed(data['access_need']).label.lower()}; "
+            f"home: {WheelchairStandard(home.wheelchair_standard).label.lower()})"
+        )
+    if data["pets"]:
+        lines.append("household has pets, home allows pets")
+    lines.append(f"in a chosen safe area ({_area_label(home.area_code)})")
+    lines.append("safe for this request: outside every unsafe area and far enough from every unsafe place")
+    if home.latitude is not None and home.longitude is not None:
+        for point in household.near:
+            km = haversine_km(point["lat"], point["lon"], home.latitude, home.longitude)
+            lines.append(f"about {round_distance_km(km)} km from a place she needs to be near")
+    if data["urgent"]:
+        lines.append("urgent")
+    lines.append(f"waiting {household.entry['waiting_days']} days")
+    return lines
+
+
+@dataclass(frozen=True)
+class Fit:
+    profile: ProfileView
+    home_id: UUID
+    home_organisation_id: int
+    home_area: str
+    home_bedrooms: int
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def fits_for_home(membership: Membership, home: Home) -> list[Fit]:
+    """Requests the member's available ``home`` fits, ranked by the engine, with reasons."""
+    if not policies.can_offer_homes(membership) or home.organisation_id != membership.organisation_id:
+        return []
+    if home.status != HomeStatus.AVAILABLE or home.latitude is None:
+        return []
+    schemes = member_scheme_ids(membership.organisation_id)
+    with scopes_disabled():
+        households = [_household(request) for request in _offerable_requests(schemes)]
+        if not households:
+            return []
+        by_id = {h.entry["id"]: h for h in households}
+        document = _document(households, [home], ledger_balances(schemes))
+        ranked = rank(document, home=str(home.pk), top=max(1, len(households)))
+        fits = []
+        for candidate in ranked["candidates"]:
+            household = by_id[candidate["household"]]
+            if not _access_met(household.profile.data, home):
+                continue
+            fits.append(
+                Fit(
+                    profile=_view(household.profile, membership),
+                    home_id=home.pk,
+                    home_organisation_id=home.organisation_id,
+                    home_area=home.area_code,
+                    home_bedrooms=home.bedrooms,
+                    score=int(candidate["score"]),
+                    reasons=public_reasons(household, home),
+                )
+            )
+        return fits
+
+
+def home_fits_request(home: Home, request: MoveRequest) -> bool:
+    """The engine's feasibility of one pair (and the access standard), evaluated on the server."""
+    with scopes_disabled():
+        fresh = MoveRequest.objects.select_related("case", "profile").filter(pk=request.pk).first()
+        if fresh is None or not hasattr(fresh, "profile"):
+            return False
+        household = _household(fresh)
+        if home.latitude is None or not _access_met(household.profile.data, home):
+            return False
+        document = _document([household], [home], {})
+        return bool(rank(document, home=str(home.pk), top=1)["candidates"])
+
+
+@dataclass(frozen=True)
+class Proposal:
+    profile: ProfileView
+    home_id: UUID
+    home_organisation: str
+    home_area: str
+    home_bedrooms: int
+    score: int
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    proposals: list[Proposal]
+    unmatched: list[ProfileView]
+    households: int
+    homes: int
+
+
+def batch_proposals(membership: Membership) -> BatchResult:
+    """The coordinator's run of the engine over the whole pool of its schemes."""
+    if not policies.can_coordinate(membership):
+        raise Http404
+    schemes = member_scheme_ids(membership.organisation_id)
+    with scopes_disabled():
+        households = [_household(request) for request in _offerable_requests(schemes)]
+        members = list(
+            SchemeMembership.objects.filter(scheme_id__in=schemes, is_active=True).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        homes = _available_homes(members)
+        names = dict(Organisation.objects.filter(pk__in=members).values_list("pk", "name"))
+        if not households or not homes:
+            unmatched_views = [_view(h.profile, membership) for h in households]
+            return BatchResult([], unmatched_views, len(households), len(homes))
+        result = match(_document(households, homes, ledger_balances(schemes)))
+        by_household = {h.entry["id"]: h for h in households}
+        by_home = {str(home.pk): home for home in homes}
+        proposals: list[Proposal] = []
+        unmatched = [by_household[key] for key in result["unmatched"]]
+        for assignment in result["assignments"]:
+            household = by_household[assignment["household"]]
+            home = by_home[assignment["home"]]
+            if not _access_met(household.profile.data, home):
+                unmatched.append(household)
+                continue
+            proposals.append(
+                Proposal(
+                    profile=_view(household.profile, membership),
+                    home_id=home.pk,
+                    home_organisation=names.get(home.organisation_id, ""),
+                    home_area=home.area_code,
+                    home_bedrooms=home.bedrooms,
+                    score=int(assignment["score"]),
+                    reasons=public_reasons(household, home),
+                )
+            )
+        proposals.sort(key=lambda p: (-p.score, p.profile.reference))
+        return BatchResult(
+            proposals=proposals,
+            unmatched=sorted((_view(h.profile, membership) for h in unmatched), key=lambda v: v.reference),
+            households=len(households),
+            homes=len(homes),
+        )
+
+
+# --- offers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferView:
+    id: UUID
+    status: str
+    status_label: str
+    reference: str
+    request_id: UUID
+    offering_organisation: str
+    offered_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None
+    refusal_reason: str
+    reasonable_refusal: bool | None
+    home_id: UUID
+    home_area: str
+    home_bedrooms: int
+    home_step_free: bool
+    home_wheelchair: str
+    home_pets: bool
+    home_rent: str
+    home_tenancy: str
+    home_available_from: date
+    # Only the offering landlord sees its void home's address; it is not the household's.
+    home_address: str
+    is_offering_side: bool
+    is_referring_side: bool
+    may_decide: bool
+    may_release: bool
+    may_record_move: bool
+    identity_released: bool
+    move_id: UUID | None
+
+
+def _offer_sides(membership: Membership, offer: Offer) -> tuple[bool, bool]:
+    offering = (offer.organisation_id == membership.organisation_id and membership.role in policies.HOME_OFFERERS) or (
+        membership.role == Role.COORDINATOR and offer.request.scheme_id in member_scheme_ids(membership.organisation_id)
+    )
+    referring = offer.referring_organisation_id == membership.organisation_id and can_view_case(
+        membership, offer.request.case
+    )
+    return offering, referring
+
+
+def get_offer_view(membership: Membership, offer_id: Any) -> OfferView:
+    if not policies.can_see_offers(membership):
+        raise Http404
+    with scopes_disabled():
+        offer = (
+            Offer.objects.filter(pk=offer_id)
+            .select_related("request__case", "home", "organisation", "request__move")
+            .first()
+        )
+        if offer is None:
+            raise Http404
+        offering, referring = _offer_sides(membership, offer)
+        if not offering and not referring:
+            raise Http404
+        home = offer.home
+        released = IdentityRelease.objects.filter(offer=offer).exists()
+        move = Move.objects.filter(offer=offer).first()
+        works_case = referring and policies.can_work_request(membership, offer.request.case)
+        own_offerer = offer.organisation_id == membership.organisation_id and membership.role in policies.HOME_OFFERERS
+        return OfferView(
+            id=offer.pk,
+            status=offer.status,
+            status_label=offer.get_status_display(),
+            reference=offer.request.reference,
+            request_id=offer.request_id,
+            offering_organisation=offer.organisation.name,
+            offered_at=offer.offered_at,
+            expires_at=offer.expires_at,
+            decided_at=offer.decided_at,
+            refusal_reason=offer.get_refusal_reason_display() if offer.refusal_reason else "",
+            reasonable_refusal=offer.reasonable_refusal,
+            home_id=home.pk,
+            home_area=_area_label(home.area_code),
+            home_bedrooms=home.bedrooms,
+            home_step_free=home.step_free,
+            home_wheelchair=home.get_wheelchair_standard_display(),
+            home_pets=home.pets_allowed,
+            home_rent=str(home.weekly_rent),
+            home_tenancy=home.get_tenancy_offered_display(),
+            home_available_from=home.available_from,
+            home_address=home.address if own_offerer and not home.address_is_protected else "",
+            is_offering_side=offering,
+            is_referring_side=referring,
+            may_decide=works_case and offer.status == OfferStatus.OFFERED,
+            may_release=works_case and offer.status == OfferStatus.ACCEPTED and not released,
+            may_record_move=own_offerer and offer.status == OfferStatus.ACCEPTED and released,
+            identity_released=released,
+            move_id=move.pk if move else None,
+        )
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    contact_route: list[str]
+
+
+def released_identity(membership: Membership, offer_id: Any) -> Identity | None:
+    """The household's name and safe contact route, for the rehousing landlord's lettings staff
+    once the offer is accepted, the identity released and consent still in force. Every read is
+    written to the audit log of both landlords."""
+    if membership.role not in policies.HOME_OFFERERS:
+        return None
+    with scopes_disabled():
+        release = (
+            IdentityRelease.objects.filter(
+                offer_id=offer_id,
+                organisation_id=membership.organisation_id,
+                offer__status__in=[OfferStatus.ACCEPTED, OfferStatus.MOVED],
+            )
+            .select_related("offer__request__case")
+            .first()
+        )
+        if release is None:
+            return None
+        case: Case = release.offer.request.case
+        with organisation_scope(case.organisation_id):
+            if consent_in_force(case, ConsentPurpose.SCHEME_SHARING) is None:
+                return None
+            rules = SafeContactRules.objects.filter(case=case).first()
+        route: list[str] = []
+        if rules is not None:
+            if rules.phone_ok and rules.safe_phone:
+                route.append(f"Phone: {rules.safe_phone}")
+            if rules.sms_ok and rules.safe_phone:
+                route.append(f"Text message: {rules.safe_phone}")
+            if rules.email_ok and rules.safe_email:
+                route.append(f"E-mail: {rules.safe_email}")
+            if rules.letter_ok and rules.safe_postal_address:
+                route.append(f"Letter: {rules.safe_postal_address}")
+            if rules.safe_times:
+                route.append(f"Safe times: {rules.safe_times}")
+        if not route:
+            route.append("Through her case officer at the referring landlord")
+        identity = Identity(name=case.lead_name, contact_route=route)
+        with transaction.atomic():
+            record_event(
+                action="reciprocal.identity_viewed",
+                actor=membership.user,
+                organisation_id=membership.organisation_id,
+                object_type="offer",
+                object_id=release.offer_id,
+            )
+            record_event(
+                action="case.viewed",
+                actor=membership.user,
+                organisation_id=case.organisation_id,
+                object_type="case",
+                object_id=case.pk,
+                reason=f"identity released through offer {release.offer_id}",
+            )
+        return identity
+
+
+def offers_on_request(request: MoveRequest) -> list[dict[str, Any]]:
+    """Offers made on the referring landlord's own request (any member may have made them)."""
+    with scopes_disabled():
+        return [
+            {
+                "id": offer.pk,
+                "status": offer.get_status_display(),
+                "offering_organisation": offer.organisation.name,
+                "home_area": _area_label(offer.home.area_code),
+                "home_bedrooms": offer.home.bedrooms,
+                "expires_at": offer.expires_at,
+                "is_live": offer.is_live,
+            }
+            for offer in Offer.objects.filter(request_id=request.pk).select_related("organisation", "home")
+        ]
+
+
+def get_offer_for_work(membership: Membership, offer_id: Any, *, side: str) -> Offer:
+    """The offer, for a service call by one side ("offering" or "referring"); 404 otherwise."""
+    with scopes_disabled():
+        offer = Offer.objects.filter(pk=offer_id).select_related("request__case", "home").first()
+        if offer is None:
+            raise Http404
+        if side == "offering":
+            allowed = offer.organisation_id == membership.organisation_id and policies.can_offer_homes(membership)
+        else:
+            allowed = offer.referring_organisation_id == membership.organisation_id and policies.can_work_request(
+                membership, offer.request.case
+            )
+        if not allowed:
+            raise Http404
+        return offer
+
+
+def request_for_offer(membership: Membership, request_id: Any) -> MoveRequest:
+    """A request in the pool that this lettings officer may offer a home to; 404 otherwise."""
+    profile = get_pool_profile(membership, request_id)
+    if profile.is_own or not policies.can_offer_homes(membership):
+        raise Http404
+    with scopes_disabled():
+        request = MoveRequest.objects.filter(pk=profile.request_id).first()
+        if request is None:
+            raise Http404
+        return request
+
+
+# --- moves ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoveView:
+    id: UUID
+    reference: str
+    request_id: UUID
+    offer_id: UUID
+    move_date: date
+    old_tenure: str
+    new_tenure: str
+    introductory_period_ends: date | None
+    new_area: str
+    # "" unless this member may see the protected address.
+    new_address: str
+    new_postcode: str
+    check_in_due_at: datetime
+    check_in_done_at: datetime | None
+    is_rehousing_side: bool
+    may_record_check_in: bool
+
+
+def get_move_view(membership: Membership, move_id: Any) -> MoveView:
+    with scopes_disabled():
+        move = Move.objects.filter(pk=move_id).select_related("request__case", "offer").first()
+        if move is None:
+            raise Http404
+        case = move.request.case
+        rehousing = move.organisation_id == membership.organisation_id and membership.role in policies.HOME_OFFERERS
+        referring = move.referring_organisation_id == membership.organisation_id and can_view_case(membership, case)
+        if not rehousing and not referring:
+            raise Http404
+        # The protected address: the rehousing landlord's staff working it and the named officer.
+        named_officer = referring and case.assigned_officer_id == membership.user_id
+        shows_address = rehousing or named_officer
+        if shows_address:
+            with transaction.atomic():
+                record_event(
+                    action="reciprocal.protected_address_viewed",
+                    actor=membership.user,
+                    organisation_id=membership.organisation_id,
+                    object_type="move",
+                    object_id=move.pk,
+                )
+        return MoveView(
+            id=move.pk,
+            reference=move.request.reference,
+            request_id=move.request_id,
+            offer_id=move.offer_id,
+            move_date=move.move_date,
+            old_tenure=move.get_old_tenure_display(),
+            new_tenure=move.get_new_tenure_display(),
+            introductory_period_ends=move.introductory_period_ends,
+            new_area=_area_label(move.new_area_code),
+            new_address=move.new_address if shows_address else "",
+            new_postcode=move.new_postcode if shows_address else "",
+            check_in_due_at=move.check_in_due_at,
+            check_in_done_at=move.check_in_done_at,
+            is_rehousing_side=rehousing,
+            may_record_check_in=referring
+            and policies.can_work_request(membership, case)
+            and move.check_in_done_at is None,
+        )
+
+
+def get_move_for_check_in(membership: Membership, move_id: Any) -> Move:
+    with scopes_disabled():
+        move = Move.objects.filter(pk=move_id).select_related("request__case").first()
+        if move is None or move.referring_organisation_id != membership.organisation_id:
+            raise Http404
+        if not policies.can_work_request(membership, move.request.case):
+            raise Http404
+        return move
+
+
+# --- ledger ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    organisation: str
+    given: int
+    received: int
+    corrections: int
+    balance: int
+    by_bedrooms: list[int]
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    id: int
+    posted_at: datetime
+    organisation: str
+    reference: str
+    delta: int
+    bedrooms: int
+    reason: str
+    correction_of_id: int | None
+    corrected: bool
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    balances: list[Balance]
+    bedroom_sizes: list[int]
+    lines: list[LedgerLine]
+    total: int
+
+
+def ledger_summary(membership: Membership) -> LedgerSummary:
+    """Who owes the pool what, per landlord and per bedroom size (the coordinator's page)."""
+    if not policies.can_coordinate(membership):
+        raise Http404
+    schemes = member_scheme_ids(membership.organisation_id)
+    with scopes_disabled():
+        entries = list(
+            LedgerEntry.objects.filter(scheme_id__in=schemes)
+            .select_related("organisation")
+            .order_by("-posted_at", "-pk")
+        )
+        corrected = set(
+            LedgerEntry.objects.filter(scheme_id__in=schemes, correction_of__isnull=False).values_list(
+                "correction_of_id", flat=True
+            )
+        )
+        names = dict(
+            Organisation.objects.filter(scheme_memberships__scheme_id__in=schemes, scheme_memberships__is_active=True)
+            .distinct()
+            .values_list("pk", "name")
+        )
+    for entry in entries:
+        names.setdefault(entry.organisation_id, entry.organisation.name)
+    sizes = sorted({entry.bedrooms for entry in entries})
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_size: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for entry in entries:
+        counts[entry.organisation_id][entry.reason] += 1
+        counts[entry.organisation_id]["balance"] += entry.delta
+        per_size[entry.organisation_id][entry.bedrooms] += entry.delta
+    balances = [
+        Balance(
+            organisation=names[org_id],
+            given=counts[org_id][LedgerReason.MOVE_IN],
+            received=counts[org_id][LedgerReason.MOVE_OUT],
+            corrections=counts[org_id][LedgerReason.CORRECTION],
+            balance=counts[org_id]["balance"],
+            by_bedrooms=[per_size[org_id][size] for size in sizes],
+        )
+        for org_id in sorted(names, key=lambda key: names[key])
+    ]
+    lines = [
+        LedgerLine(
+            id=entry.pk,
+            posted_at=entry.posted_at,
+            organisation=names[entry.organisation_id],
+            reference=entry.request_reference,
+            delta=entry.delta,
+            bedrooms=entry.bedrooms,
+            reason=entry.get_reason_display(),
+            correction_of_id=entry.correction_of_id,
+            corrected=entry.pk in corrected,
+        )
+        for entry in entries
+    ]
+    return LedgerSummary(
+        balances=balances, bedroom_sizes=sizes, lines=lines, total=sum(entry.delta for entry in entries)
+    )
+
+
+def get_ledger_entry(membership: Membership, entry_id: Any) -> LedgerEntry:
+    if not policies.can_coordinate(membership):
+        raise Http404
+    with scopes_disabled():
+        entry = LedgerEntry.objects.filter(
+            pk=entry_id, scheme_id__in=member_scheme_ids(membership.organisation_id)
+        ).first()
+        if entry is None:
+            raise Http404
+        return entry
+
+
+def request_for_coordinator(membership: Membership, request_id: Any) -> MoveRequest:
+    """A pool request of the coordinator's scheme, for turning a proposal into an offer."""
+    if not policies.can_coordinate(membership):
+        raise Http404
+    with scopes_disabled():
+        try:
+            request = MoveRequest.objects.filter(
+                pk=request_id,
+                scheme_id__in=member_scheme_ids(membership.organisation_id),
+                status__in=POOL_STATUSES,
+            ).first()
+        except (ValueError, ValidationError):
+            request = None
+    if request is None:
+        raise ValidationError("That request is no longer in the pool.")
+    return request
+
+
+def home_for_coordinator(membership: Membership, home_id: Any) -> Home:
+    """An available home of a member of the coordinator's scheme."""
+    if not policies.can_coordinate(membership):
+        raise Http404
+    schemes = member_scheme_ids(membership.organisation_id)
+    with scopes_disabled():
+        members = SchemeMembership.objects.filter(scheme_id__in=schemes, is_active=True).values("organisation_id")
+        try:
+            home = Home.objects.filter(pk=home_id, organisation_id__in=members, status=HomeStatus.AVAILABLE).first()
+        except (ValueError, ValidationError):
+            home = None
+    if home is None:
+        raise ValidationError("That home is no longer available.")
+    return home
+
+
+def policy_history(scheme_id: int) -> list[SchemePolicy]:
+    return list(SchemePolicy.objects.filter(scheme_id=scheme_id).select_related("created_by").order_by("-version"))
+
+
+def request_status_in(request_id: Any, statuses: Iterable[str]) -> bool:
+    with scopes_disabled():
+        return MoveRequest.objects.filter(pk=request_id, status__in=list(statuses)).exists()
+
+
+__all__ = [
+    "BatchResult",
+    "Fit",
+    "Identity",
+    "MoveView",
+    "OfferView",
+    "Proposal",
+    "RequestStatus",
+    "batch_proposals",
+    "fits_for_home",
+    "get_offer_view",
+    "get_pool_profile",
+    "ledger_summary",
+    "pool_profiles",
+    "released_identity",
+]

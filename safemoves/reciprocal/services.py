@@ -1,0 +1,754 @@
+"""Writes of the reciprocal scheme. Each transition is one service: atomic, validated before
+writing, refused with the reason when illegal, and audited in the same transaction (ids,
+codes and field names only).
+
+A scheme transition touches two landlords (the referring one and the offering one); each
+side's rows are written inside that landlord's own organisation scope, explicitly.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from safemoves.accounts.models import User
+from safemoves.audit.services import record_event
+from safemoves.cases.codes import TENURE_SECURITY, ConsentPurpose, CoreTenancy
+from safemoves.cases.models import Case
+from safemoves.cases.services import consent_in_force, refresh_next_due
+from safemoves.common.clock import LONDON, due_after_working_days
+from safemoves.common.scoping import organisation_scope, scopes_disabled
+from safemoves.organisations.models import Membership, Role
+from safemoves.properties.codes import HomeStatus
+from safemoves.properties.importing import MAX_BEDROOMS
+from safemoves.properties.models import Home
+from safemoves.properties.services import home_mark_let
+from safemoves.reciprocal import pool
+from safemoves.reciprocal.codes import (
+    LIVE_OFFER_STATUSES,
+    LIVE_STATUSES,
+    POOL_STATUSES,
+    REQUEST_TRANSITIONS,
+    AccessNeed,
+    EndReason,
+    LedgerReason,
+    OfferStatus,
+    RefusalReason,
+    RequestStatus,
+)
+from safemoves.reciprocal.models import (
+    IdentityRelease,
+    LedgerEntry,
+    Move,
+    MoveRequest,
+    Offer,
+    SchemePolicy,
+    SharedProfile,
+)
+from safemoves.reciprocal.profile import build_profile
+from safemoves.safety.catalogue import OLD_ADDRESS_FLAGS
+from safemoves.safety.codes import ActionStatus, Option
+from safemoves.safety.models import SafetyAction
+from safemoves.safety.selectors import appraisal_for_matching
+from safemoves.safety.services import safety_action_create
+
+# No 0/O, 1/I/L or 5/S: a code read out on the phone must not be misheard.
+REFERENCE_ALPHABET = "2346789ABCDEFGHJKMNPQRTUVWXYZ"
+REFERENCE_PREFIX = "KMR-"
+POST_MOVE_CHECK_IN_WORKING_DAYS = 10
+POLICY_LIMITS = {
+    "live_offer_limit": (1, 5),
+    "minimum_areas": (1, 20),
+    "offer_expiry_days": (1, 60),
+    "circulation_working_days": (1, 30),
+}
+
+
+def new_reference() -> str:
+    """A random, non-sequential reference such as KMR-7Q4K9, unused so far."""
+    with scopes_disabled():
+        while True:
+            code = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(5))
+            if not MoveRequest.objects.filter(reference=code).exists():
+                return code
+
+
+def _label(status: str) -> str:
+    return RequestStatus(status).label.lower()
+
+
+def _lock_request(request: MoveRequest) -> MoveRequest:
+    with scopes_disabled():
+        return MoveRequest.objects.select_for_update().select_related("case").get(pk=request.pk)
+
+
+def _move_to(current: MoveRequest, target: str, doing: str) -> None:
+    if target not in REQUEST_TRANSITIONS[RequestStatus(current.status)]:
+        raise ValidationError(f"A request that is {_label(current.status)} cannot be {doing}.")
+    current.status = target
+    current.status_changed_at = timezone.now()
+
+
+def _save_request(request: MoveRequest, fields: list[str]) -> None:
+    with organisation_scope(request.organisation_id):
+        request.save(update_fields=[*fields, "status", "status_changed_at"])
+
+
+def _case_event(request: MoveRequest, *, action: str, actor: User | None, fields: list[str], reason: str) -> None:
+    record_event(
+        action=action,
+        actor=actor,
+        organisation_id=request.organisation_id,
+        object_type="case",
+        object_id=request.case_id,
+        fields=fields,
+        reason=f"move request {request.pk}: {reason}" if reason else f"move request {request.pk}",
+    )
+
+
+def _refresh_case_clock(case: Case) -> None:
+    with organisation_scope(case.organisation_id):
+        refresh_next_due(case)
+
+
+def _scheme_for(organisation_id: int) -> int:
+    schemes = pool.member_scheme_ids(organisation_id)
+    if not schemes:
+        raise ValidationError("Your landlord is not an active member of a reciprocal scheme.")
+    return schemes[0]
+
+
+def _check_appraisal(case: Case, scheme_id: int) -> dict[str, Any]:
+    places = appraisal_for_matching(case)
+    errors: dict[str, str] = {}
+    if places["decision"] != Option.RECIPROCAL:
+        errors["case"] = "The options appraisal must choose a reciprocal move before a request can be raised."
+    minimum = pool.policy_in_force(scheme_id).minimum_areas
+    if len(places["areas"]) < minimum:
+        errors["safe_areas"] = (
+            f"She has chosen {len(places['areas'])} safe area{'s' if len(places['areas']) != 1 else ''}; "
+            f"the scheme needs at least {minimum}. Add them to the options appraisal."
+        )
+    if not case.tenure:
+        errors["tenure"] = "Record her current tenure on the case: the new tenancy must be as secure."
+    if errors:
+        raise ValidationError(errors)
+    return places
+
+
+# --- move requests ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_create(
+    *, membership: Membership, case: Case, bedrooms_needed: int, access_need: str, pets: bool, urgent: bool
+) -> MoveRequest:
+    """A draft request from a case whose options appraisal chose a reciprocal move."""
+    if case.is_closed:
+        raise ValidationError("This case is closed.")
+    if not 1 <= bedrooms_needed <= MAX_BEDROOMS:
+        raise ValidationError({"bedrooms_needed": f"Enter a number of bedrooms from 1 to {MAX_BEDROOMS}."})
+    if access_need not in AccessNeed.values:
+        raise ValidationError({"access_need": "Choose the household's access need from the list."})
+    scheme_id = _scheme_for(case.organisation_id)
+    _check_appraisal(case, scheme_id)
+    if MoveRequest.objects.filter(case=case, status__in=LIVE_STATUSES).exists():
+        raise ValidationError("This case already has a move request in progress.")
+    request = MoveRequest.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        scheme_id=scheme_id,
+        reference=new_reference(),
+        nominating_officer=case.assigned_officer or membership.user,
+        bedrooms_needed=bedrooms_needed,
+        access_need=access_need,
+        pets=pets,
+        urgent=urgent,
+        created_by=membership.user,
+    )
+    _case_event(
+        request,
+        action="reciprocal.request_created",
+        actor=membership.user,
+        fields=["bedrooms_needed", "access_need", "pets", "urgent"],
+        reason="draft",
+    )
+    return request
+
+
+def _snapshot(request: MoveRequest) -> None:
+    with organisation_scope(request.organisation_id):
+        data = build_profile(request)
+        SharedProfile.objects.filter(request=request).delete()
+        SharedProfile.objects.create(organisation_id=request.organisation_id, request=request, data=data)
+
+
+@transaction.atomic
+def request_approve(*, request: MoveRequest, actor: User) -> None:
+    """The landlord's lead approves: the anonymised profile is taken and the circulation clock starts."""
+    current = _lock_request(request)
+    _move_to(current, RequestStatus.APPROVED, "approved")
+    with organisation_scope(current.organisation_id):
+        _check_appraisal(current.case, current.scheme_id)
+    now = timezone.now()
+    current.approved_by = actor
+    current.approved_at = now
+    days = pool.policy_in_force(current.scheme_id).circulation_working_days
+    current.circulation_due_at = due_after_working_days(now, days)
+    _save_request(current, ["approved_by", "approved_at", "circulation_due_at"])
+    _snapshot(current)
+    _case_event(current, action="reciprocal.request_approved", actor=actor, fields=["status"], reason="approved")
+    _refresh_case_clock(current.case)
+    request.refresh_from_db()
+
+
+@transaction.atomic
+def request_circulate(*, request: MoveRequest, actor: User) -> None:
+    """Send the request to the members with stock in her safe areas, with a fresh profile."""
+    current = _lock_request(request)
+    _move_to(current, RequestStatus.CIRCULATED, "circulated")
+    with organisation_scope(current.organisation_id):
+        _check_appraisal(current.case, current.scheme_id)
+    current.circulated_at = timezone.now()
+    _save_request(current, ["circulated_at"])
+    _snapshot(current)
+    _case_event(current, action="reciprocal.request_circulated", actor=actor, fields=["status"], reason="circulated")
+    _refresh_case_clock(current.case)
+    request.refresh_from_db()
+
+
+def _end_live_offers(request: MoveRequest, actor: User | None, *, keep: Offer | None = None) -> list[str]:
+    ended = []
+    with scopes_disabled():
+        live = list(Offer.objects.select_for_update().filter(request_id=request.pk, status__in=LIVE_OFFER_STATUSES))
+    for offer in live:
+        if keep is not None and offer.pk == keep.pk:
+            continue
+        _close_offer(offer, OfferStatus.WITHDRAWN, actor)
+        ended.append(str(offer.pk))
+    return ended
+
+
+def _end(request: MoveRequest, actor: User, reason: str, target: str, doing: str) -> None:
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": "Choose why the request ends."})
+    current = _lock_request(request)
+    _move_to(current, target, doing)
+    current.end_reason = reason
+    _end_live_offers(current, actor)
+    _save_request(current, ["end_reason"])
+    _case_event(
+        current, action=f"reciprocal.request_{target}", actor=actor, fields=["status", "end_reason"], reason=reason
+    )
+    _refresh_case_clock(current.case)
+    request.refresh_from_db()
+
+
+@transaction.atomic
+def request_withdraw(*, request: MoveRequest, actor: User, reason: str) -> None:
+    """The referring landlord withdraws the request; any live offer ends and its home returns to the pool."""
+    _end(request, actor, reason, RequestStatus.WITHDRAWN, "withdrawn")
+
+
+@transaction.atomic
+def request_close(*, request: MoveRequest, actor: User, reason: str) -> None:
+    """Close a circulated request without a move (for example no suitable home in the time agreed)."""
+    _end(request, actor, reason, RequestStatus.CLOSED, "closed")
+
+
+# --- offers ---------------------------------------------------------------------------------
+
+
+def _set_home_status(home: Home, status: str, actor: User | None, *, expected: tuple[str, ...]) -> None:
+    """Offered / back in the pool. The properties app has no service for these two moves yet."""
+    with organisation_scope(home.organisation_id):
+        current = Home.objects.select_for_update().get(pk=home.pk)
+        if current.status not in expected:
+            raise ValidationError({"home": f"This home is {current.get_status_display().lower()}."})
+        current.status = status
+        current.version += 1
+        current.updated_at = timezone.now()
+        current.updated_by = actor
+        current.save(update_fields=["status", "version", "updated_at", "updated_by"])
+        record_event(
+            action=f"home.{status}",
+            actor=actor,
+            organisation_id=home.organisation_id,
+            object_type="home",
+            object_id=home.pk,
+            fields=["status"],
+            reason="reciprocal scheme",
+        )
+
+
+def _close_offer(offer: Offer, status: str, actor: User | None, **decision: Any) -> None:
+    """End a live offer; its home returns to the pool."""
+    with organisation_scope(offer.organisation_id):
+        offer.status = status
+        offer.decided_at = timezone.now()
+        offer.decided_by = actor
+        for name, value in decision.items():
+            setattr(offer, name, value)
+        offer.save(update_fields=["status", "decided_at", "decided_by", *decision])
+    with scopes_disabled():
+        home = Home.objects.get(pk=offer.home_id)
+    if home.status == HomeStatus.OFFERED:
+        _set_home_status(home, HomeStatus.AVAILABLE, actor, expected=(HomeStatus.OFFERED,))
+    record_event(
+        action=f"reciprocal.offer_{status}",
+        actor=actor,
+        organisation_id=offer.organisation_id,
+        object_type="offer",
+        object_id=offer.pk,
+        fields=["status", *decision],
+        reason=str(decision.get("refusal_reason", "")),
+    )
+
+
+def _back_to_pool(request: MoveRequest) -> None:
+    """After an offer ends: a request with no live offer left circulates again."""
+    with scopes_disabled():
+        live = Offer.objects.filter(request_id=request.pk, status__in=LIVE_OFFER_STATUSES).exists()
+    if not live and request.status in (RequestStatus.OFFERED, RequestStatus.ACCEPTED):
+        _move_to(request, RequestStatus.CIRCULATED, "returned to circulation")
+        _save_request(request, [])
+
+
+@transaction.atomic
+def offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
+    """Offer ``home`` to a circulated request, by the home's lettings staff or the coordinator."""
+    with organisation_scope(home.organisation_id):
+        current_home = Home.objects.select_for_update().get(pk=home.pk)
+    current = _lock_request(request)
+    if current.status not in POOL_STATUSES:
+        raise ValidationError(f"A request that is {_label(current.status)} cannot receive an offer.")
+    if current_home.status != HomeStatus.AVAILABLE:
+        raise ValidationError({"home": f"This home is {current_home.get_status_display().lower()}."})
+    if current_home.organisation_id == current.organisation_id:
+        raise ValidationError({"home": "A request cannot be offered a home of its own landlord."})
+    policy = pool.policy_in_force(current.scheme_id)
+    with scopes_disabled():
+        live = Offer.objects.filter(request_id=current.pk, status__in=LIVE_OFFER_STATUSES).count()
+    if live >= policy.live_offer_limit:
+        raise ValidationError(
+            f"This request already has {live} live offer{'s' if live != 1 else ''}; "
+            f"the scheme allows {policy.live_offer_limit} at a time."
+        )
+    if not pool.home_fits_request(current_home, current):
+        raise ValidationError({"home": "This home does not fit the request (size, access, pets, areas or safety)."})
+    with organisation_scope(current_home.organisation_id):
+        offer = Offer.objects.create(
+            organisation_id=current_home.organisation_id,
+            request=current,
+            referring_organisation_id=current.organisation_id,
+            home=current_home,
+            offered_by=actor,
+            expires_at=timezone.now() + timedelta(days=policy.offer_expiry_days),
+        )
+    _set_home_status(current_home, HomeStatus.OFFERED, actor, expected=(HomeStatus.AVAILABLE,))
+    if current.status == RequestStatus.CIRCULATED:
+        _move_to(current, RequestStatus.OFFERED, "offered a home")
+        _save_request(current, [])
+    record_event(
+        action="reciprocal.offer_made",
+        actor=actor,
+        organisation_id=current_home.organisation_id,
+        object_type="offer",
+        object_id=offer.pk,
+        fields=["home", "expires_at"],
+        reason=f"request {current.reference}",
+    )
+    _case_event(current, action="reciprocal.offer_received", actor=actor, fields=["status"], reason=f"offer {offer.pk}")
+    _refresh_case_clock(current.case)
+    request.refresh_from_db()
+    home.refresh_from_db()
+    return offer
+
+
+def _lock_offer(offer: Offer) -> Offer:
+    with scopes_disabled():
+        return Offer.objects.select_for_update().select_related("request").get(pk=offer.pk)
+
+
+@transaction.atomic
+def offer_decide(
+    *,
+    offer: Offer,
+    actor: User,
+    accepted: bool,
+    refusal_reason: str = "",
+    reasonable_refusal: bool | None = None,
+) -> None:
+    """Record her decision, through the nominating officer. A refusal needs its reason code and
+    whether it was reasonable; the home then returns to the pool."""
+    current = _lock_offer(offer)
+    if current.status != OfferStatus.OFFERED:
+        raise ValidationError(f"This offer is {current.get_status_display().lower()}: there is nothing to decide.")
+    if current.expires_at <= timezone.now():
+        raise ValidationError("This offer expired before her decision was recorded.")
+    request = _lock_request(current.request)
+    if accepted:
+        _move_to(request, RequestStatus.ACCEPTED, "accepted")
+        with organisation_scope(current.organisation_id):
+            current.status = OfferStatus.ACCEPTED
+            current.decided_at = timezone.now()
+            current.decided_by = actor
+            current.save(update_fields=["status", "decided_at", "decided_by"])
+        _end_live_offers(request, actor, keep=current)
+        _save_request(request, [])
+        record_event(
+            action="reciprocal.offer_accepted",
+            actor=actor,
+            organisation_id=current.organisation_id,
+            object_type="offer",
+            object_id=current.pk,
+            fields=["status"],
+        )
+        _case_event(
+            request, action="reciprocal.offer_accepted", actor=actor, fields=["status"], reason=f"offer {current.pk}"
+        )
+    else:
+        errors = {}
+        if refusal_reason not in RefusalReason.values:
+            errors["refusal_reason"] = "Choose why she refused the offer."
+        if reasonable_refusal is None:
+            errors["reasonable_refusal"] = "Say whether the refusal was reasonable."
+        if errors:
+            raise ValidationError(errors)
+        _close_offer(
+            current, OfferStatus.REFUSED, actor, refusal_reason=refusal_reason, reasonable_refusal=reasonable_refusal
+        )
+        _back_to_pool(request)
+        _case_event(
+            request,
+            action="reciprocal.offer_refused",
+            actor=actor,
+            fields=["refusal_reason", "reasonable_refusal"],
+            reason=f"offer {current.pk}: {refusal_reason}{'' if reasonable_refusal else ', unreasonable'}",
+        )
+    _refresh_case_clock(request.case)
+    offer.refresh_from_db()
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, actor: User) -> None:
+    """The offering landlord takes the home back (before the move); the request circulates again."""
+    current = _lock_offer(offer)
+    if current.status not in LIVE_OFFER_STATUSES:
+        raise ValidationError(f"This offer is {current.get_status_display().lower()} and cannot be withdrawn.")
+    request = _lock_request(current.request)
+    _close_offer(current, OfferStatus.WITHDRAWN, actor)
+    _back_to_pool(request)
+    _case_event(
+        request, action="reciprocal.offer_withdrawn", actor=actor, fields=["status"], reason=f"offer {current.pk}"
+    )
+    _refresh_case_clock(request.case)
+    offer.refresh_from_db()
+
+
+@transaction.atomic
+def offers_expire(*, now: datetime | None = None) -> int:
+    """Expire offers past their deadline (run by the scheduler); their homes return to the pool."""
+    now = now or timezone.now()
+    with scopes_disabled():
+        due = list(Offer.objects.select_for_update().filter(status=OfferStatus.OFFERED, expires_at__lte=now))
+    for offer in due:
+        _close_offer(offer, OfferStatus.EXPIRED, None)
+        request = _lock_request(offer.request)
+        _back_to_pool(request)
+        _case_event(
+            request, action="reciprocal.offer_expired", actor=None, fields=["status"], reason=f"offer {offer.pk}"
+        )
+        _refresh_case_clock(request.case)
+    return len(due)
+
+
+@transaction.atomic
+def identity_release(*, offer: Offer, actor: User) -> IdentityRelease:
+    """Release her name and safe contact route to the rehousing landlord: only for an accepted
+    offer and with her consent to sharing with the scheme in force."""
+    current = _lock_offer(offer)
+    if current.status != OfferStatus.ACCEPTED:
+        raise ValidationError("Her identity can be released only once she has accepted the offer.")
+    case = current.request.case
+    with organisation_scope(case.organisation_id):
+        consent = consent_in_force(case, ConsentPurpose.SCHEME_SHARING)
+    if consent is None:
+        raise ValidationError(
+            "Record her consent to sharing with the reciprocal scheme on the case first: "
+            "without it her identity cannot be released."
+        )
+    with scopes_disabled():
+        if IdentityRelease.objects.filter(offer=current).exists():
+            raise ValidationError("Her identity has already been released for this offer.")
+    with organisation_scope(current.organisation_id):
+        release = IdentityRelease.objects.create(
+            organisation_id=current.organisation_id, offer=current, consent=consent, released_by=actor
+        )
+    _case_event(
+        current.request,
+        action="reciprocal.identity_released",
+        actor=actor,
+        fields=["lead_name", "contact_rules"],
+        reason=f"offer {current.pk}, consent {consent.pk}",
+    )
+    record_event(
+        action="reciprocal.identity_released",
+        actor=actor,
+        organisation_id=current.organisation_id,
+        object_type="offer",
+        object_id=current.pk,
+        reason=f"consent {consent.pk}",
+    )
+    return release
+
+
+# --- moves and the ledger ------------------------------------------------------------------
+
+
+def check_tenure(old: str, new: str) -> None:
+    """The new tenure must be as secure as the old one, or more."""
+    if new not in CoreTenancy.values:
+        raise ValidationError({"new_tenure": "Choose the tenancy she is given from the list."})
+    if old not in TENURE_SECURITY:
+        raise ValidationError({"new_tenure": "Her current tenure is not recorded on the case."})
+    if TENURE_SECURITY[new] < TENURE_SECURITY[old]:
+        raise ValidationError(
+            {
+                "new_tenure": f"A {CoreTenancy(new).label.lower()} tenancy is less secure than her current "
+                f"{CoreTenancy(old).label.lower()} tenancy: she must keep the same security of tenure or better."
+            }
+        )
+
+
+def ledger_post_move(
+    *,
+    scheme_id: int,
+    move_id: Any,
+    mover_organisation_id: int,
+    rehousing_organisation_id: int,
+    reference: str,
+    bedrooms: int,
+    actor: User,
+) -> list[LedgerEntry]:
+    """The pair of entries of one move: the mover's landlord owes the pool a home (-1), the
+    rehousing landlord is owed one (+1). Called inside ``move_record``'s transaction."""
+    if mover_organisation_id == rehousing_organisation_id:
+        raise ValidationError("A move within one landlord's stock does not go through the ledger.")
+    with scopes_disabled():
+        return [
+            LedgerEntry.objects.create(
+                scheme_id=scheme_id,
+                organisation_id=organisation_id,
+                move_id=move_id,
+                request_reference=reference,
+                delta=delta,
+                bedrooms=bedrooms,
+                reason=reason,
+                posted_by=actor,
+            )
+            for organisation_id, delta, reason in (
+                (mover_organisation_id, -1, LedgerReason.MOVE_OUT),
+                (rehousing_organisation_id, 1, LedgerReason.MOVE_IN),
+            )
+        ]
+
+
+def _follow_ups(*, case: Case, move: Move, actor: User, owner: User) -> list[str]:
+    """After the move, on her case: review of flags at the old address, and MARAC-to-MARAC
+    transfer when she moved to another area."""
+    from safemoves.risk.models import MaracReferral
+    from safemoves.risk.services import marac_transfer
+
+    done: list[str] = []
+    move_start = datetime.combine(move.move_date, time(9, 0), tzinfo=LONDON)
+    with organisation_scope(case.organisation_id):
+        open_flags = SafetyAction.objects.filter(
+            case=case, action_type__code=OLD_ADDRESS_FLAGS, status=ActionStatus.OPEN
+        ).exists()
+        if not open_flags and not case.is_closed:
+            safety_action_create(case=case, actor=actor, type_code=OLD_ADDRESS_FLAGS, owner=owner, starts_at=move_start)
+            done.append("old_address_flags")
+        latest = MaracReferral.objects.filter(case=case, transferred_on__isnull=True).order_by("-referred_on").first()
+        transferred_on = min(move.move_date, timezone.localdate())
+        if latest is not None and latest.area_code != move.new_area_code and transferred_on >= latest.referred_on:
+            marac_transfer(referral=latest, actor=actor, to_area_code=move.new_area_code, transferred_on=transferred_on)
+            done.append("marac_transfer")
+    return done
+
+
+@transaction.atomic
+def move_record(*, offer: Offer, actor: User, move_date: date, new_tenure: str) -> Move:
+    """The new tenancy: same or better security, any introductory period carried over, the new
+    address protected, the home let, the ledger posted and the follow-ups set on her case."""
+    current = _lock_offer(offer)
+    if current.status != OfferStatus.ACCEPTED:
+        raise ValidationError("A move can be recorded only for an accepted offer.")
+    with scopes_disabled():
+        if not IdentityRelease.objects.filter(offer=current).exists():
+            raise ValidationError("Her identity has not been released to you yet: the referring landlord does that.")
+    request = _lock_request(current.request)
+    case = request.case
+    check_tenure(case.tenure, new_tenure)
+    if move_date < timezone.localdate(current.offered_at):
+        raise ValidationError({"move_date": "The move date cannot be before the offer was made."})
+    with scopes_disabled():
+        home = Home.objects.get(pk=current.home_id)
+    from safemoves.risk.selectors import marac_area_for
+
+    with organisation_scope(case.organisation_id):
+        old_area = marac_area_for(case)
+    carried = case.introductory_period_ends
+    move = Move(
+        organisation_id=current.organisation_id,
+        referring_organisation_id=request.organisation_id,
+        request=request,
+        offer=current,
+        home=home,
+        move_date=move_date,
+        old_tenure=case.tenure,
+        new_tenure=new_tenure,
+        introductory_period_ends=carried if carried is not None and carried > move_date else None,
+        new_address=home.address,
+        new_postcode=home.postcode,
+        new_area_code=home.area_code,
+        old_area_code=old_area,
+        recorded_by=actor,
+        check_in_due_at=due_after_working_days(
+            datetime.combine(move_date, time(9, 0), tzinfo=LONDON), POST_MOVE_CHECK_IN_WORKING_DAYS
+        ),
+    )
+    with organisation_scope(current.organisation_id):
+        move.save()
+        home_mark_let(home=home, actor=actor)
+        current.status = OfferStatus.MOVED
+        current.save(update_fields=["status"])
+    _move_to(request, RequestStatus.MOVED, "moved")
+    _save_request(request, [])
+    ledger_post_move(
+        scheme_id=request.scheme_id,
+        move_id=move.pk,
+        mover_organisation_id=request.organisation_id,
+        rehousing_organisation_id=current.organisation_id,
+        reference=request.reference,
+        bedrooms=home.bedrooms,
+        actor=actor,
+    )
+    record_event(
+        action="reciprocal.move_recorded",
+        actor=actor,
+        organisation_id=current.organisation_id,
+        object_type="move",
+        object_id=move.pk,
+        fields=["move_date", "new_tenure", "new_address", "new_postcode", "introductory_period_ends"],
+        reason=f"offer {current.pk}: tenure {case.tenure} to {new_tenure}",
+    )
+    owner = case.assigned_officer or request.nominating_officer
+    follow_ups = _follow_ups(case=case, move=move, actor=actor, owner=owner)
+    _case_event(
+        request,
+        action="reciprocal.moved",
+        actor=actor,
+        fields=["status"],
+        reason=f"move {move.pk}; follow-ups: {', '.join(follow_ups) or 'none'}, check-in",
+    )
+    _refresh_case_clock(case)
+    return move
+
+
+@transaction.atomic
+def move_check_in(*, move: Move, actor: User) -> None:
+    """The case officer's post-move check-in with her is done."""
+    with scopes_disabled():
+        current = Move.objects.select_for_update().select_related("request__case").get(pk=move.pk)
+    if current.check_in_done_at is not None:
+        raise ValidationError("The post-move check-in is already recorded.")
+    with organisation_scope(current.organisation_id):
+        current.check_in_done_at = timezone.now()
+        current.check_in_done_by = actor
+        current.save(update_fields=["check_in_done_at", "check_in_done_by"])
+    _case_event(current.request, action="reciprocal.check_in_done", actor=actor, fields=["check_in_done_at"], reason="")
+    _refresh_case_clock(current.request.case)
+    move.refresh_from_db()
+
+
+@transaction.atomic
+def ledger_correct(*, entry: LedgerEntry, actor: User) -> list[LedgerEntry]:
+    """Reverse a move's pair of entries with two new ones; nothing is ever edited or deleted."""
+    with scopes_disabled():
+        if entry.reason == LedgerReason.CORRECTION:
+            raise ValidationError("A correction cannot itself be corrected; post the move again instead.")
+        pair = list(
+            LedgerEntry.objects.select_for_update()
+            .filter(scheme_id=entry.scheme_id, move_id=entry.move_id, correction_of__isnull=True)
+            .exclude(reason=LedgerReason.CORRECTION)
+        )
+        if LedgerEntry.objects.filter(correction_of__in=pair).exists():
+            raise ValidationError("This move's entries have already been corrected.")
+        corrections = [
+            LedgerEntry.objects.create(
+                scheme_id=original.scheme_id,
+                organisation_id=original.organisation_id,
+                move_id=original.move_id,
+                request_reference=original.request_reference,
+                delta=-original.delta,
+                bedrooms=original.bedrooms,
+                reason=LedgerReason.CORRECTION,
+                correction_of=original,
+                posted_by=actor,
+            )
+            for original in pair
+        ]
+    for correction in corrections:
+        record_event(
+            action="reciprocal.ledger_corrected",
+            actor=actor,
+            organisation_id=correction.organisation_id,
+            object_type="ledger_entry",
+            object_id=correction.pk,
+            fields=["delta"],
+            reason=f"corrects entry {correction.correction_of_id}",
+        )
+    return corrections
+
+
+@transaction.atomic
+def policy_update(*, membership: Membership, values: dict[str, int]) -> SchemePolicy:
+    """A new version of the scheme's policy (the coordinator's edit); the old versions stay."""
+    if membership.role != Role.COORDINATOR:
+        raise ValidationError("Only the scheme coordinator can change the scheme policy.")
+    scheme_id = _scheme_for(membership.organisation_id)
+    errors = {}
+    for name, (low, high) in POLICY_LIMITS.items():
+        value = values.get(name)
+        if not isinstance(value, int) or not low <= value <= high:
+            errors[name] = f"Enter a whole number from {low} to {high}."
+    if errors:
+        raise ValidationError(errors)
+    previous = pool.policy_in_force(scheme_id)
+    changed = [name for name in POLICY_LIMITS if getattr(previous, name) != values[name]]
+    if not changed:
+        return previous
+    version = (SchemePolicy.objects.filter(scheme_id=scheme_id).aggregate(top=Max("version"))["top"] or 0) + 1
+    policy = SchemePolicy.objects.create(
+        scheme_id=scheme_id,
+        version=version,
+        created_by=membership.user,
+        **{name: values[name] for name in POLICY_LIMITS},
+    )
+    record_event(
+        action="reciprocal.policy_changed",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="scheme_policy",
+        object_id=policy.pk,
+        fields=changed,
+        reason=f"scheme {scheme_id} version {version}",
+    )
+    return policy

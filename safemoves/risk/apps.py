@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RiskConfig(AppConfig):
+    name = "safemoves.risk"
+    label = "risk"
+    verbose_name = "Risk assessment and MARAC"
+
+    def ready(self) -> None:
+        from safemoves.cases.extensions import CasePanel, register_panel
+        from safemoves.risk.panels import risk_panel_context
+
+        register_panel(CasePanel(order=20, template="risk/_panel.html", context=risk_panel_context))

@@ -1,0 +1,105 @@
+"""Reads of risk assessments and MARAC referrals, always through a case already checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from safemoves.cases.models import Case
+from safemoves.geo import KENT_AND_MEDWAY, PostcodeError, is_known_area, lookup_postcode
+from safemoves.risk.models import MaracReferral, RiskAssessment, RiskSettings
+from safemoves.risk.scoring import EscalationRule, Thresholds
+
+# SafeLives counts 3 call-outs in 12 months; the Kent and Medway MARAC protocol counts 6 months.
+DEFAULT_WINDOW_MONTHS = 12
+KENT_AND_MEDWAY_WINDOW_MONTHS = 6
+
+
+def risk_rules_for(*, organisation_id: int, area_code: str) -> tuple[Thresholds, EscalationRule]:
+    """Thresholds and escalation rule of the MARAC area: the landlord's setting for the area,
+    else its default setting, else the built-in default for the area."""
+    rows = {row.area_code: row for row in RiskSettings.objects.filter(organisation_id=organisation_id)}
+    row = rows.get(area_code) if area_code else None
+    row = row or rows.get("")
+    if row is not None:
+        return (
+            Thresholds(high=row.high_threshold, medium=row.medium_threshold),
+            EscalationRule(callouts=row.escalation_callouts, window_months=row.escalation_window_months),
+        )
+    window = KENT_AND_MEDWAY_WINDOW_MONTHS if area_code in KENT_AND_MEDWAY else DEFAULT_WINDOW_MONTHS
+    return Thresholds(), EscalationRule(window_months=window)
+
+
+def marac_area_for(case: Case) -> str:
+    """The district of the case's address (offline lookup), else the landlord's only area, else ""."""
+    if case.postcode:
+        try:
+            area = lookup_postcode(case.postcode).area_code
+        except PostcodeError:
+            area = ""
+        if area and is_known_area(area):
+            return area
+    areas = [code for code in case.organisation.area_codes if is_known_area(code)]
+    return areas[0] if areas else ""
+
+
+def assessments(case: Case) -> QuerySet[RiskAssessment]:
+    return RiskAssessment.objects.filter(case=case).select_related("assessor").order_by("-assessed_at")
+
+
+def latest_assessment(case: Case) -> RiskAssessment | None:
+    return assessments(case).first()
+
+
+def get_assessment(case: Case, assessment_id: Any) -> RiskAssessment:
+    assessment = assessments(case).filter(pk=assessment_id).first()
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+def marac_referrals(case: Case) -> QuerySet[MaracReferral]:
+    return MaracReferral.objects.filter(case=case).select_related("created_by").order_by("-referred_on", "-created_at")
+
+
+def get_marac_referral(case: Case, referral_id: Any) -> MaracReferral:
+    referral = marac_referrals(case).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def marac_required(case: Case, latest: RiskAssessment | None = None) -> bool:
+    """The latest assessment calls for MARAC and no referral was made on or after its date."""
+    latest = latest if latest is not None else latest_assessment(case)
+    if latest is None or not latest.marac_required:
+        return False
+    assessed_on = timezone.localdate(latest.assessed_at)
+    return not MaracReferral.objects.filter(case=case, referred_on__gte=assessed_on).exists()
+
+
+@dataclass(frozen=True)
+class RiskSummary:
+    latest: RiskAssessment | None
+    assessment_count: int
+    marac_required: bool
+    referrals: list[MaracReferral]
+
+    @property
+    def current_referral(self) -> MaracReferral | None:
+        live = [referral for referral in self.referrals if not referral.is_transferred_out]
+        return live[0] if live else None
+
+
+def risk_summary(case: Case) -> RiskSummary:
+    latest = latest_assessment(case)
+    return RiskSummary(
+        latest=latest,
+        assessment_count=assessments(case).count(),
+        marac_required=marac_required(case, latest),
+        referrals=list(marac_referrals(case)),
+    )

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+
+
+class SafetyConfig(AppConfig):
+    name = "safemoves.safety"
+    label = "safety"
+    verbose_name = "Safety actions, agencies and options"
+
+    def ready(self) -> None:
+        from safemoves.cases.extensions import (
+            CasePanel,
+            register_case_opened,
+            register_clock_source,
+            register_export_section,
+            register_panel,
+        )
+        from safemoves.common.ticks import register_tick
+        from safemoves.safety.panels import (
+            actions_panel_context,
+            export_section,
+            options_panel_context,
+            referrals_panel_context,
+        )
+        from safemoves.safety.services import next_open_due, safety_actions_for_new_case, safety_breaches_notify
+
+        register_panel(CasePanel(order=10, template="safety/_panel_actions.html", context=actions_panel_context))
+        register_panel(CasePanel(order=30, template="safety/_panel_referrals.html", context=referrals_panel_context))
+        register_panel(CasePanel(order=40, template="safety/_panel_options.html", context=options_panel_context))
+        register_clock_source(next_open_due)
+        register_export_section("safety", export_section)
+        # Every new case starts with the lock change on its 24-hour clock; the officer cancels
+        # it, with a reason, when the perpetrator never had a key.
+        register_case_opened(safety_actions_for_new_case)
+        register_tick("safety breaches", lambda: f"{len(safety_breaches_notify())} new breach(es) notified.")

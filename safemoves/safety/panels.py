@@ -1,0 +1,96 @@
+"""The safety sections of the case page, and the safety part of the subject-access export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from safemoves.cases.models import Case
+from safemoves.cases.policies import can_work_case
+from safemoves.common.http import StaffRequest
+from safemoves.safety import selectors
+from safemoves.safety.codes import Option, PlaceKind, Priority
+
+
+def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    return {
+        "case": case,
+        "actions": list(selectors.actions(case)),
+        "now": timezone.now(),
+        "can_work_safety": can_work_case(request.membership, case),
+    }
+
+
+def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    return {
+        "case": case,
+        "referrals": list(selectors.agency_referrals(case)),
+        "can_work_safety": can_work_case(request.membership, case),
+    }
+
+
+def options_summary(case: Case) -> dict[str, Any]:
+    appraisal = selectors.appraisal(case)
+    places = list(selectors.places(case))
+    return {
+        "appraisal": appraisal,
+        "options": [Option(code).label for code in appraisal.options_considered] if appraisal else [],
+        "priorities": [Priority(code).label for code in appraisal.priorities] if appraisal else [],
+        "near_places": [place for place in places if place.kind == PlaceKind.NEAR],
+        "avoid_places": [place for place in places if place.kind == PlaceKind.AVOID],
+    }
+
+
+def options_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    return {"case": case, **options_summary(case), "can_work_safety": can_work_case(request.membership, case)}
+
+
+def export_section(case: Case) -> dict[str, Any]:
+    """Everything the safety app holds about the case, for a subject-access export."""
+    found = selectors.appraisal(case)
+    return {
+        "safety_actions": [
+            {
+                "action": action.action_type.label,
+                "due_at": action.due_at.isoformat(),
+                "done_at": action.done_at.isoformat() if action.done_at else None,
+                "status": action.status,
+                "evidence_note": action.evidence_note,
+            }
+            for action in selectors.actions(case)
+        ],
+        "agency_referrals": [
+            {
+                "agency": referral.agency.name,
+                "status": referral.status,
+                "sent_at": referral.sent_at.isoformat(),
+                "sharing_basis": referral.sharing_basis,
+                "purpose": referral.purpose,
+                "decline_reason": referral.decline_reason,
+            }
+            for referral in selectors.agency_referrals(case)
+        ],
+        "options_appraisal": None
+        if found is None
+        else {
+            "options_considered": found.options_considered,
+            "own_stock_unsuitable": found.own_stock_unsuitable,
+            "own_stock_reason": found.own_stock_reason,
+            "priorities": found.priorities,
+            "priorities_other": found.priorities_other,
+            "tenant_wishes": found.tenant_wishes,
+            "decision": found.decision,
+            "decision_reason": found.decision_reason,
+            "places": [
+                {
+                    "kind": place.kind,
+                    "label": place.label,
+                    "postcode": place.postcode,
+                    "area_code": place.area_code,
+                    "radius_km": str(place.radius_km) if place.radius_km is not None else None,
+                }
+                for place in selectors.places(case)
+            ],
+        },
+    }

@@ -1,0 +1,166 @@
+"""The reciprocal journey between two landlords in a real browser, every page checked by axe,
+while a third landlord's lettings officer browsing all it can reach never sees who she is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from safemoves.accounts.models import User
+from safemoves.common.scoping import organisation_scope
+from safemoves.organisations.models import Role, SchemeMembership
+from tests.browser.conftest import assert_accessible
+from tests.factories import PASSWORD, current_code, make_world
+from tests.reciprocal.factories import make_home, reciprocal_case, third_landlord
+
+NAME = "Canarina Zqxwell"
+ADDRESS = "17 Canaryfinch Road"
+POSTCODE = "ME4 4AA"
+PHONE = "07700 900123"
+SECRETS = (NAME, "Canarina", "Canaryfinch", POSTCODE, PHONE)
+
+
+def _sign_in(page: Page, user: User) -> None:
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)  # the same person may sign in twice a minute
+    page.goto("/account/sign-in/")
+    assert_accessible(page)
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    assert_accessible(page)
+    page.get_by_label("Security code").fill(current_code(user))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {user.full_name}")
+    assert_accessible(page)
+
+
+def _sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
+    assert_accessible(page)
+
+
+def _nav(page: Page, label: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
+    assert_accessible(page)
+
+
+def _no_secrets(page: Page) -> None:
+    content = page.content()
+    assert [secret for secret in SECRETS if secret in content] == [], page.url
+
+
+def test_reciprocal_journey_between_two_landlords(page: Page, live_server: Any) -> None:
+    world = make_world()
+    third = third_landlord(areas=("E07000113", "E07000106"))
+    SchemeMembership.objects.create(scheme=world.scheme, organisation=third.organisation)
+    case = reciprocal_case(world.a, name=NAME)
+    with organisation_scope(world.a.organisation.pk):
+        case.address, case.postcode = ADDRESS, POSTCODE
+        case.save(update_fields=["address", "postcode"])
+    make_home(world.b, address="4 Bramley Gardens")
+    make_home(third, postcode="ME10 4AA", address="2 Lantern Yard")
+
+    # The case officer raises the request from the case.
+    _sign_in(page, world.a[Role.OFFICER])
+    page.goto(f"/cases/{case.pk}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Raise a move request").click()
+    assert_accessible(page)
+    page.get_by_label("Bedrooms needed").fill("2")
+    page.get_by_label("Urgent: she cannot stay where she is").check()
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Move request KMR-")
+    reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Move request ")
+    assert_accessible(page)
+    _sign_out(page)
+
+    # The manager approves and circulates it.
+    _sign_in(page, world.a[Role.MANAGER])
+    _nav(page, "Move requests")
+    page.get_by_role("link", name=reference).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Approve the request").click()
+    expect(page.get_by_text("Approved: the anonymised profile is taken")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Circulate to the scheme").click()
+    expect(page.get_by_text("Circulated to the members with stock in her safe areas.")).to_be_visible()
+    assert_accessible(page)
+    _sign_out(page)
+
+    # A third landlord's lettings officer browses everything it can reach: no identity.
+    _sign_in(page, third[Role.LETTINGS_OFFICER])
+    _no_secrets(page)
+    _nav(page, "Scheme pool")
+    _no_secrets(page)
+    page.get_by_role("link", name=reference).click()
+    assert_accessible(page)
+    expect(page.get_by_text("Ashford, Canterbury, Dover, Maidstone, Swale")).to_be_visible()
+    _no_secrets(page)
+    _nav(page, "Homes to offer")
+    _no_secrets(page)
+    page.get_by_role("link", name="2 Lantern Yard").click()
+    assert_accessible(page)
+    expect(page.get_by_text("safe for this request")).to_be_visible()
+    _no_secrets(page)
+    _nav(page, "Void homes")
+    _no_secrets(page)
+    _sign_out(page)
+
+    # The rehousing landlord's lettings officer offers a home.
+    _sign_in(page, world.b[Role.LETTINGS_OFFICER])
+    _nav(page, "Homes to offer")
+    page.get_by_role("link", name="4 Bramley Gardens").click()
+    assert_accessible(page)
+    _no_secrets(page)
+    page.get_by_role("button", name=f"Offer this home to {reference}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Offer for request {reference}")
+    assert_accessible(page)
+    _no_secrets(page)
+    offer_url = page.url
+    _sign_out(page)
+
+    # She accepts through her officer, who releases her identity on her recorded consent.
+    _sign_in(page, world.a[Role.OFFICER])
+    page.goto(offer_url)
+    assert_accessible(page)
+    page.get_by_label("She accepts the offer").check()
+    page.get_by_role("button", name="Record her decision").click()
+    expect(page.get_by_text("Her decision is recorded.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Release her identity to Beta Housing").click()
+    expect(page.get_by_text("Her name and safe contact route are released")).to_be_visible()
+    assert_accessible(page)
+    _sign_out(page)
+
+    # The rehousing landlord now sees who she is and records the move; a less secure tenure is refused.
+    _sign_in(page, world.b[Role.LETTINGS_OFFICER])
+    page.goto(offer_url)
+    assert_accessible(page)
+    expect(page.get_by_text(NAME)).to_be_visible()
+    page.get_by_role("link", name="Record the move").click()
+    assert_accessible(page)
+    page.get_by_label("Move date").fill(timezone.localdate().isoformat())
+    page.get_by_label("Tenancy given").select_option("4")
+    page.get_by_role("button", name="Record the move").click()
+    expect(page.get_by_role("alert")).to_contain_text("less secure than her current secure (lifetime) tenancy")
+    assert_accessible(page)
+    page.get_by_label("Tenancy given").select_option("2")
+    page.get_by_role("button", name="Record the move").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Move for request {reference}")
+    expect(page.get_by_text("4 Bramley Gardens")).to_be_visible()
+    assert_accessible(page)
+    _sign_out(page)
+
+    # The coordinator's ledger: Alpha owes the pool one home, Beta is owed one.
+    _sign_in(page, world.a[Role.COORDINATOR])
+    _nav(page, "Scheme ledger")
+    table = page.get_by_role("table", name="Balances per landlord and per bedroom size")
+    expect(table.get_by_role("row", name="Alpha Homes")).to_contain_text("owes 1")
+    expect(table.get_by_role("row", name="Beta Housing")).to_contain_text("owed 1")
+    expect(page.get_by_text("the balances add up to 0")).to_be_visible()
+    _no_secrets(page)
