@@ -59,16 +59,3 @@ def register_export_section(name: str, section: Callable[[Case], Any]) -> None:
 
 def export_sections() -> dict[str, Callable[[Case], Any]]:
     return dict(_export_sections)
-
-
-_case_opened_hooks: list[Callable[[Case, Any], object]] = []
-
-
-def register_case_opened(hook: Callable[[Case, Any], object]) -> None:
-    """Run ``hook(case, actor)`` in the transaction that opens any new case (first-day actions)."""
-    if hook not in _case_opened_hooks:
-        _case_opened_hooks.append(hook)
-
-
-def case_opened_hooks() -> tuple[Callable[[Case, Any], object], ...]:
-    return tuple(_case_opened_hooks)

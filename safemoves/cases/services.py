@@ -167,9 +167,6 @@ def _create_case(*, organisation_id: int, data: NewCase, actor: User | None, rec
         updated_by=actor,
     )
     _index_case(case)
-    for hook in extensions.case_opened_hooks():
-        hook(case, actor)
-    refresh_next_due(case)
     return case
 
 

@@ -23,6 +23,7 @@ from safemoves.cases.services import (
 from safemoves.common.scoping import organisation_scope
 from safemoves.geo import PostcodeError, normalise_postcode
 from safemoves.organisations.models import Organisation
+from safemoves.safety.services import safety_actions_for_new_case
 
 POSTCODE_ERROR = "Enter a postcode in the right format, like ME1 1AA, or leave it blank."
 YES, NO, NOT_KNOWN = "yes", "no", "not_known"
@@ -128,7 +129,10 @@ def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral) -> C
         children=referral.children,
     )
     with organisation_scope(link.organisation_id):
-        return case_receive_agency_referral(link=link, data=data)
+        case = case_receive_agency_referral(link=link, data=data)
+        # The lock change goes on its 24-hour clock from the moment the referral arrives.
+        safety_actions_for_new_case(case, None)
+        return case
 
 
 @transaction.atomic

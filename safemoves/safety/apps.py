@@ -9,7 +9,6 @@ class SafetyConfig(AppConfig):
     def ready(self) -> None:
         from safemoves.cases.extensions import (
             CasePanel,
-            register_case_opened,
             register_clock_source,
             register_export_section,
             register_panel,
@@ -21,14 +20,11 @@ class SafetyConfig(AppConfig):
             options_panel_context,
             referrals_panel_context,
         )
-        from safemoves.safety.services import next_open_due, safety_actions_for_new_case, safety_breaches_notify
+        from safemoves.safety.services import next_open_due, safety_breaches_notify
 
         register_panel(CasePanel(order=10, template="safety/_panel_actions.html", context=actions_panel_context))
         register_panel(CasePanel(order=30, template="safety/_panel_referrals.html", context=referrals_panel_context))
         register_panel(CasePanel(order=40, template="safety/_panel_options.html", context=options_panel_context))
         register_clock_source(next_open_due)
         register_export_section("safety", export_section)
-        # Every new case starts with the lock change on its 24-hour clock; the officer cancels
-        # it, with a reason, when the perpetrator never had a key.
-        register_case_opened(safety_actions_for_new_case)
         register_tick("safety breaches", lambda: f"{len(safety_breaches_notify())} new breach(es) notified.")
