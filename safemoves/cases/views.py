@@ -35,6 +35,7 @@ from safemoves.cases.forms import (
 )
 from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
 from safemoves.common.decorators import allowed_if
+from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.organisations.models import Membership, Role
 
@@ -45,16 +46,6 @@ CasePolicy = Callable[[Membership, Case], bool]
 def _case(request: StaffRequest, case_id: UUID, policy: CasePolicy = policies.can_view_case) -> Case:
     """The case if this member may see it and the policy admits the action; otherwise 404."""
     return selectors.get_case(request.membership, case_id, policy=policy)
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _form_page(
@@ -112,7 +103,7 @@ def open_case_view(request: StaffRequest) -> HttpResponse:
         try:
             case = services.case_open(membership=request.membership, data=services.NewCase(**data))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, f"Case {case.reference} opened. First contact is due by the time shown.")
             return redirect("cases:detail", case_id=case.pk)
@@ -171,7 +162,7 @@ def case_edit_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
             form.add_error(None, str(exc))
             return _form_page(request, case, form, title="Case details", submit="Save", conflict=True, status=409)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, "Saved." if changed else "Nothing had changed.")
             return redirect("cases:detail", case_id=case.pk)
@@ -199,7 +190,7 @@ def contact_rules_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
             form.add_error(None, str(exc))
             return _form_page(request, case, form, title="Safe-contact rules", submit="Save", conflict=True, status=409)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, "Safe-contact rules saved.")
             return redirect("cases:detail", case_id=case.pk)
@@ -220,7 +211,7 @@ def _simple_form_view(
         try:
             action(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("cases:detail", case_id=case.pk)
@@ -317,7 +308,7 @@ def contact_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         except ContactRefused as exc:
             form.add_error("channel", exc.reason)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, "Contact recorded.")
             return redirect("cases:detail", case_id=case.pk)

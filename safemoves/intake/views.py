@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from safemoves.cases import services as case_services
 from safemoves.cases.policies import can_manage_referral_links
 from safemoves.cases.services import SelfReferral
 from safemoves.common.decorators import allowed_if
+from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.intake import selectors, services
 from safemoves.intake.forms import AgencyReferralForm, ContactRequestForm, ReferralLinkForm
@@ -47,15 +47,6 @@ def no_referrer(view: PublicView) -> PublicView:
         return response
 
     return wrapper
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _public_context(**context: Any) -> dict[str, Any]:
@@ -82,7 +73,7 @@ def agency_referral_view(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 case = services.agency_referral_submit(link=link, referral=AgencyReferral(**form.cleaned_data))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 # Rendered, not redirected: the reference is all the referrer ever sees of the case.
                 return render(request, "intake/agency_referral_done.html", _public_context(reference=case.reference))
@@ -119,7 +110,7 @@ def contact_view(request: HttpRequest, org_slug: str) -> HttpResponse:
             try:
                 services.contact_request_submit(organisation=organisation, request=contact)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 return render(request, "intake/contact_done.html", context)
     context["form"] = form
@@ -136,7 +127,7 @@ def links_view(request: StaffRequest) -> HttpResponse:
         try:
             new_link, token = case_services.referral_link_create(membership=membership, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             # Shown once, on this response only: only the token's hash is kept.
             new_link_url = request.build_absolute_uri(reverse("intake:agency_referral", args=[token]))

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safemoves.common.decorators import allowed_if
+from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.geo import AREA_NAMES, PostcodeError, lookup_postcode
 from safemoves.properties import importing, policies, selectors, services
@@ -19,12 +20,6 @@ from safemoves.properties.forms import HomeFilterForm, HomeForm, ImportForm
 from safemoves.properties.models import Home
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form: HomeForm, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
 
 
 def _version(request: StaffRequest) -> int:
@@ -65,7 +60,7 @@ def home_create_view(request: StaffRequest) -> HttpResponse:
         try:
             home = services.home_create(membership=request.membership, data=form.home_input)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "The home is listed.")
             return redirect("properties:detail", home_id=home.pk)
@@ -125,7 +120,7 @@ def home_edit_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
             context = {"form": form, "home": home, "version": home.version}
             return render(request, "properties/form.html", context, status=409)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "The home is updated." if changed else "Nothing had changed.")
             return redirect("properties:detail", home_id=home.pk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,22 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safemoves.cases.selectors import get_case
 from safemoves.common.decorators import allowed_if
+from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name, is_known_area
 from safemoves.properties.selectors import get_home
 from safemoves.reciprocal import policies, pool, selectors, services
 from safemoves.reciprocal.forms import DecisionForm, EndForm, MoveForm, OfferForm, PolicyForm, RequestForm
 from safemoves.reciprocal.profile import build_profile, suggested_bedrooms
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
-    else:
-        for problem in error.messages:
-            form.add_error(None, problem)
 
 
 def _say(request: StaffRequest, error: ValidationError) -> None:
@@ -68,7 +58,7 @@ def request_create_view(request: StaffRequest, case_id: uuid.UUID) -> HttpRespon
                 urgent=data["urgent"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"Move request {move_request.reference} is drafted; a manager approves it.")
             return redirect("reciprocal:request_detail", request_id=move_request.pk)
@@ -278,7 +268,7 @@ def move_record_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpResponse
                 new_tenure=form.cleaned_data["new_tenure"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "The move is recorded: the new address is protected and the ledger posted.")
             return redirect("reciprocal:move_detail", move_id=move.pk)
@@ -359,7 +349,7 @@ def policy_view(request: StaffRequest) -> HttpResponse:
         try:
             services.policy_update(membership=request.membership, values=dict(form.cleaned_data))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "The scheme policy is saved as a new version.")
             return redirect("reciprocal:policy")

@@ -6,8 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_view_case, can_work_case
 from safemoves.cases.selectors import get_case
+from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name
 from safemoves.risk import selectors, services
@@ -25,22 +25,7 @@ from safemoves.risk.questions import question_set
 
 def _case(request: StaffRequest, case_id: UUID, *, work: bool) -> Case:
     """The case if this member may read it (``work``: may work it); else 404, with nothing logged."""
-    membership = request.membership
-    candidate = Case.objects.filter(pk=case_id, organisation_id=membership.organisation_id).first()
-    policy = can_work_case if work else can_view_case
-    if candidate is None or not policy(membership, candidate):
-        raise Http404
-    return get_case(membership, case_id)
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
+    return get_case(request.membership, case_id, policy=can_work_case if work else can_view_case)
 
 
 @require_GET
@@ -79,7 +64,7 @@ def assessment_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
                 version=questions.version,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             message = f"DASH recorded: score {assessment.score}, {assessment.get_final_band_display().lower()} risk."
             if assessment.marac_required:
@@ -135,7 +120,7 @@ def marac_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         try:
             referral = services.marac_referral_record(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             repeat = " This is a repeat referral (within 12 months of the last)." if referral.is_repeat else ""
             messages.success(request, f"MARAC referral to {area_name(referral.area_code)} recorded.{repeat}")
@@ -153,7 +138,7 @@ def marac_update_view(request: StaffRequest, case_id: UUID, referral_id: UUID) -
         try:
             services.marac_referral_update(referral=referral, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, "MARAC meeting and actions saved.")
             return redirect("risk:case", case_id=case.pk)
@@ -175,7 +160,7 @@ def marac_transfer_view(request: StaffRequest, case_id: UUID, referral_id: UUID)
         try:
             receiving = services.marac_transfer(referral=referral, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, f"Case transferred to the {area_name(receiving.area_code)} MARAC.")
             return redirect("risk:case", case_id=case.pk)

@@ -4,8 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +15,7 @@ from safemoves.cases.policies import can_view_case, can_work_case
 from safemoves.cases.selectors import get_case
 from safemoves.cases.services import consent_in_force
 from safemoves.common.decorators import allowed_if
+from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.safety import policies, selectors, services
 from safemoves.safety.codes import REFERRAL_TRANSITIONS, Option
@@ -34,22 +34,7 @@ from safemoves.safety.panels import actions_panel_context, options_panel_context
 
 def _case(request: StaffRequest, case_id: UUID, *, work: bool) -> Case:
     """The case if this member may read it (``work``: may work it); else 404, with nothing logged."""
-    membership = request.membership
-    candidate = Case.objects.filter(pk=case_id, organisation_id=membership.organisation_id).first()
-    policy = can_work_case if work else can_view_case
-    if candidate is None or not policy(membership, candidate):
-        raise Http404
-    return get_case(membership, case_id)
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
+    return get_case(request.membership, case_id, policy=can_work_case if work else can_view_case)
 
 
 def _back(case: Case) -> HttpResponse:
@@ -104,7 +89,7 @@ def action_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
                 starts_at=form.cleaned_data["starts_at"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             due = timezone.localtime(action.due_at)
             messages.success(request, f"“{action.action_type.label}” set: due by {due:%H:%M on %A %d %B %Y}.")
@@ -127,7 +112,7 @@ def action_complete_view(request: StaffRequest, case_id: UUID, action_id: UUID) 
                 evidence_note=form.cleaned_data["evidence_note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             late = " (after its deadline)" if action.done_late else " within its deadline"
             text = f"“{action.action_type.label}” marked done{late}."
@@ -154,7 +139,7 @@ def action_cancel_view(request: StaffRequest, case_id: UUID, action_id: UUID) ->
         try:
             services.safety_action_cancel(action=action, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, f"“{action.action_type.label}” cancelled.")
             return _back(case)
@@ -197,7 +182,7 @@ def agency_new_view(request: StaffRequest) -> HttpResponse:
                 organisation_id=request.membership.organisation_id, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, f"{agency.name} added to the directory.")
             return redirect("safety:agencies")
@@ -215,7 +200,7 @@ def referral_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
                 case=case, actor=request.user, agency=form.cleaned_data["agency"], purpose=form.cleaned_data["purpose"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, f"Referral to {referral.agency.name} recorded as sent.")
             return _back(case)
@@ -246,7 +231,7 @@ def referral_update_view(request: StaffRequest, case_id: UUID, referral_id: UUID
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, f"Referral to {updated.agency.name}: {updated.get_status_display().lower()}.")
             return _back(case)
@@ -281,7 +266,7 @@ def appraisal_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         try:
             saved = services.appraisal_save(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             decided = f" Decision: {Option(saved.decision).label.lower()}." if saved.decision else ""
             messages.success(request, f"Options appraisal saved.{decided}")
@@ -309,7 +294,7 @@ def place_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
                 radius_km=form.cleaned_data["radius_km"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, "Place added.")
             return redirect("safety:appraisal", case_id=case.pk)

@@ -10,28 +10,8 @@ from safemoves.cases.models import Case
 from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Role
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, World, current_code, make_world
-
-
-def sign_in_as(page: Page, world: World, role: Role) -> None:
-    user = world.a[role]
-    page.goto("/account/sign-in/")
-    assert_accessible(page)
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
-    assert_accessible(page)
-    page.get_by_label("Security code").fill(current_code(user))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {user.full_name}")
-    assert_accessible(page)
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
-    assert_accessible(page)
+from tests.browser.steps import sign_in, sign_out
+from tests.factories import World, make_world
 
 
 def _police_referral(world: World) -> Case:
@@ -57,7 +37,7 @@ def test_referral_is_triaged_assigned_and_worked(page: Page, live_server: Any) -
     officer = world.a[Role.OFFICER]
 
     # The manager sees the referral in triage and assigns it the same day.
-    sign_in_as(page, world, Role.MANAGER)
+    sign_in(page, world.a[Role.MANAGER])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Triage").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Triage inbox")
     assert_accessible(page)
@@ -74,7 +54,7 @@ def test_referral_is_triaged_assigned_and_worked(page: Page, live_server: Any) -
     sign_out(page)
 
     # The officer finds it first in "my cases", records how to contact her safely, then the call.
-    sign_in_as(page, world, Role.OFFICER)
+    sign_in(page, world.a[Role.OFFICER])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My cases")
     assert_accessible(page)

@@ -15,7 +15,8 @@ from safemoves.risk.models import MaracReferral, RiskAssessment
 from safemoves.safety.models import AgencyReferral, SafetyAction
 from safemoves.safety.services import agency_create
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, World, current_code, make_world
+from tests.browser.steps import sign_in
+from tests.factories import make_world
 from tests.intake.factories import make_link
 
 
@@ -41,21 +42,6 @@ def _police_referral(page: Page, token: str) -> None:
     assert_accessible(page)
 
 
-def _sign_in(page: Page, world: World, role: Role) -> None:
-    user = world.a[role]
-    page.goto("/account/sign-in/")
-    assert_accessible(page)
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
-    assert_accessible(page)
-    page.get_by_label("Security code").fill(current_code(user))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {user.full_name}")
-    assert_accessible(page)
-
-
 def test_first_day_police_referral_locks_dash_marac_and_womens_aid(page: Page, live_server: Any) -> None:
     world = make_world()
     _, token = make_link(world.a)
@@ -73,7 +59,7 @@ def test_first_day_police_referral_locks_dash_marac_and_womens_aid(page: Page, l
         case = Case.objects.get()
 
     # The officer picks the case up from the inbox and sets the lock change on its 24-hour clock.
-    _sign_in(page, world, Role.OFFICER)
+    sign_in(page, world.a[Role.OFFICER])
     page.goto(reverse("cases:detail", kwargs={"case_id": case.pk}))
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Case {case.reference}")
     assert_accessible(page)

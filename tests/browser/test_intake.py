@@ -13,7 +13,8 @@ from safemoves.cases.models import Case
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Role
 from tests.browser.conftest import AccessibilityLedger, assert_accessible
-from tests.factories import PASSWORD, World, current_code, make_world
+from tests.browser.steps import sign_in
+from tests.factories import make_world
 from tests.intake.factories import make_link
 
 CONTACT_URL = "/get-in-touch/alpha-homes/"
@@ -78,21 +79,6 @@ def _neutral_site(page: Page) -> None:
     page.route(f"{NEUTRAL_SITE}**", fulfil)
 
 
-def _sign_in(page: Page, world: World, role: Role) -> None:
-    user = world.a[role]
-    page.goto("/account/sign-in/")
-    assert_accessible(page)
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
-    assert_accessible(page)
-    page.get_by_label("Security code").fill(current_code(user))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {user.full_name}")
-    assert_accessible(page)
-
-
 def _fill_contact_form(page: Page) -> None:
     page.get_by_label("Your name").fill("Jane Example")
     page.get_by_role("group", name="How may we contact you?").get_by_label("Phone", exact=True).check()
@@ -136,7 +122,7 @@ def test_agency_referral_lands_in_the_triage_inbox(page: Page, live_server: Any)
     assert page.context.cookies() == []
     assert_accessible(page)
 
-    _sign_in(page, world, Role.MANAGER)
+    sign_in(page, world.a[Role.MANAGER])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Triage").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Triage inbox")
     expect(page.locator("main")).to_contain_text(case.reference)

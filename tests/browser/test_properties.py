@@ -8,14 +8,14 @@ from playwright.sync_api import Page, expect
 
 from safemoves.organisations.models import Role
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_shell import _sign_in
+from tests.browser.steps import sign_in
 from tests.factories import make_world
 from tests.properties.helpers import GOOD_ROW, csv_bytes, row
 
 
 def test_lettings_officer_lists_a_home_and_imports_a_file(page: Page, live_server: Any) -> None:
     world = make_world()
-    _sign_in(page, world, Role.LETTINGS_OFFICER)
+    sign_in(page, world.a[Role.LETTINGS_OFFICER])
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Void homes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Void homes at Alpha Homes")

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from safemoves.accounts.models import User
 from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Role, SchemeMembership
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, current_code, make_world
+from tests.browser.steps import sign_in, sign_out
+from tests.factories import make_world
 from tests.reciprocal.factories import make_home, reciprocal_case, third_landlord
 
 NAME = "Canarina Zqxwell"
@@ -21,27 +20,6 @@ ADDRESS = "17 Canaryfinch Road"
 POSTCODE = "ME4 4AA"
 PHONE = "07700 900123"
 SECRETS = (NAME, "Canarina", "Canaryfinch", POSTCODE, PHONE)
-
-
-def _sign_in(page: Page, user: User) -> None:
-    TOTPDevice.objects.filter(user=user).update(last_t=-1)  # the same person may sign in twice a minute
-    page.goto("/account/sign-in/")
-    assert_accessible(page)
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
-    assert_accessible(page)
-    page.get_by_label("Security code").fill(current_code(user))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {user.full_name}")
-    assert_accessible(page)
-
-
-def _sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
-    assert_accessible(page)
 
 
 def _nav(page: Page, label: str) -> None:
@@ -66,7 +44,7 @@ def test_reciprocal_journey_between_two_landlords(page: Page, live_server: Any) 
     make_home(third, postcode="ME10 4AA", address="2 Lantern Yard")
 
     # The case officer raises the request from the case.
-    _sign_in(page, world.a[Role.OFFICER])
+    sign_in(page, world.a[Role.OFFICER])
     page.goto(f"/cases/{case.pk}/")
     assert_accessible(page)
     page.get_by_role("link", name="Raise a move request").click()
@@ -77,10 +55,10 @@ def test_reciprocal_journey_between_two_landlords(page: Page, live_server: Any) 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Move request KMR-")
     reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Move request ")
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     # The manager approves and circulates it.
-    _sign_in(page, world.a[Role.MANAGER])
+    sign_in(page, world.a[Role.MANAGER])
     _nav(page, "Move requests")
     page.get_by_role("link", name=reference).click()
     assert_accessible(page)
@@ -90,10 +68,10 @@ def test_reciprocal_journey_between_two_landlords(page: Page, live_server: Any) 
     page.get_by_role("button", name="Circulate to the scheme").click()
     expect(page.get_by_text("Circulated to the members with stock in her safe areas.")).to_be_visible()
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     # A third landlord's lettings officer browses everything it can reach: no identity.
-    _sign_in(page, third[Role.LETTINGS_OFFICER])
+    sign_in(page, third[Role.LETTINGS_OFFICER])
     _no_secrets(page)
     _nav(page, "Scheme pool")
     _no_secrets(page)
@@ -109,10 +87,10 @@ def test_reciprocal_journey_between_two_landlords(page: Page, live_server: Any) 
     _no_secrets(page)
     _nav(page, "Void homes")
     _no_secrets(page)
-    _sign_out(page)
+    sign_out(page)
 
     # The rehousing landlord's lettings officer offers a home.
-    _sign_in(page, world.b[Role.LETTINGS_OFFICER])
+    sign_in(page, world.b[Role.LETTINGS_OFFICER])
     _nav(page, "Homes to offer")
     page.get_by_role("link", name="4 Bramley Gardens").click()
     assert_accessible(page)
@@ -122,10 +100,10 @@ def test_reciprocal_journey_between_two_landlords(page: Page, live_server: Any) 
     assert_accessible(page)
     _no_secrets(page)
     offer_url = page.url
-    _sign_out(page)
+    sign_out(page)
 
     # She accepts through her officer, who releases her identity on her recorded consent.
-    _sign_in(page, world.a[Role.OFFICER])
+    sign_in(page, world.a[Role.OFFICER])
     page.goto(offer_url)
     assert_accessible(page)
     page.get_by_label("She accepts the offer").check()
@@ -135,10 +113,10 @@ def test_reciprocal_journey_between_two_landlords(page: Page, live_server: Any) 
     page.get_by_role("button", name="Release her identity to Beta Housing").click()
     expect(page.get_by_text("Her name and safe contact route are released")).to_be_visible()
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     # The rehousing landlord now sees who she is and records the move; a less secure tenure is refused.
-    _sign_in(page, world.b[Role.LETTINGS_OFFICER])
+    sign_in(page, world.b[Role.LETTINGS_OFFICER])
     page.goto(offer_url)
     assert_accessible(page)
     expect(page.get_by_text(NAME)).to_be_visible()
@@ -154,10 +132,10 @@ def test_reciprocal_journey_between_two_landlords(page: Page, live_server: Any) 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Move for request {reference}")
     expect(page.get_by_text("4 Bramley Gardens")).to_be_visible()
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     # The coordinator's ledger: Alpha owes the pool one home, Beta is owed one.
-    _sign_in(page, world.a[Role.COORDINATOR])
+    sign_in(page, world.a[Role.COORDINATOR])
     _nav(page, "Scheme ledger")
     table = page.get_by_role("table", name="Balances per landlord and per bedroom size")
     expect(table.get_by_role("row", name="Alpha Homes")).to_contain_text("owes 1")

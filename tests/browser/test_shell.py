@@ -7,28 +7,13 @@ from playwright.sync_api import Page, expect
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Membership, Role
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, World, current_code, make_world
-
-
-def _sign_in(page: Page, world: World, role: Role) -> None:
-    user = world.a[role]
-    page.goto("/")
-    assert_accessible(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to SafeMoves")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
-    assert_accessible(page)
-    page.get_by_label("Security code").fill(current_code(user))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {user.full_name}")
-    assert_accessible(page)
+from tests.browser.steps import sign_in
+from tests.factories import make_world
 
 
 def test_officer_signs_in_with_the_second_factor_and_sees_home(page: Page, live_server: Any) -> None:
     world = make_world()
-    _sign_in(page, world, Role.OFFICER)
+    sign_in(page, world.a[Role.OFFICER])
     expect(page.get_by_text("signed in as tenancy services officer at Alpha Homes")).to_be_visible()
     # An officer's navigation has her case work and no staff, audit or scheme administration pages.
     expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
@@ -47,7 +32,7 @@ def test_sign_in_errors_are_announced_and_linked(page: Page, live_server: Any) -
 
 def test_keyboard_only_skip_link_and_sign_out(page: Page, live_server: Any) -> None:
     world = make_world()
-    _sign_in(page, world, Role.ADMIN)
+    sign_in(page, world.a[Role.ADMIN])
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
@@ -62,7 +47,7 @@ def test_keyboard_only_skip_link_and_sign_out(page: Page, live_server: Any) -> N
 def test_admin_deactivates_a_colleague(page: Page, live_server: Any) -> None:
     world = make_world()
     officer = world.a[Role.OFFICER]
-    _sign_in(page, world, Role.ADMIN)
+    sign_in(page, world.a[Role.ADMIN])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Staff at Alpha Homes")
     assert_accessible(page)
