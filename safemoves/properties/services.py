@@ -16,6 +16,7 @@ from django.utils import timezone
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
 from safemoves.cases.services import EditConflict
+from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Membership
 from safemoves.properties import importing, policies
 from safemoves.properties.codes import HomeStatus, ImportMode
@@ -216,6 +217,31 @@ def home_mark_let(*, home: Home, actor: User) -> None:
         fields=["status", "latitude", "longitude"],
     )
     home.refresh_from_db()
+
+
+@transaction.atomic
+def home_set_offer_status(*, home: Home, status: str, actor: User | None, expected: tuple[str, ...]) -> None:
+    """Mark a home offered, or back in the pool when its offer ends (the reciprocal scheme)."""
+    if status not in (HomeStatus.OFFERED, HomeStatus.AVAILABLE):
+        raise ValueError(f"home_set_offer_status only moves between offered and available, not {status}")
+    with organisation_scope(home.organisation_id):
+        current = Home.objects.select_for_update().get(pk=home.pk)
+        if current.status not in expected:
+            raise ValidationError({"home": f"This home is {current.get_status_display().lower()}."})
+        current.status = status
+        current.version += 1
+        current.updated_at = timezone.now()
+        current.updated_by = actor
+        current.save(update_fields=["status", "version", "updated_at", "updated_by"])
+        record_event(
+            action=f"home.{status}",
+            actor=actor,
+            organisation_id=home.organisation_id,
+            object_type="home",
+            object_id=home.pk,
+            fields=["status"],
+            reason="reciprocal scheme",
+        )
 
 
 @dataclass

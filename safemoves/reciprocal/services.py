@@ -28,7 +28,7 @@ from safemoves.organisations.models import Membership, Role
 from safemoves.properties.codes import HomeStatus
 from safemoves.properties.importing import MAX_BEDROOMS
 from safemoves.properties.models import Home
-from safemoves.properties.services import home_mark_let
+from safemoves.properties.services import home_mark_let, home_set_offer_status
 from safemoves.reciprocal import pool
 from safemoves.reciprocal.codes import (
     LIVE_OFFER_STATUSES,
@@ -265,28 +265,6 @@ def request_close(*, request: MoveRequest, actor: User, reason: str) -> None:
 # --- offers ---------------------------------------------------------------------------------
 
 
-def _set_home_status(home: Home, status: str, actor: User | None, *, expected: tuple[str, ...]) -> None:
-    """Offered / back in the pool. The properties app has no service for these two moves yet."""
-    with organisation_scope(home.organisation_id):
-        current = Home.objects.select_for_update().get(pk=home.pk)
-        if current.status not in expected:
-            raise ValidationError({"home": f"This home is {current.get_status_display().lower()}."})
-        current.status = status
-        current.version += 1
-        current.updated_at = timezone.now()
-        current.updated_by = actor
-        current.save(update_fields=["status", "version", "updated_at", "updated_by"])
-        record_event(
-            action=f"home.{status}",
-            actor=actor,
-            organisation_id=home.organisation_id,
-            object_type="home",
-            object_id=home.pk,
-            fields=["status"],
-            reason="reciprocal scheme",
-        )
-
-
 def _close_offer(offer: Offer, status: str, actor: User | None, **decision: Any) -> None:
     """End a live offer; its home returns to the pool."""
     with organisation_scope(offer.organisation_id):
@@ -299,7 +277,7 @@ def _close_offer(offer: Offer, status: str, actor: User | None, **decision: Any)
     with scopes_disabled():
         home = Home.objects.get(pk=offer.home_id)
     if home.status == HomeStatus.OFFERED:
-        _set_home_status(home, HomeStatus.AVAILABLE, actor, expected=(HomeStatus.OFFERED,))
+        home_set_offer_status(home=home, status=HomeStatus.AVAILABLE, actor=actor, expected=(HomeStatus.OFFERED,))
     record_event(
         action=f"reciprocal.offer_{status}",
         actor=actor,
@@ -351,7 +329,7 @@ def offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
             offered_by=actor,
             expires_at=timezone.now() + timedelta(days=policy.offer_expiry_days),
         )
-    _set_home_status(current_home, HomeStatus.OFFERED, actor, expected=(HomeStatus.AVAILABLE,))
+    home_set_offer_status(home=current_home, status=HomeStatus.OFFERED, actor=actor, expected=(HomeStatus.AVAILABLE,))
     if current.status == RequestStatus.CIRCULATED:
         _move_to(current, RequestStatus.OFFERED, "offered a home")
         _save_request(current, [])
