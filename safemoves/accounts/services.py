@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import login, user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
@@ -59,10 +60,14 @@ def enrolment_device(user: User) -> TOTPDevice:
 
 def check_token(request: HttpRequest, user: User, device: TOTPDevice, token: str) -> bool:
     """Verify a code; a wrong code counts as a failed sign-in for the lockout."""
+    credentials = {"username": user.email}
+    # While the (username, address) pair is locked not even a right code is accepted; the
+    # failure signal lets django-axes answer with its lockout page.
+    locked = AxesProxyHandler.is_locked(request, credentials)
     allowed, _ = device.verify_is_allowed()
-    if allowed and device.verify_token(token):
+    if not locked and allowed and device.verify_token(token):
         return True
-    user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     return False
 
 

@@ -45,6 +45,16 @@ def home_list(membership: Membership, filters: HomeFilters) -> QuerySet[Home]:
     return homes.order_by("available_from", "created_at", "pk")
 
 
+def own_home_available(membership: Membership, home_id: Any) -> bool:
+    """Whether ``home_id`` is one of the member's landlord's homes still available to offer."""
+    try:
+        return Home.objects.filter(
+            pk=home_id, organisation_id=membership.organisation_id, status=HomeStatus.AVAILABLE
+        ).exists()
+    except ValidationError:
+        return False  # not a UUID
+
+
 def get_home(membership: Membership, home_id: Any, *, purpose: str = "viewed") -> Home:
     """The home, if this member may see it, with the read in the access log; otherwise 404."""
     try:

@@ -30,7 +30,7 @@ from safemoves.cases.models import Case, SafeContactRules
 from safemoves.cases.policies import can_view_case
 from safemoves.cases.services import consent_in_force
 from safemoves.common.scoping import organisation_scope, scopes_disabled
-from safemoves.geo import area_name, haversine_km, is_known_area, round_distance_km
+from safemoves.geo import area_name, is_known_area
 from safemoves.matching import match, rank
 from safemoves.organisations.models import Membership, Organisation, Role, SchemeMembership
 from safemoves.properties.codes import HomeStatus, WheelchairStandard
@@ -243,10 +243,10 @@ def public_reasons(household: _Household, home: Home) -> list[str]:
         lines.append("household has pets, home allows pets")
     lines.append(f"in a chosen safe area ({_area_label(home.area_code)})")
     lines.append("safe for this request: outside every unsafe area and far enough from every unsafe place")
-    if home.latitude is not None and home.longitude is not None:
-        for point in household.near:
-            km = haversine_km(point["lat"], point["lon"], home.latitude, home.longitude)
-            lines.append(f"about {round_distance_km(km)} km from a place she needs to be near")
+    if household.near:
+        # No distance at all: distances from homes a landlord places itself would let it
+        # locate her school or work by trilateration.
+        lines.append("within reach of the places she needs to be near")
     if data["urgent"]:
         lines.append("urgent")
     lines.append(f"waiting {household.entry['waiting_days']} days")
@@ -272,9 +272,26 @@ def fits_for_home(membership: Membership, home: Home) -> list[Fit]:
         return []
     schemes = member_scheme_ids(membership.organisation_id)
     with scopes_disabled():
-        households = [_household(request) for request in _offerable_requests(schemes)]
+        households = [
+            _household(request)
+            for request in _offerable_requests(schemes)
+            if _may_see_profile(membership, request.profile.data, request.scheme_id, request.organisation_id)
+        ]
         if not households:
             return []
+        # Every check of another landlord's home against a request is written to the request's
+        # own log, so that the referring landlord can see probing (repeated checks of moved homes).
+        with transaction.atomic():
+            for household in households:
+                if household.request.organisation_id != membership.organisation_id:
+                    record_event(
+                        action="reciprocal.fit_checked",
+                        actor=membership.user,
+                        organisation_id=household.request.organisation_id,
+                        object_type="move_request",
+                        object_id=household.request.pk,
+                        reason=f"home {home.pk} of landlord {home.organisation_id}",
+                    )
         by_id = {h.entry["id"]: h for h in households}
         document = _document(households, [home], ledger_balances(schemes))
         ranked = rank(document, home=str(home.pk), top=max(1, len(households)))

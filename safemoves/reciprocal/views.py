@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +16,8 @@ from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name, is_known_area
-from safemoves.properties.selectors import get_home
+from safemoves.properties.models import Home
+from safemoves.properties.selectors import get_home, own_home_available
 from safemoves.reciprocal import policies, pool, selectors, services
 from safemoves.reciprocal.forms import DecisionForm, EndForm, MoveForm, OfferForm, PolicyForm, RequestForm
 from safemoves.reciprocal.profile import build_profile, suggested_bedrooms
@@ -162,10 +163,17 @@ def home_list_view(request: StaffRequest) -> HttpResponse:
     return render(request, "reciprocal/homes.html", {"rows": rows, "offers": selectors.own_offers(request.membership)})
 
 
+def _available_home(request: StaffRequest, home_id: uuid.UUID, *, purpose: str) -> Home:
+    """Only a home still in the pool can be matched or offered; a let home's address is protected."""
+    if not own_home_available(request.membership, home_id):
+        raise Http404  # checked first, so that a refused request logs nothing
+    return get_home(request.membership, home_id, purpose=purpose)
+
+
 @allowed_if(policies.can_offer_homes)
 @require_GET
 def home_fits_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
-    home = get_home(request.membership, home_id, purpose="matched")
+    home = _available_home(request, home_id, purpose="matched")
     fits = pool.fits_for_home(request.membership, home)
     return render(request, "reciprocal/home_fits.html", {"home": home, "area": _area(home.area_code), "fits": fits})
 
@@ -173,7 +181,7 @@ def home_fits_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
 @allowed_if(policies.can_offer_homes)
 @require_POST
 def offer_create_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
-    home = get_home(request.membership, home_id, purpose="offered")
+    home = _available_home(request, home_id, purpose="offered")
     form = OfferForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the request to offer this home to.")

@@ -98,6 +98,18 @@ def test_wrong_codes_count_towards_the_lockout(world: World, settings: SettingsW
     assert _password_step(client, officer.email).status_code == 429
 
 
+def test_a_locked_pair_cannot_finish_with_the_right_code(world: World, settings: SettingsWrapper) -> None:
+    officer = world.a[Role.OFFICER]
+    client = Client(REMOTE_ADDR="203.0.113.11")
+    _password_step(client, officer.email)
+    wrong = "999999" if current_code(officer) != "999999" else "888888"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(VERIFY, {"token": wrong})
+    response = client.post(VERIFY, {"token": current_code(officer)})
+    assert response.status_code == 429
+    assert client.get(HOME).status_code == 302
+
+
 def test_absolute_session_limit_signs_out_after_twelve_hours(world: World) -> None:
     client = sign_in(Client(), world.a[Role.OFFICER])
     assert client.get(HOME).status_code == 200

@@ -211,3 +211,26 @@ def test_protected_address_only_for_rehousing_and_named_officer(world: World) ->
         "referring manager": False,
         "rehousing coordinator": False,
     }
+    # The let home is out of the pool: its matching and offer pages no longer exist for anyone.
+    for user in (world.b[Role.LETTINGS_OFFICER], world.b[Role.MANAGER]):
+        client = sign_in(Client(), user)
+        assert client.get(reverse("reciprocal:home_fits", kwargs={"home_id": offer.home_id})).status_code == 404
+        assert client.post(reverse("reciprocal:offer_create", kwargs={"home_id": offer.home_id})).status_code == 404
+
+
+def test_matching_a_home_is_logged_on_each_request_and_shows_no_distances(world: World) -> None:
+    from safemoves.audit.models import AuditEvent
+    from safemoves.common.scoping import scopes_disabled
+
+    request = circulated_request(world.a, reciprocal_case(world.a))
+    home = make_home(world.b)
+    client = sign_in(Client(), world.b[Role.LETTINGS_OFFICER])
+    page = client.get(reverse("reciprocal:home_fits", kwargs={"home_id": home.pk})).content.decode()
+    assert " km from a place she needs to be near" not in page
+    with scopes_disabled():
+        checks = list(
+            AuditEvent.objects.filter(action="reciprocal.fit_checked").values_list(
+                "organisation_id", "object_id", "actor_id"
+            )
+        )
+    assert checks == [(world.a.organisation.pk, str(request.pk), world.b[Role.LETTINGS_OFFICER].pk)]
