@@ -45,11 +45,12 @@ def home_list(membership: Membership, filters: HomeFilters) -> QuerySet[Home]:
     return homes.order_by("available_from", "created_at", "pk")
 
 
-def own_home_available(membership: Membership, home_id: Any) -> bool:
-    """Whether ``home_id`` is one of the member's landlord's homes still available to offer."""
+def own_home_listed(membership: Membership, home_id: Any) -> bool:
+    """Whether ``home_id`` is one of the member's landlord's homes still listed (available or
+    offered); a let home's address is protected and a withdrawn one is gone."""
     try:
         return Home.objects.filter(
-            pk=home_id, organisation_id=membership.organisation_id, status=HomeStatus.AVAILABLE
+            pk=home_id, organisation_id=membership.organisation_id, status__in=LISTED_STATUSES
         ).exists()
     except ValidationError:
         return False  # not a UUID

@@ -17,7 +17,7 @@ from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name, is_known_area
 from safemoves.properties.models import Home
-from safemoves.properties.selectors import get_home, own_home_available
+from safemoves.properties.selectors import get_home, own_home_listed
 from safemoves.reciprocal import policies, pool, selectors, services
 from safemoves.reciprocal.forms import DecisionForm, EndForm, MoveForm, OfferForm, PolicyForm, RequestForm
 from safemoves.reciprocal.profile import build_profile, suggested_bedrooms
@@ -163,9 +163,10 @@ def home_list_view(request: StaffRequest) -> HttpResponse:
     return render(request, "reciprocal/homes.html", {"rows": rows, "offers": selectors.own_offers(request.membership)})
 
 
-def _available_home(request: StaffRequest, home_id: uuid.UUID, *, purpose: str) -> Home:
-    """Only a home still in the pool can be matched or offered; a let home's address is protected."""
-    if not own_home_available(request.membership, home_id):
+def _listed_home(request: StaffRequest, home_id: uuid.UUID, *, purpose: str) -> Home:
+    """Only a listed home (available or on offer) can be matched or offered; a let home's
+    address is protected."""
+    if not own_home_listed(request.membership, home_id):
         raise Http404  # checked first, so that a refused request logs nothing
     return get_home(request.membership, home_id, purpose=purpose)
 
@@ -173,7 +174,7 @@ def _available_home(request: StaffRequest, home_id: uuid.UUID, *, purpose: str) 
 @allowed_if(policies.can_offer_homes)
 @require_GET
 def home_fits_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
-    home = _available_home(request, home_id, purpose="matched")
+    home = _listed_home(request, home_id, purpose="matched")
     fits = pool.fits_for_home(request.membership, home)
     return render(request, "reciprocal/home_fits.html", {"home": home, "area": _area(home.area_code), "fits": fits})
 
@@ -181,7 +182,7 @@ def home_fits_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
 @allowed_if(policies.can_offer_homes)
 @require_POST
 def offer_create_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
-    home = _available_home(request, home_id, purpose="offered")
+    home = _listed_home(request, home_id, purpose="offered")
     form = OfferForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the request to offer this home to.")
