@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -19,5 +21,9 @@ def audit_log_view(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "audit/log.html",
-        {"page": page.get_page(request.GET.get("page")), "action": action},
+        {
+            "page": page.get_page(request.GET.get("page")),
+            "action": action,
+            "query": urlencode({"action": action}) if action else "",
+        },
     )
