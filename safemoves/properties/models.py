@@ -66,6 +66,12 @@ class Home(models.Model):
     # Rounded to importing.COORDINATE_DECIMALS; null once let (the address is then protected).
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # How far the true home may lie from (latitude, longitude): matching treats the home as this
+    # whole disc (contract v2 `uncertainty_km`), so a rounded or approximate position never
+    # passes as safe when some point of it is not (ADR 0010).
+    position_uncertainty_km = models.FloatField(
+        default=0.1, validators=[MinValueValidator(0.0), MaxValueValidator(50.0)]
+    )
 
     bedrooms = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(importing.MAX_BEDROOMS)]
