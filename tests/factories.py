@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.backends import ModelBackend
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safemoves.accounts.backends import STAFF_BACKEND
 from safemoves.accounts.models import User
 from safemoves.accounts.services import LOGIN_AT
 from safemoves.common.scoping import scopes_disabled
@@ -48,7 +48,7 @@ def current_code(user: User) -> str:
 
 def sign_in(client: Client, user: User) -> Client:
     """A session as the full sign-in leaves it: password, second factor and login time."""
-    client.force_login(user, backend=f"{ModelBackend.__module__}.{ModelBackend.__name__}")
+    client.force_login(user, backend=STAFF_BACKEND)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device_of(user).persistent_id
     session[LOGIN_AT] = timezone.now().timestamp()

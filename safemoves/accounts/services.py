@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safemoves.accounts.backends import STAFF_BACKEND
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
 from safemoves.organisations.selectors import membership_for_user
@@ -77,7 +78,7 @@ def complete_login(request: HttpRequest, user: User, device: TOTPDevice, *, enro
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     clear_pending(request)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=STAFF_BACKEND)
     otp_login(request, device)
     request.session[LOGIN_AT] = timezone.now().timestamp()
     membership = membership_for_user(user)

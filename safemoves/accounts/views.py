@@ -20,6 +20,7 @@ from safemoves.accounts import services
 from safemoves.accounts.demo import demo_code_for
 from safemoves.accounts.forms import LoginForm, SetPasswordForm, TokenForm
 from safemoves.accounts.models import User
+from safemoves.common.decorators import no_referrer
 from safemoves.organisations.selectors import invitation_by_token_hash, membership_for_user
 from safemoves.organisations.services import hash_token, invitation_accept
 
@@ -145,6 +146,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
+@no_referrer
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:

@@ -14,8 +14,12 @@ class RedactSecretPaths(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = _SECRET_PATHS.sub(r"\1[redacted]", message)
+        redacted = redact_secret_paths(message)
         if redacted != message:
             record.msg = redacted
             record.args = None
         return True
+
+
+def redact_secret_paths(text: str) -> str:
+    return _SECRET_PATHS.sub(r"\1[redacted]", text)

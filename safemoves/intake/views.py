@@ -9,8 +9,6 @@ form in, and the referral form's credential is the token in its own URL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -26,27 +24,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safemoves.cases import services as case_services
 from safemoves.cases.policies import can_manage_referral_links
 from safemoves.cases.services import SelfReferral
-from safemoves.common.decorators import allowed_if
+from safemoves.common.decorators import allowed_if, no_referrer
 from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.intake import selectors, services
 from safemoves.intake.forms import AgencyReferralForm, ContactRequestForm, ReferralLinkForm
 from safemoves.intake.ratelimit import submission_allowed
 from safemoves.intake.services import YES, AgencyReferral
-
-PublicView = Callable[..., HttpResponse]
-
-
-def no_referrer(view: PublicView) -> PublicView:
-    """Send no Referer from a public page: the referral token and the page itself stay private."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
-
-    return wrapper
 
 
 def _public_context(**context: Any) -> dict[str, Any]:

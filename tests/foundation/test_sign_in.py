@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from safemoves.accounts.backends import STAFF_BACKEND
 from safemoves.accounts.models import User
 from safemoves.accounts.services import LOGIN_AT
 from safemoves.audit.models import AuditEvent
@@ -128,7 +129,7 @@ def test_idle_limit_is_thirty_minutes_renewed_on_each_request(settings: Settings
 
 def test_session_without_second_factor_is_refused(world: World) -> None:
     client = Client()
-    client.force_login(world.a[Role.OFFICER], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.a[Role.OFFICER], backend=STAFF_BACKEND)
     response = client.get(HOME)
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
@@ -216,6 +217,11 @@ def test_invitation_to_first_sign_in(world: World, django_capture_on_commit_call
     link = re.search(r"http://testserver(/account/invitation/[^/\s]+/)", str(mail.outbox[0].body))
     assert link is not None
     newcomer = Client()
+    # The token in the URL must not travel as a Referer to the page's own assets or links.
+    page = newcomer.get(link.group(1))
+    assert page.status_code == 200
+    assert page["Referrer-Policy"] == "no-referrer"
+    assert Client().get("/account/invitation/not-a-real-token/")["Referrer-Policy"] == "no-referrer"
     response = newcomer.post(
         link.group(1), {"password1": "a river of quiet stones", "password2": "a river of quiet stones"}
     )
@@ -234,3 +240,22 @@ def test_invitation_to_first_sign_in(world: World, django_capture_on_commit_call
     assert "Lettings officer at Alpha Homes" in newcomer.get(HOME).content.decode()
     # The link works once.
     assert Client().get(link.group(1)).status_code == 404
+
+
+def test_demo_accounts_cannot_sign_in_or_stay_signed_in_under_production_settings(
+    world: World, settings: SettingsWrapper
+) -> None:
+    officer = world.a[Role.OFFICER]
+    settings.DEMO = True
+    kept = sign_in(Client(), officer)
+    User.objects.filter(pk=officer.pk).update(is_demo=True)
+    assert kept.get(HOME).status_code == 200
+
+    settings.DEMO = False
+    # The published demo password no longer opens the account...
+    refused = Client()
+    response = _password_step(refused, officer.email)
+    assert response.status_code == 200
+    assert refused.get(VERIFY).status_code == 302
+    # ...and a session opened in demo mode is not honoured either.
+    assert kept.get(HOME).status_code == 302
