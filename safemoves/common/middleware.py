@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from safemoves.common.requestid import new_request_id, set_request_id
 from safemoves.common.scoping import organisation_scope
@@ -20,6 +20,24 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class NullCharacterMiddleware:
+    """Refuse a query string holding a NUL character, naming the fault.
+
+    No field of the product may hold one (forms refuse them), and PostgreSQL cannot compare a
+    text column with one: unchecked, a stray ``%00`` in a filter became a server error.
+    """
+
+    MESSAGE = "The address holds a null character (%00) in its query, which is not allowed. Remove it and try again."
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class OrganisationScopeMiddleware:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -570,15 +569,19 @@ def _read_csv(content: bytes) -> Table:
     return _table(header, body)
 
 
+XLSX_UNREADABLE = "the file is not a readable .xlsx workbook; save it again as Excel Workbook (.xlsx)"
+
+
 def _read_xlsx(content: bytes) -> Table:
     from openpyxl import load_workbook  # imported here: only imports need it
 
+    # The file is untrusted and openpyxl reads its parts lazily: a broken workbook, styles or
+    # sheet part can fail with any exception (XML, zip, key, type errors) when opened or while
+    # its rows are read. Every such failure means the same thing to the person importing.
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportFileError(
-            "the file is not a readable .xlsx workbook; save it again as Excel Workbook (.xlsx)"
-        ) from None
+    except Exception:
+        raise ImportFileError(XLSX_UNREADABLE) from None
     try:
         if not workbook.worksheets:
             raise ImportFileError("the workbook has no sheet")
@@ -591,6 +594,10 @@ def _read_xlsx(content: bytes) -> Table:
             for line, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2)
         )
         return _table(header, body)
+    except ImportFileError:
+        raise
+    except Exception:
+        raise ImportFileError(XLSX_UNREADABLE) from None
     finally:
         workbook.close()
 
