@@ -223,7 +223,8 @@ class Consent(models.Model):
     basis = models.CharField(max_length=32, choices=ConsentBasis.choices)
     recorded_on = models.DateField(default=timezone.localdate)
     expires_on = models.DateField(null=True, blank=True)
-    how_given = models.CharField(max_length=120, blank=True, help_text="e.g. signed form, verbal on the phone")
+    # Encrypted: people write where and on whose phone consent was given.
+    how_given = EncryptedTextField(blank=True, default="", help_text="e.g. signed form, verbal on the phone")
     notes = EncryptedTextField(blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
