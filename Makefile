@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_ENV := SAFEMOVES_DEMO=1 SAFEMOVES_DATA_DIR=$(CURDIR)/var
 
-.PHONY: demo test lint typecheck pytest bench install clean chromium
+.PHONY: demo test check lint typecheck migrations-check pytest bench install clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy safemoves tests bench
 
+# Models and migrations agree: a model change without its migration fails here.
+migrations-check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
+
 pytest: $(STAMP) chromium
 	$(BIN)/pytest -p no:cacheprovider
 
-test: lint typecheck pytest
+test: lint typecheck migrations-check pytest
+
+# Quick local round: everything but the browser tests.
+check: lint typecheck migrations-check
+	$(BIN)/pytest -p no:cacheprovider -m "not browser"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

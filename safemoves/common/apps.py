@@ -5,3 +5,8 @@ class CommonConfig(AppConfig):
     name = "safemoves.common"
     label = "common"
     verbose_name = "Common"
+
+    def ready(self) -> None:
+        from safemoves.common.scoping import connect_row_guards
+
+        connect_row_guards()

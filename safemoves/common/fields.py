@@ -26,6 +26,7 @@ from django.db.models.query_utils import DeferredAttribute
 
 from safemoves.common.crypto import DecryptionError, UnknownKeyError, aad_for, key_id_of
 from safemoves.common.keyring import get_keyring, open_token
+from safemoves.common.scoping import check_row_in_scope
 
 if TYPE_CHECKING:
     from django import forms
@@ -127,6 +128,9 @@ class EncryptedTextField(_TextFieldBase[_ST, _GT]):
     # -- sealing --
 
     def open_for(self, instance: models.Model, token: Sealed) -> Any:
+        # A row reached by following a foreign key is not filtered by the scoped manager:
+        # refuse to open another organisation's personal data inside this organisation's scope.
+        check_row_in_scope(instance, "decrypt a field of")
         where = f"{self.model._meta.label}.{self.name} of row {instance.pk}"
         try:
             text = open_token(token, sealed_aad(self, instance.pk))

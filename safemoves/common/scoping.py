@@ -21,7 +21,13 @@ from django.db import models
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 
-__all__ = ["OrganisationScopedManager", "ScopeError", "organisation_scope", "scopes_disabled"]
+__all__ = [
+    "OrganisationScopedManager",
+    "ScopeError",
+    "check_row_in_scope",
+    "organisation_scope",
+    "scopes_disabled",
+]
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -58,3 +64,45 @@ def organisation_scope(organisation_id: int) -> Iterator[None]:
         raise TypeError("organisation_scope needs an organisation id (int)")
     with scope(organisation=organisation_id):
         yield
+
+
+def _owner_id(instance: models.Model) -> int | None:
+    """The organisation that owns ``instance``, or None for a model that is not organisation-owned."""
+    manager = type(instance)._default_manager
+    if not isinstance(manager, OrganisationScopedManager):
+        return None
+    owner: int | None = getattr(instance, f"{manager.scope_field}_id", None)
+    return owner
+
+
+def check_row_in_scope(instance: models.Model, doing: str) -> None:
+    """Refuse to ``doing`` a row of another organisation while an organisation scope is active.
+
+    The scoped manager guards queries, but a row can also arrive by following a foreign key
+    (``offer.request.case``) or be handed to ``save()``: this guards those paths too. Outside
+    any scope (commands, migrations) and under ``scopes_disabled()`` (the deliberate
+    cross-organisation reads) nothing is refused.
+    """
+    current: dict[str, Any] = get_scope()
+    if not current.get("_enabled", True) or "organisation" not in current:
+        return
+    owner = _owner_id(instance)
+    if owner is not None and owner != current["organisation"]:
+        raise ScopeError(
+            f"refusing to {doing} {instance._meta.label} {instance.pk} of organisation {owner} "
+            f"inside the scope of organisation {current['organisation']}"
+        )
+
+
+def _refuse_foreign_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if not kwargs.get("raw", False):
+        check_row_in_scope(instance, "save")
+
+
+def _refuse_foreign_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    check_row_in_scope(instance, "delete")
+
+
+def connect_row_guards() -> None:
+    models.signals.pre_save.connect(_refuse_foreign_save, dispatch_uid="safemoves.scope.save")
+    models.signals.pre_delete.connect(_refuse_foreign_delete, dispatch_uid="safemoves.scope.delete")

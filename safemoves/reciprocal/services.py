@@ -653,7 +653,7 @@ def move_check_in(*, move: Move, actor: User) -> None:
         current.save(update_fields=["check_in_done_at", "check_in_done_by"])
     _case_event(current.request, action="reciprocal.check_in_done", actor=actor, fields=["check_in_done_at"], reason="")
     _refresh_case_clock(current.request.case)
-    move.refresh_from_db()
+    move.refresh_from_db(fields=["check_in_done_at", "check_in_done_by"])
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Role
-from safemoves.properties.importing import XLSX_UNREADABLE, ImportFileError, read_table
+from safemoves.properties.importing import COLUMN_NAMES, XLSX_UNREADABLE, ImportFileError, read_table
 from safemoves.properties.models import Home, HomeImport
 from tests.factories import World, sign_in
 from tests.properties.helpers import GOOD_ROW, xlsx_bytes
@@ -19,7 +19,7 @@ from tests.properties.helpers import GOOD_ROW, xlsx_bytes
 
 def _with_part(part: str, replacement: bytes) -> bytes:
     """A real workbook from openpyxl with one of its XML parts replaced."""
-    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([GOOD_ROW])))
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([[GOOD_ROW[name] for name in COLUMN_NAMES]])))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for item in source.infolist():
