@@ -169,7 +169,7 @@ def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
             action__in=["case.viewed", "case.exported"],
         )
         .select_related("actor")
-        .order_by("-seq")
+        .order_by("-pk")
     )
     return events[:limit] if limit else events
 
@@ -180,7 +180,7 @@ def history(case: Case) -> QuerySet[AuditEvent]:
         AuditEvent.objects.filter(organisation_id=case.organisation_id, object_type="case", object_id=str(case.pk))
         .exclude(action__in=["case.viewed", "case.exported"])
         .select_related("actor")
-        .order_by("-seq")
+        .order_by("-pk")
     )
 
 
