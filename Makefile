@@ -39,6 +39,7 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench web
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

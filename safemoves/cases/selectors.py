@@ -24,7 +24,7 @@ def visible_cases(membership: Membership) -> QuerySet[Case]:
     rule = policies.visible_cases_filter(membership)
     if rule is None:
         return Case.objects.none()
-    return Case.objects.filter(organisation_id=membership.organisation_id).filter(rule).distinct()
+    return Case.objects.filter(organisation_id=membership.organisation_id).filter(rule)
 
 
 def get_case(
