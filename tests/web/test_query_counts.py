@@ -21,7 +21,7 @@ from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Role
 from tests.cases.factories import make_case
 from tests.factories import World, sign_in
-from tests.reciprocal.factories import circulated_request, reciprocal_case
+from tests.reciprocal.factories import circulated_request, make_home, reciprocal_case
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,21 @@ def test_pool_pages_in_priority_order(world: World) -> None:
     assert [view.request_id for view in first.profiles + second.profiles] == [view.request_id for view in everything]
     assert (first.page.paginator.num_pages, len(second.profiles)) == (2, 1)
     assert [view.reference for view in everything] == sorted(view.reference for view in everything)
+
+
+HOME_LIST_PAGES = {
+    "homes": ListPage(Role.LETTINGS_OFFICER, "properties:list", 6),
+    "homes to offer": ListPage(Role.LETTINGS_OFFICER, "reciprocal:homes", 6),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOME_LIST_PAGES))
+def test_home_list_query_count_is_constant(world: World, name: str) -> None:
+    page = HOME_LIST_PAGES[name]
+    client = sign_in(Client(), world.a[page.role])
+    url = reverse(page.url)
+    make_home(world.a, address="1 First Street")
+    small = _queries(client, url)
+    for number in range(2, 6):
+        make_home(world.a, address=f"{number} First Street")
+    assert (small, _queries(client, url)) == (page.expected, page.expected)
