@@ -307,7 +307,7 @@ def _wrk_load(
 def measure(
     name: str, port: int, path: str, cookie: str, pids: list[int], *, load: bool, connections: int, seconds: float
 ) -> Result:
-    for _ in range(3):
+    for _ in range(10):  # every worker loads its templates and connects
         status, _ = _get(port, path, cookie)
         if status != 200:
             raise SystemExit(f"{name}: {path} answered {status}")

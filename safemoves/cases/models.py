@@ -94,6 +94,12 @@ class Case(models.Model):
                 condition=~models.Q(status="closed"),
                 name="case_open_officer_due_idx",
             ),
+            # The triage inbox: new, unassigned cases by first-contact deadline.
+            models.Index(
+                fields=["organisation", "first_contact_due_at", "reference"],
+                condition=models.Q(status="new", assigned_officer__isnull=True),
+                name="case_triage_idx",
+            ),
         ]
 
     def __str__(self) -> str:
