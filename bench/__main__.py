@@ -58,6 +58,11 @@ def _engines(size: str, source: Path, cap: float) -> list[tuple[str, list[str]]]
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["web"]:  # the web benchmark lives in bench/web.py
+        from bench import web
+
+        return web.main(arguments[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="1k,3k,20k,50k", help="comma list of " + ",".join(SIZES))
     parser.add_argument("--quick", action="store_true", help="smoke run: sizes 300 and 1k")

@@ -143,10 +143,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 
-# Sessions: 30 minutes idle (the cookie age, renewed on every request), 12 hours absolute
-# (enforced by StaffSessionMiddleware from the login time kept in the session).
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions: 30 minutes idle and 12 hours absolute, both enforced by StaffSessionMiddleware
+# from times kept in the session (ADR 0015). The last-activity time is rewritten only when it
+# is more than SAFEMOVES_SESSION_ACTIVITY_GRANULARITY old, so a request that changes nothing
+# does not write the session row; the stored row lives one granularity longer than the idle
+# limit so that it never expires before the middleware's own check.
+SAFEMOVES_SESSION_IDLE_SECONDS = 30 * 60
+SAFEMOVES_SESSION_ACTIVITY_GRANULARITY = 60
+SESSION_COOKIE_AGE = SAFEMOVES_SESSION_IDLE_SECONDS + SAFEMOVES_SESSION_ACTIVITY_GRANULARITY
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SAFEMOVES_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -7,16 +7,22 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from safemoves.accounts.services import LOGIN_AT
+from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT
 from safemoves.organisations.selectors import membership_for_user
 
 
 class StaffSessionMiddleware:
     """Attach the acting membership, and end sessions that may no longer be used.
 
-    A session ends when it is older than the absolute limit (12 hours), when it
-    was not completed with the second factor, or when the member was
-    deactivated. The idle limit is the session cookie's age, renewed on each request.
+    A session ends when it is older than the absolute limit (12 hours), when it has
+    been idle longer than the idle limit (30 minutes), when it was not completed with
+    the second factor, or when the member was deactivated.
+
+    The last-activity time is rewritten (and so the session row saved) only once it is
+    more than ``SAFEMOVES_SESSION_ACTIVITY_GRANULARITY`` seconds old: requests in between
+    write nothing. The recorded time therefore lags the last request by less than that
+    granularity, so a session is signed out after at most 30 minutes of idleness, and
+    never earlier than 30 minutes minus the granularity (ADR 0015).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -26,15 +32,20 @@ class StaffSessionMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
+            now = timezone.now().timestamp()
             login_at = request.session.get(LOGIN_AT)
-            too_old = (
-                login_at is None
-                or timezone.now().timestamp() - float(login_at) > settings.SAFEMOVES_SESSION_ABSOLUTE_SECONDS
-            )
+            last_seen_at = request.session.get(LAST_SEEN_AT, login_at)
+            too_old = login_at is None or now - float(login_at) > settings.SAFEMOVES_SESSION_ABSOLUTE_SECONDS
+            idle = last_seen_at is None or now - float(last_seen_at) > settings.SAFEMOVES_SESSION_IDLE_SECONDS
+            if too_old or idle:
+                logout(request)
+                return self.get_response(request)
             membership = membership_for_user(user)
             verified = bool(getattr(user, "is_verified", lambda: False)())
-            if too_old or membership is None or not verified:
+            if membership is None or not verified:
                 logout(request)
             else:
                 request.membership = membership  # type: ignore[attr-defined]
+                if now - float(last_seen_at) > settings.SAFEMOVES_SESSION_ACTIVITY_GRANULARITY:
+                    request.session[LAST_SEEN_AT] = now
         return self.get_response(request)

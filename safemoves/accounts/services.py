@@ -18,6 +18,7 @@ from safemoves.organisations.selectors import membership_for_user
 PENDING_USER = "sm_pending_user"
 PENDING_AT = "sm_pending_at"
 LOGIN_AT = "sm_login_at"
+LAST_SEEN_AT = "sm_last_seen_at"
 # A password check counts towards the second factor for this long only.
 PENDING_SECONDS = 5 * 60
 
@@ -80,7 +81,7 @@ def complete_login(request: HttpRequest, user: User, device: TOTPDevice, *, enro
     clear_pending(request)
     login(request, user, backend=STAFF_BACKEND)
     otp_login(request, device)
-    request.session[LOGIN_AT] = timezone.now().timestamp()
+    request.session[LOGIN_AT] = request.session[LAST_SEEN_AT] = timezone.now().timestamp()
     membership = membership_for_user(user)
     organisation_id = membership.organisation_id if membership else None
     if enrolled:

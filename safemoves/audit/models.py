@@ -13,14 +13,26 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+SYSTEM_CHAIN = 0
+"""The chain of events that belong to no organisation (and of every event written before
+per-organisation chains, ADR 0015)."""
+
+
+def chain_for(organisation_id: int | None) -> int:
+    return organisation_id if organisation_id is not None else SYSTEM_CHAIN
+
+
 class AuditEvent(models.Model):
-    """One link of the append-only, HMAC-chained audit log (ADR 0003).
+    """One link of an append-only, HMAC-chained audit log (ADR 0003, ADR 0015).
 
     It records who did what to which object and which fields, never the values:
     the log must be safe to show to an auditor without showing personal data.
+    Each organisation's events form their own chain, so one landlord's writers never
+    wait for another's; ``seq`` counts within the chain.
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    chain = models.PositiveBigIntegerField(default=SYSTEM_CHAIN, db_default=SYSTEM_CHAIN)
+    seq = models.PositiveBigIntegerField()
     occurred_at = models.DateTimeField(default=timezone.now)
     # No database constraints: the log outlives what it describes, and a cascade must
     # never be able to rewrite it.
@@ -42,14 +54,15 @@ class AuditEvent(models.Model):
     objects: ClassVar[models.Manager[AuditEvent]] = OrganisationScopedManager()
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_uniq")]
         indexes = [
             models.Index(fields=["organisation", "object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["organisation", "occurred_at"], name="audit_org_time_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action}"
+        return f"{self.chain}#{self.seq} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -61,11 +74,16 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last link of the chain; locked while appending so links stay in order."""
+    """The last link of one chain; its row is locked while that chain is appended to.
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    ``mac`` binds the chain, the count and the last hash under the audit key, so someone
+    who cuts off the newest events cannot rewind the head to match without the key.
+    """
+
+    chain = models.PositiveBigIntegerField(primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
 
     def __str__(self) -> str:
-        return f"audit head at #{self.seq}"
+        return f"audit chain {self.chain} head at #{self.seq}"

@@ -10,4 +10,4 @@ def organisation_events(*, organisation: Organisation, action_prefix: str = "") 
     events = AuditEvent.objects.filter(organisation=organisation).select_related("actor")
     if action_prefix:
         events = events.filter(action__startswith=action_prefix)
-    return events.order_by("-seq")
+    return events.order_by("-pk")

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from safemoves.audit.chain import GENESIS_HASH, link_hash
-from safemoves.audit.models import AuditChainHead, AuditEvent
+from safemoves.audit.chain import GENESIS_HASH, head_mac, link_hash
+from safemoves.audit.models import SYSTEM_CHAIN, AuditChainHead, AuditEvent, chain_for
 from safemoves.common.requestid import current_request_id
 from safemoves.common.scoping import scopes_disabled
 
@@ -25,6 +25,7 @@ def audit_key() -> bytes:
 
 def event_payload(
     *,
+    chain: int,
     seq: int,
     occurred_at: datetime,
     actor_id: int | None,
@@ -36,7 +37,7 @@ def event_payload(
     reason: str,
     request_id: str,
 ) -> dict[str, Any]:
-    return {
+    payload: dict[str, Any] = {
         "seq": seq,
         "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": actor_id,
@@ -48,6 +49,12 @@ def event_payload(
         "reason": reason,
         "request_id": request_id,
     }
+    # The system chain's payload is exactly the pre-ADR-0015 one, so events written before
+    # per-organisation chains still verify; every other chain signs its number, so an
+    # event moved between chains fails its HMAC.
+    if chain != SYSTEM_CHAIN:
+        payload["chain"] = chain
+    return payload
 
 
 def record_event(
@@ -60,20 +67,33 @@ def record_event(
     fields: Iterable[str] = (),
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction.
+    """Append one event to the organisation's chain, in the caller's transaction.
 
+    Only that chain's head row is locked (until the caller commits), so writers of
+    different organisations never queue behind each other (ADR 0015).
     ``fields`` names what changed; values never enter the log.
     """
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
-        )
+    chain = chain_for(organisation_id)
+    # No savepoint: an event that fails to append must take the caller's change down with it,
+    # and a savepoint would cost two more round trips on every audited read and write.
+    with transaction.atomic(savepoint=False):
+        head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+                chain=chain,
+                defaults={
+                    "seq": 0,
+                    "hash": GENESIS_HASH,
+                    "mac": head_mac(audit_key(), chain=chain, seq=0, last_hash=GENESIS_HASH),
+                },
+            )
         seq = head.seq + 1
         occurred_at = timezone.now()
         field_names = sorted(set(fields))
         request_id = current_request_id()
         actor_id = actor.pk if actor is not None else None
         payload = event_payload(
+            chain=chain,
             seq=seq,
             occurred_at=occurred_at,
             actor_id=actor_id,
@@ -87,6 +107,7 @@ def record_event(
         )
         digest = link_hash(audit_key(), head.hash, payload)
         event = AuditEvent(
+            chain=chain,
             seq=seq,
             occurred_at=occurred_at,
             actor_id=actor_id,
@@ -104,5 +125,7 @@ def record_event(
         # audit service is the one writer allowed to append there, and only metadata goes in.
         with scopes_disabled():
             event.save()
-        AuditChainHead.objects.filter(id=1).update(seq=seq, hash=digest)
+        AuditChainHead.objects.filter(chain=chain).update(
+            seq=seq, hash=digest, mac=head_mac(audit_key(), chain=chain, seq=seq, last_hash=digest)
+        )
         return event

@@ -81,6 +81,25 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "next_due_at"], name="case_queue_idx"),
             models.Index(fields=["organisation", "assigned_officer", "status"], name="case_officer_idx"),
+            # Lists show open cases by next due date (ADR 0015): partial indexes hold only
+            # open cases, in the lists' order (PostgreSQL's ascending b-tree puts NULLs last,
+            # as the lists do), so a page reads its rows without scanning closed cases or sorting.
+            models.Index(
+                fields=["organisation", "next_due_at", "reference"],
+                condition=~models.Q(status="closed"),
+                name="case_open_due_idx",
+            ),
+            models.Index(
+                fields=["organisation", "assigned_officer", "next_due_at", "reference"],
+                condition=~models.Q(status="closed"),
+                name="case_open_officer_due_idx",
+            ),
+            # The triage inbox: new, unassigned cases by first-contact deadline.
+            models.Index(
+                fields=["organisation", "first_contact_due_at", "reference"],
+                condition=models.Q(status="new", assigned_officer__isnull=True),
+                name="case_triage_idx",
+            ),
         ]
 
     def __str__(self) -> str:

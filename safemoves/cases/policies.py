@@ -6,7 +6,7 @@ is visible only to the staff named on it, whatever their role.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
@@ -20,7 +20,10 @@ CASE_READERS = frozenset({Role.OFFICER, Role.MANAGER, Role.AUDITOR})
 def visible_cases_filter(membership: Membership) -> Q | None:
     """The same rule as :func:`can_view_case`, as a query filter (None: nothing visible)."""
     user_id = membership.user_id
-    named = Q(restricted=True, named_staff__id=user_id)
+    # EXISTS, not a join through the named staff: a join repeats rows and needs DISTINCT
+    # over the whole (wide, encrypted) case row.
+    named_on_case = Case.named_staff.through.objects.filter(case_id=OuterRef("pk"), user_id=user_id)
+    named = Q(restricted=True) & Q(Exists(named_on_case))
     if membership.role == Role.MANAGER or membership.role == Role.AUDITOR:
         # Managers oversee and auditors inspect every unrestricted case of their landlord.
         return Q(restricted=False) | named

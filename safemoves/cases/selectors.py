@@ -24,7 +24,7 @@ def visible_cases(membership: Membership) -> QuerySet[Case]:
     rule = policies.visible_cases_filter(membership)
     if rule is None:
         return Case.objects.none()
-    return Case.objects.filter(organisation_id=membership.organisation_id).filter(rule).distinct()
+    return Case.objects.filter(organisation_id=membership.organisation_id).filter(rule)
 
 
 def get_case(
@@ -169,7 +169,7 @@ def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
             action__in=["case.viewed", "case.exported"],
         )
         .select_related("actor")
-        .order_by("-seq")
+        .order_by("-pk")
     )
     return events[:limit] if limit else events
 
@@ -180,7 +180,7 @@ def history(case: Case) -> QuerySet[AuditEvent]:
         AuditEvent.objects.filter(organisation_id=case.organisation_id, object_type="case", object_id=str(case.pk))
         .exclude(action__in=["case.viewed", "case.exported"])
         .select_related("actor")
-        .order_by("-seq")
+        .order_by("-pk")
     )
 
 

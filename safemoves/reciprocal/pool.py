@@ -20,9 +20,11 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from safemoves.audit.services import record_event
 from safemoves.cases.codes import ConsentPurpose
@@ -80,15 +82,64 @@ def _organisation_areas(organisation_id: int) -> set[str]:
     return set(organisation.area_codes if organisation else [])
 
 
-def _may_see_profile(membership: Membership, data: dict[str, Any], scheme_id: int, request_org: int) -> bool:
-    if not policies.can_use_pool(membership) or scheme_id not in member_scheme_ids(membership.organisation_id):
+@dataclass(frozen=True)
+class PoolAccess:
+    """What decides which circulated requests a member sees, read once per request."""
+
+    organisation_id: int
+    is_coordinator: bool
+    scheme_ids: frozenset[int]
+    areas: frozenset[str]
+
+    @classmethod
+    def of(cls, membership: Membership) -> PoolAccess:
+        return cls(
+            organisation_id=membership.organisation_id,
+            is_coordinator=membership.role == Role.COORDINATOR,
+            scheme_ids=frozenset(member_scheme_ids(membership.organisation_id)),
+            areas=frozenset(_organisation_areas(membership.organisation_id)),
+        )
+
+    def admits(self, *, safe_areas: Iterable[str], scheme_id: int, request_org: int) -> bool:
+        if scheme_id not in self.scheme_ids:
+            return False
+        if request_org == self.organisation_id:
+            return True  # the referring landlord's own request
+        if self.is_coordinator:
+            return True  # the coordinator sees the whole pool, anonymised
+        # Lettings officers and managers see requests naming an area where their landlord has stock.
+        return bool(self.areas & set(safe_areas))
+
+    def profiles(self) -> QuerySet[SharedProfile]:
+        """The pool rows this access admits, filtered in SQL (call with scopes disabled).
+
+        The area rule matches each area code with its JSON quotes in the profile's
+        ``safe_areas`` array text, which is exact for the fixed-form area codes and portable
+        between SQLite and PostgreSQL; :meth:`admits` stays the rule of record.
+        """
+        profiles = SharedProfile.objects.filter(
+            request__scheme_id__in=self.scheme_ids, request__status__in=POOL_STATUSES
+        )
+        if self.is_coordinator:
+            return profiles
+        named_area = Q(organisation_id=self.organisation_id)
+        for code in sorted(self.areas):
+            named_area |= Q(data__safe_areas__icontains=f'"{code}"')
+        return profiles.filter(named_area)
+
+
+def _may_see_profile(
+    membership: Membership,
+    data: dict[str, Any],
+    scheme_id: int,
+    request_org: int,
+    *,
+    access: PoolAccess | None = None,
+) -> bool:
+    if not policies.can_use_pool(membership):
         return False
-    if request_org == membership.organisation_id:
-        return True  # the referring landlord's own request
-    if membership.role == Role.COORDINATOR:
-        return True  # the coordinator sees the whole pool, anonymised
-    # Lettings officers and managers see requests naming an area where their landlord has stock.
-    return bool(_organisation_areas(membership.organisation_id) & set(data["safe_areas"]))
+    access = access or PoolAccess.of(membership)
+    return access.admits(safe_areas=data["safe_areas"], scheme_id=scheme_id, request_org=request_org)
 
 
 def _view(profile: SharedProfile, membership: Membership) -> ProfileView:
@@ -101,21 +152,60 @@ def _view(profile: SharedProfile, membership: Membership) -> ProfileView:
     )
 
 
-def pool_profiles(membership: Membership) -> list[ProfileView]:
-    """Circulated requests this member may see, most urgent and longest waiting first."""
+POOL_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class PoolPage:
+    """One page of the pool: the profiles shown, and the page links' numbers."""
+
+    profiles: list[ProfileView]
+    page: Page[UUID]
+
+
+def pool_profiles(
+    membership: Membership, *, page_number: str | int | None = 1, per_page: int = POOL_PAGE_SIZE
+) -> PoolPage:
+    """Circulated requests this member may see, most urgent and longest waiting first.
+
+    A fixed number of queries whatever the pool's size: membership and areas once, the
+    sort keys of the admitted rows (no profile bodies), then the shown page's profiles.
+    """
     if not policies.can_use_pool(membership):
-        return []
-    schemes = member_scheme_ids(membership.organisation_id)
+        return PoolPage(profiles=[], page=Paginator([], per_page).get_page(1))
+    access = PoolAccess.of(membership)
+    today = timezone.localdate()
     with scopes_disabled():
-        profiles = SharedProfile.objects.filter(
-            request__scheme_id__in=schemes, request__status__in=POOL_STATUSES
-        ).select_related("request")
-        views = [
-            _view(profile, membership)
-            for profile in profiles
-            if _may_see_profile(membership, profile.data, profile.request.scheme_id, profile.organisation_id)
-        ]
-    return sorted(views, key=lambda view: (not view.urgent, -view.days_waiting, view.reference))
+        keys = access.profiles().values_list(
+            "request_id",
+            "organisation_id",
+            "request__scheme_id",
+            "taken_at",
+            "data__safe_areas",
+            "data__urgent",
+            "data__days_waiting",
+            "data__reference",
+        )
+        ordered = sorted(
+            (
+                (
+                    not bool(urgent),
+                    -(int(waited) + max(0, (today - timezone.localdate(taken_at)).days)),
+                    str(reference),
+                    request_id,
+                )
+                for request_id, request_org, scheme_id, taken_at, safe_areas, urgent, waited, reference in keys
+                if access.admits(safe_areas=safe_areas, scheme_id=scheme_id, request_org=request_org)
+            )
+        )
+        page = Paginator([key[-1] for key in ordered], per_page).get_page(page_number)
+        shown = list(page.object_list)
+        by_id = {
+            profile.request_id: profile
+            for profile in SharedProfile.objects.filter(request_id__in=shown).select_related("request")
+        }
+        views = [_view(by_id[request_id], membership) for request_id in shown if request_id in by_id]
+    return PoolPage(profiles=views, page=page)
 
 
 def get_pool_profile(membership: Membership, request_id: Any) -> ProfileView:

@@ -145,7 +145,8 @@ def request_close_view(request: StaffRequest, request_id: uuid.UUID) -> HttpResp
 @allowed_if(policies.can_use_pool)
 @require_GET
 def pool_view(request: StaffRequest) -> HttpResponse:
-    return render(request, "reciprocal/pool.html", {"profiles": pool.pool_profiles(request.membership)})
+    shown = pool.pool_profiles(request.membership, page_number=request.GET.get("page"))
+    return render(request, "reciprocal/pool.html", {"profiles": shown.profiles, "page": shown.page, "query": ""})
 
 
 @allowed_if(policies.can_use_pool)

@@ -96,10 +96,12 @@ class RiskSummary:
 
 
 def risk_summary(case: Case) -> RiskSummary:
-    latest = latest_assessment(case)
-    return RiskSummary(
-        latest=latest,
-        assessment_count=assessments(case).count(),
-        marac_required=marac_required(case, latest),
-        referrals=list(marac_referrals(case)),
-    )
+    """The risk panel's facts in two queries (the rule of :func:`marac_required`, on the lists)."""
+    assessed = list(assessments(case))
+    referrals = list(marac_referrals(case))
+    latest = assessed[0] if assessed else None
+    required = False
+    if latest is not None and latest.marac_required:
+        assessed_on = timezone.localdate(latest.assessed_at)
+        required = not any(referral.referred_on >= assessed_on for referral in referrals)
+    return RiskSummary(latest=latest, assessment_count=len(assessed), marac_required=required, referrals=referrals)

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from safemoves.audit import triggers
-from safemoves.audit.models import AppendOnlyError, AuditEvent
+from safemoves.audit.chain import head_mac
+from safemoves.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
 from safemoves.audit.services import record_event
 from safemoves.audit.verify import verify_chain
 from safemoves.common.scoping import scopes_disabled
@@ -17,10 +19,12 @@ from safemoves.common.scoping import scopes_disabled
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _log(count: int = 5) -> list[AuditEvent]:
+def _log(count: int = 5, organisation_id: int | None = None) -> list[AuditEvent]:
     with transaction.atomic():
         return [
-            record_event(action="test.event", actor=None, organisation_id=None, object_type="thing", object_id=i)
+            record_event(
+                action="test.event", actor=None, organisation_id=organisation_id, object_type="thing", object_id=i
+            )
             for i in range(1, count + 1)
         ]
 
@@ -127,4 +131,120 @@ def test_forged_chain_without_the_key_is_reported(settings: object) -> None:
     with scopes_disabled():
         assert AuditEvent.objects.count() == 2
     settings.AUDIT_HMAC_KEY = "a-different-key"  # type: ignore[attr-defined]
-    assert _problems() == ["altered", "altered"]
+    # The head is sealed with the key too (ADR 0015).
+    assert _problems() == ["altered", "altered", "head altered"]
+
+
+def test_each_organisation_has_its_own_chain() -> None:
+    system = _log(2)
+    first = _log(3, organisation_id=7)
+    second = _log(2, organisation_id=8)
+    assert [(event.chain, event.seq) for event in system + first + second] == [
+        (0, 1), (0, 2), (7, 1), (7, 2), (7, 3), (8, 1), (8, 2),
+    ]  # fmt: skip
+    assert first[0].prev_hash == "0" * 64
+    assert first[1].prev_hash == first[0].hash
+    with scopes_disabled():
+        heads = {head.chain: (head.seq, head.hash) for head in AuditChainHead.objects.all()}
+    assert heads == {0: (2, system[1].hash), 7: (3, first[2].hash), 8: (2, second[1].hash)}
+    assert verify_chain() == (7, [])
+
+
+def _try_lock_from_another_connection(chain: int) -> str:
+    """Try to take a chain's head lock from a second connection without waiting."""
+    outcome: list[str] = []
+
+    def attempt() -> None:
+        from django.db import connections
+
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT chain FROM audit_auditchainhead WHERE chain = %s FOR UPDATE NOWAIT", [chain])
+                outcome.append("locked")
+        except OperationalError:
+            outcome.append("busy")
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=attempt)
+    worker.start()
+    worker.join()
+    return outcome[0]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite has no row locks; it serialises writers")
+def test_appending_locks_only_the_organisations_own_head() -> None:
+    _log(1, organisation_id=7)
+    _log(1, organisation_id=8)
+    with transaction.atomic():
+        record_event(action="test.event", actor=None, organisation_id=8)
+        assert _try_lock_from_another_connection(8) == "busy"
+        assert _try_lock_from_another_connection(7) == "locked"
+
+
+def test_problems_name_the_chain() -> None:
+    _log(3, organisation_id=7)
+    _log(3, organisation_id=8)
+    with attacker_with_database_access(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET object_id = '99' WHERE chain = 8 AND seq = 2")
+    _, problems = verify_chain()
+    assert [str(problem) for problem in problems] == ["chain 8 #2: altered (content does not match its hash)"]
+
+
+def test_event_moved_to_another_chain_is_reported() -> None:
+    _log(2, organisation_id=7)
+    _log(2, organisation_id=8)
+    with attacker_with_database_access(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET chain = 8, seq = 3 WHERE chain = 7 AND seq = 2")
+    _, problems = verify_chain()
+    assert [(problem.chain, problem.kind) for problem in problems] == [
+        (7, "truncated"),
+        (8, "broken link"),
+        (8, "altered"),
+        (8, "extra events"),
+    ]
+
+
+def test_truncated_tail_with_rewound_head_is_reported() -> None:
+    events = _log(5, organisation_id=7)
+    with attacker_with_database_access(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE chain = 7 AND seq > 3")
+        # The attacker can read the third event's hash and count, but not sign them.
+        cursor.execute(
+            "UPDATE audit_auditchainhead SET seq = 3, hash = %s WHERE chain = 7",
+            [events[2].hash],
+        )
+    _, problems = verify_chain()
+    assert [(problem.chain, problem.seq, problem.kind) for problem in problems] == [(7, 3, "head altered")]
+
+
+def test_rewound_head_signed_with_another_key_is_reported() -> None:
+    events = _log(4, organisation_id=7)
+    forged = head_mac(b"a-guessed-key", chain=7, seq=2, last_hash=events[1].hash)
+    with attacker_with_database_access(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE chain = 7 AND seq > 2")
+        cursor.execute(
+            "UPDATE audit_auditchainhead SET seq = 2, hash = %s, mac = %s WHERE chain = 7", [events[1].hash, forged]
+        )
+    assert _problems() == ["head altered"]
+
+
+def test_head_copied_from_another_chain_is_reported() -> None:
+    _log(3, organisation_id=7)
+    _log(3, organisation_id=8)
+    with attacker_with_database_access(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE chain = 7 AND seq = 3")
+        cursor.execute(
+            "UPDATE audit_auditchainhead SET seq = 2, hash = (SELECT hash FROM audit_auditevent"
+            " WHERE chain = 7 AND seq = 2), mac = (SELECT mac FROM audit_auditchainhead WHERE chain = 8)"
+            " WHERE chain = 7"
+        )
+    assert _problems() == ["head altered"]
+
+
+def test_deleted_head_is_reported() -> None:
+    _log(2, organisation_id=7)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditchainhead WHERE chain = 7")
+    _, problems = verify_chain()
+    assert [(problem.chain, problem.kind) for problem in problems] == [(7, "head missing")]

@@ -6,14 +6,16 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from safemoves.accounts.backends import STAFF_BACKEND
 from safemoves.accounts.models import User
-from safemoves.accounts.services import LOGIN_AT
+from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT
 from safemoves.audit.models import AuditEvent
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Role
@@ -122,9 +124,50 @@ def test_absolute_session_limit_signs_out_after_twelve_hours(world: World) -> No
     assert response["Location"].startswith(LOGIN)
 
 
-def test_idle_limit_is_thirty_minutes_renewed_on_each_request(settings: SettingsWrapper) -> None:
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def _session_writes(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if "django_session" in query["sql"] and not query["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def _rewind_last_seen(client: Client, seconds: float) -> None:
+    session = client.session
+    session[LAST_SEEN_AT] = (timezone.now() - timedelta(seconds=seconds)).timestamp()
+    session.save()
+
+
+def test_a_request_that_changes_nothing_does_not_write_the_session(world: World) -> None:
+    client = sign_in(Client(), world.a[Role.OFFICER])
+    assert client.get(HOME).status_code == 200
+    assert _session_writes(client, HOME) == []
+    assert _session_writes(client, HOME) == []
+
+
+def test_activity_older_than_the_granularity_is_recorded(world: World, settings: SettingsWrapper) -> None:
+    client = sign_in(Client(), world.a[Role.OFFICER])
+    _rewind_last_seen(client, settings.SAFEMOVES_SESSION_ACTIVITY_GRANULARITY + 1)
+    before = client.session[LAST_SEEN_AT]
+    assert len(_session_writes(client, HOME)) == 1
+    assert client.session[LAST_SEEN_AT] > before + settings.SAFEMOVES_SESSION_ACTIVITY_GRANULARITY
+    assert _session_writes(client, HOME) == []
+
+
+def test_idle_limit_signs_out_after_thirty_minutes(world: World, settings: SettingsWrapper) -> None:
+    assert settings.SAFEMOVES_SESSION_IDLE_SECONDS == 30 * 60
+    # The stored session outlives the idle limit, so the middleware's check is the one that bites.
+    assert settings.SESSION_COOKIE_AGE > settings.SAFEMOVES_SESSION_IDLE_SECONDS
+    client = sign_in(Client(), world.a[Role.OFFICER])
+    _rewind_last_seen(client, 29 * 60)
+    assert client.get(HOME).status_code == 200
+    _rewind_last_seen(client, 30 * 60 + 1)
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert client.get(HOME).status_code == 302
 
 
 def test_session_without_second_factor_is_refused(world: World) -> None:
