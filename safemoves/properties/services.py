@@ -195,8 +195,8 @@ def home_withdraw(*, membership: Membership, home: Home, expected_version: int) 
 def home_mark_let(*, home: Home, actor: User) -> None:
     """Record that a household has moved in: the address is now protected (ADR 0008).
 
-    The plain coordinates are cleared in the same write; the database refuses a let home
-    that keeps them. The encrypted address stays for the move record's own access rules.
+    The plain coordinates and the UPRN are cleared in the same write; the database refuses a
+    let home that keeps either (a UPRN names the dwelling as exactly as its address). The encrypted address stays for the move record's own access rules.
     """
     current = Home.objects.select_for_update().get(pk=home.pk, organisation_id=home.organisation_id)
     if current.status not in LISTED_STATUSES:
@@ -204,17 +204,18 @@ def home_mark_let(*, home: Home, actor: User) -> None:
     current.status = HomeStatus.LET
     current.latitude = None
     current.longitude = None
+    current.uprn = ""
     current.version += 1
     current.updated_at = timezone.now()
     current.updated_by = actor
-    current.save(update_fields=["status", "latitude", "longitude", "version", "updated_at", "updated_by"])
+    current.save(update_fields=["status", "latitude", "longitude", "uprn", "version", "updated_at", "updated_by"])
     record_event(
         action="home.let",
         actor=actor,
         organisation_id=home.organisation_id,
         object_type="home",
         object_id=home.pk,
-        fields=["status", "latitude", "longitude"],
+        fields=["status", "latitude", "longitude", "uprn"],
     )
     home.refresh_from_db()
 

@@ -149,11 +149,24 @@ def test_letting_a_home_clears_its_coordinates_and_the_database_insists(world: W
         home_mark_let(home=home, actor=membership.user)
         assert (home.status, home.latitude, home.longitude) == (HomeStatus.LET, None, None)
         [event] = _events("home.let")
-        assert event.fields == ["latitude", "longitude", "status"]
+        assert event.fields == ["latitude", "longitude", "status", "uprn"]
 
         other = home_create(membership=membership, data=home_input(address="2 Saxon Rise"))
         with pytest.raises(IntegrityError), transaction.atomic():
             Home.objects.filter(pk=other.pk).update(status=HomeStatus.LET)
+
+
+def test_letting_a_home_clears_its_uprn_and_the_database_insists(world: World) -> None:
+    membership = _membership(world)
+    with organisation_scope(membership.organisation_id):
+        home = home_create(membership=membership, data=home_input(uprn="100062012345"))
+        home_mark_let(home=home, actor=membership.user)
+        assert (home.status, home.uprn) == (HomeStatus.LET, "")
+        assert not Home.objects.filter(uprn="100062012345").exists()
+
+        other = home_create(membership=membership, data=home_input(address="2 Saxon Rise", uprn="100062012346"))
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Home.objects.filter(pk=other.pk).update(status=HomeStatus.LET, latitude=None, longitude=None)
 
 
 def _import(world: World, content: bytes, mode: str, name: str = "voids.csv") -> ImportReport:
