@@ -196,7 +196,8 @@ def home_mark_let(*, home: Home, actor: User) -> None:
     """Record that a household has moved in: the address is now protected (ADR 0008).
 
     The plain coordinates and the UPRN are cleared in the same write; the database refuses a
-    let home that keeps either (a UPRN names the dwelling as exactly as its address). The encrypted address stays for the move record's own access rules.
+    let home that keeps either (a UPRN names the dwelling as exactly as its address). The
+    encrypted address stays for the move record's own access rules.
     """
     current = Home.objects.select_for_update().get(pk=home.pk, organisation_id=home.organisation_id)
     if current.status not in LISTED_STATUSES:

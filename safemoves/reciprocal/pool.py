@@ -25,19 +25,17 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from safemoves.audit.services import record_event
-from safemoves.cases.codes import ConsentPurpose
+from safemoves.cases.codes import TENURE_SECURITY, ConsentPurpose
 from safemoves.cases.models import Case, SafeContactRules
 from safemoves.cases.policies import can_view_case
 from safemoves.cases.services import consent_in_force
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.geo import area_name, is_known_area
-from safemoves.matching import match, rank
 from safemoves.organisations.models import Membership, Organisation, Role, SchemeMembership
 from safemoves.properties.codes import HomeStatus, WheelchairStandard
 from safemoves.properties.models import Home
-from safemoves.reciprocal import policies
+from safemoves.reciprocal import coarsen, engine_v2, policies, probing
 from safemoves.reciprocal.codes import (
-    ACCESS_MET_BY,
     LIVE_OFFER_STATUSES,
     POOL_STATUSES,
     AccessNeed,
@@ -56,9 +54,6 @@ from safemoves.reciprocal.models import (
 )
 from safemoves.reciprocal.profile import ProfileView
 from safemoves.safety.selectors import appraisal_for_matching
-
-# Void homes are located to about 100 m (ADR 0008): widen every avoid radius by that much.
-AVOID_MARGIN_KM = 0.1
 
 
 def member_scheme_ids(organisation_id: int) -> list[int]:
@@ -166,12 +161,36 @@ def _offerable_requests(scheme_ids: Sequence[int]) -> list[MoveRequest]:
     return [request for request in requests if request.live_offers < limits[request.scheme_id]]
 
 
+# ADR 0010: which access each home provides, and which code each household need asks for.
+_ACCESS_OF_STANDARD: dict[str, tuple[str, ...]] = {
+    WheelchairStandard.FULLY_ACCESSIBLE: ("level_access", "wheelchair_essential_rooms", "wheelchair_full"),
+    WheelchairStandard.ESSENTIAL_ROOMS: ("level_access", "wheelchair_essential_rooms"),
+    WheelchairStandard.LEVEL_ACCESS: ("level_access",),
+    WheelchairStandard.NONE: (),
+}
+_ACCESS_OF_NEED: dict[str, tuple[str, ...]] = {
+    AccessNeed.FULLY_ACCESSIBLE: ("wheelchair_full",),
+    AccessNeed.ESSENTIAL_ROOMS: ("wheelchair_essential_rooms",),
+    AccessNeed.LEVEL_ACCESS: ("level_access",),
+    AccessNeed.NONE: (),
+}
+
+
+def _refused_home_ids(request: MoveRequest) -> list[str]:
+    """Homes of offers this request refused: never a fit for it again (ADR 0010 rule 8)."""
+    homes = Offer.objects.filter(request_id=request.pk, status=OfferStatus.REFUSED).values_list("home_id", flat=True)
+    return sorted({str(home_id) for home_id in homes})
+
+
 def _household(request: MoveRequest) -> _Household:
     profile = request.profile
     data = profile.data
-    # The exact places are read inside the referring landlord's scope and used only here.
+    # The exact places and areas are read inside the referring landlord's scope and used only
+    # here; the engine gets each circle shifted and padded (coarsen.py, ADR 0012), never the
+    # true one, so no run of yes/no answers can locate a place.
     with organisation_scope(request.organisation_id):
         places = appraisal_for_matching(request.case)
+    near = [coarsen.coarse_near(case_id=request.case_id, point=point) for point in places["near"]]
     entry = {
         "id": str(request.pk),
         "landlord": str(request.organisation_id),
@@ -179,18 +198,23 @@ def _household(request: MoveRequest) -> _Household:
         "step_free": data["access_need"] != AccessNeed.NONE,
         "pets": bool(data["pets"]),
         "areas": list(data["safe_areas"]),
-        "avoid_areas": list(data["unsafe_areas"]),
-        "avoid": [{**point, "km": point["km"] + AVOID_MARGIN_KM} for point in places["avoid"]],
-        "near": list(places["near"]),
+        "avoid_areas": list(places["avoid_areas"]),
+        "avoid": [coarsen.coarse_avoid(case_id=request.case_id, point=point) for point in places["avoid"]],
+        "near": near,
         "waiting_days": ProfileView.from_data(
             request_id=request.pk, data=data, taken_at=profile.taken_at, status=request.status, is_own=False
         ).days_waiting,
         "urgent": bool(data["urgent"]),
+        "min_tenure_security": TENURE_SECURITY.get(str(request.case.tenure), 0),
+        "refused": _refused_home_ids(request),
+        "access_needs": list(_ACCESS_OF_NEED.get(str(data["access_need"]), ())),
     }
-    return _Household(request=request, profile=profile, near=list(places["near"]), entry=entry)
+    return _Household(request=request, profile=profile, near=near, entry=entry)
 
 
 def _home_entry(home: Home) -> dict[str, Any]:
+    access = ["lift"] if home.has_lift else []
+    access.extend(_ACCESS_OF_STANDARD.get(home.wheelchair_standard, ()))
     return {
         "id": str(home.pk),
         "landlord": str(home.organisation_id),
@@ -200,6 +224,9 @@ def _home_entry(home: Home) -> dict[str, Any]:
         "bedrooms": home.bedrooms,
         "step_free": home.step_free,
         "pets": home.pets_allowed,
+        "uncertainty_km": float(home.position_uncertainty_km),
+        "tenure_security": TENURE_SECURITY.get(home.tenancy_offered, 0),
+        "access": access,
     }
 
 
@@ -212,17 +239,15 @@ def _available_homes(organisation_ids: Iterable[int]) -> list[Home]:
 
 
 def _document(households: Sequence[_Household], homes: Sequence[Home], ledger: dict[int, int]) -> dict[str, Any]:
+    """The matching contract v2 document (ADR 0010)."""
     landlords = {h.entry["landlord"] for h in households} | {str(home.organisation_id) for home in homes}
     return {
+        "version": 2,
         "households": [h.entry for h in households],
         "homes": [_home_entry(home) for home in homes],
         "ledger": {str(org): balance for org, balance in ledger.items() if str(org) in landlords},
         "rules": {"max_extra_bedrooms": 1, "same_landlord": False},
     }
-
-
-def _access_met(data: dict[str, Any], home: Home) -> bool:
-    return home.wheelchair_standard in ACCESS_MET_BY.get(str(data["access_need"]), frozenset())
 
 
 def _area_label(code: str) -> str:
@@ -246,7 +271,7 @@ def public_reasons(household: _Household, home: Home) -> list[str]:
     if household.near:
         # No distance at all: distances from homes a landlord places itself would let it
         # locate her school or work by trilateration.
-        lines.append("within reach of the places she needs to be near")
+        lines.append("within reach of the places the household needs to be near")
     if data["urgent"]:
         lines.append("urgent")
     lines.append(f"waiting {household.entry['waiting_days']} days")
@@ -280,51 +305,46 @@ def fits_for_home(membership: Membership, home: Home) -> list[Fit]:
         if not households:
             return []
         # Every check of another landlord's home against a request is written to the request's
-        # own log, so that the referring landlord can see probing (repeated checks of moved homes).
-        with transaction.atomic():
-            for household in households:
-                if household.request.organisation_id != membership.organisation_id:
-                    record_event(
-                        action="reciprocal.fit_checked",
-                        actor=membership.user,
-                        organisation_id=household.request.organisation_id,
-                        object_type="move_request",
-                        object_id=household.request.pk,
-                        reason=f"home {home.pk} of landlord {home.organisation_id}",
-                    )
+        # own log, and limited per landlord and request; its managers are alerted on probing
+        # patterns (probing.py, ADR 0012).
+        households = [
+            household
+            for household in households
+            if household.request.organisation_id == membership.organisation_id
+            or probing.fit_check_allowed(
+                request=household.request,
+                home_id=home.pk,
+                home_organisation_id=home.organisation_id,
+                actor=membership.user,
+            )
+        ]
+        if not households:
+            return []
         by_id = {h.entry["id"]: h for h in households}
         document = _document(households, [home], ledger_balances(schemes))
-        ranked = rank(document, home=str(home.pk), top=max(1, len(households)))
-        fits = []
-        for candidate in ranked["candidates"]:
-            household = by_id[candidate["household"]]
-            if not _access_met(household.profile.data, home):
-                continue
-            fits.append(
-                Fit(
-                    profile=_view(household.profile, membership),
-                    home_id=home.pk,
-                    home_organisation_id=home.organisation_id,
-                    home_area=home.area_code,
-                    home_bedrooms=home.bedrooms,
-                    score=int(candidate["score"]),
-                    reasons=public_reasons(household, home),
-                )
+        ranked = engine_v2.rank_home(document, home_id=str(home.pk), top=max(1, len(households)))
+        return [
+            Fit(
+                profile=_view(by_id[candidate["household"]].profile, membership),
+                home_id=home.pk,
+                home_organisation_id=home.organisation_id,
+                home_area=home.area_code,
+                home_bedrooms=home.bedrooms,
+                score=int(candidate["score"]),
+                reasons=public_reasons(by_id[candidate["household"]], home),
             )
-        return fits
+            for candidate in ranked
+        ]
 
 
 def home_fits_request(home: Home, request: MoveRequest) -> bool:
-    """The engine's feasibility of one pair (and the access standard), evaluated on the server."""
+    """The engine's feasibility of one pair (contract v2: disc, tenure, refused, access)."""
     with scopes_disabled():
         fresh = MoveRequest.objects.select_related("case", "profile").filter(pk=request.pk).first()
-        if fresh is None or not hasattr(fresh, "profile"):
+        if fresh is None or not hasattr(fresh, "profile") or home.latitude is None:
             return False
-        household = _household(fresh)
-        if home.latitude is None or not _access_met(household.profile.data, home):
-            return False
-        document = _document([household], [home], {})
-        return bool(rank(document, home=str(home.pk), top=1)["candidates"])
+        document = _document([_household(fresh)], [home], {})
+        return bool(engine_v2.rank_home(document, home_id=str(home.pk), top=1))
 
 
 @dataclass(frozen=True)
@@ -363,7 +383,7 @@ def batch_proposals(membership: Membership) -> BatchResult:
         if not households or not homes:
             unmatched_views = [_view(h.profile, membership) for h in households]
             return BatchResult([], unmatched_views, len(households), len(homes))
-        result = match(_document(households, homes, ledger_balances(schemes)))
+        result = engine_v2.match_all(_document(households, homes, ledger_balances(schemes)))
         by_household = {h.entry["id"]: h for h in households}
         by_home = {str(home.pk): home for home in homes}
         proposals: list[Proposal] = []
@@ -371,9 +391,6 @@ def batch_proposals(membership: Membership) -> BatchResult:
         for assignment in result["assignments"]:
             household = by_household[assignment["household"]]
             home = by_home[assignment["home"]]
-            if not _access_met(household.profile.data, home):
-                unmatched.append(household)
-                continue
             proposals.append(
                 Proposal(
                     profile=_view(household.profile, membership),
