@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -64,8 +65,15 @@ MAX_WEEKLY_RENT = Decimal("2000.00")
 # Plain coordinate columns keep 3 decimal places (about 110 m north-south, 70 m east-west in
 # Kent): enough for distances the scheme shows in whole kilometres, never a front door (ADR 0008).
 COORDINATE_DECIMALS = 3
-# Coordinates typed in beside a postcode must lie this close to the postcode's centre.
-COORDINATES_MAX_KM_FROM_POSTCODE = 5.0
+# A home's position is only as certain as what can be verified: its postcode (ADR 0012). At
+# the postcode's centre the home is taken to lie within this distance (most Kent postcode
+# units fit inside it; the disc goes to matching as contract v2 `uncertainty_km`).
+POSTCODE_UNCERTAINTY_KM = 0.25
+# Coordinates typed beside a postcode must lie this close to its centre, and the home's
+# uncertainty grows by their distance from it, so the disc always covers the postcode's own:
+# typed coordinates never make a home look more certain than its postcode, and cannot place
+# a home anywhere a postcode does not.
+COORDINATES_MAX_KM_FROM_POSTCODE = 1.0
 UK_LATITUDES = (49.0, 61.0)
 UK_LONGITUDES = (-9.0, 2.0)
 
@@ -187,6 +195,7 @@ class ResolvedHome:
     area_code: str
     latitude: float
     longitude: float
+    uncertainty_km: float = POSTCODE_UNCERTAINTY_KM
 
 
 FieldErrors = list[tuple[str, str]]  # (HomeInput field, message)
@@ -429,17 +438,20 @@ def resolve_home(data: HomeInput, *, lookup: Lookup = lookup_postcode) -> tuple[
             )
         )
     latitude, longitude = place.lat, place.lon
+    uncertainty = POSTCODE_UNCERTAINTY_KM
     if not bad & {"latitude", "longitude"} and data.latitude is not None and data.longitude is not None:
         distance = haversine_km(data.latitude, data.longitude, place.lat, place.lon)
         if distance > COORDINATES_MAX_KM_FROM_POSTCODE:
             errors.append(
                 (
                     "latitude",
-                    f"the coordinates are {distance:.0f} km from the centre of {place.postcode}; "
-                    "check the latitude, longitude and postcode",
+                    f"the coordinates are {distance:.1f} km from the centre of {place.postcode}, more than "
+                    f"{COORDINATES_MAX_KM_FROM_POSTCODE:.0f} km; check the latitude, longitude and postcode, "
+                    "or leave both empty to use the postcode",
                 )
             )
         latitude, longitude = data.latitude, data.longitude
+        uncertainty = POSTCODE_UNCERTAINTY_KM + distance
     if errors:
         return None, errors
     return (
@@ -449,6 +461,8 @@ def resolve_home(data: HomeInput, *, lookup: Lookup = lookup_postcode) -> tuple[
             area_code=place.area_code,
             latitude=round(latitude, COORDINATE_DECIMALS),
             longitude=round(longitude, COORDINATE_DECIMALS),
+            # Rounding the point moves it by up to ~0.04 km: covered by rounding the disc up.
+            uncertainty_km=math.ceil((uncertainty + 0.05) * 100) / 100,
         ),
         [],
     )

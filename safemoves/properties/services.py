@@ -41,6 +41,7 @@ HOME_FIELDS = (
     "area_code",
     "latitude",
     "longitude",
+    "position_uncertainty_km",
     "bedrooms",
     "floor",
     "has_lift",
@@ -52,6 +53,10 @@ HOME_FIELDS = (
     "available_from",
 )
 _BULK_BATCH = 500
+# Where a listed home is. It never moves (ADR 0012): matching answers about a home at one
+# place must not be re-asked at another by editing it; a wrong position means withdrawing
+# the home and listing it again, which counts against the scheme's limits as a new home.
+POSITION_FIELDS = ("postcode", "area_code", "latitude", "longitude")
 
 
 def _require_manager(membership: Membership) -> None:
@@ -92,6 +97,7 @@ def _values(resolved: ResolvedHome) -> dict[str, Any]:
         "area_code": resolved.area_code,
         "latitude": resolved.latitude,
         "longitude": resolved.longitude,
+        "position_uncertainty_km": resolved.uncertainty_km,
         "bedrooms": data.bedrooms,
         "floor": data.floor,
         "has_lift": data.has_lift,
@@ -147,6 +153,13 @@ def home_update(*, membership: Membership, home: Home, expected_version: int, da
     _require_available(current, "changed")
     resolved = _resolve(membership, data, excluding=current.pk)
     values = _values(resolved)
+    if any(getattr(current, name) != values[name] for name in POSITION_FIELDS):
+        raise ValidationError(
+            {
+                "postcode": "A listed home cannot be moved: its postcode and coordinates stay as they were "
+                "listed. If they are wrong, withdraw this home and list it again."
+            }
+        )
     changed = [name for name in HOME_FIELDS if getattr(current, name) != values[name]]
     if not changed:
         return []

@@ -239,3 +239,44 @@ def test_homes_are_invisible_to_another_landlord(world: World) -> None:
         home_create(membership=membership, data=home_input())
     with organisation_scope(world.b.organisation.pk):
         assert Home.objects.count() == 0
+
+
+def test_a_home_is_placed_only_at_its_postcode_with_an_uncertainty_covering_it(world: World) -> None:
+    membership = _membership(world)
+    with organisation_scope(membership.organisation_id):
+        at_centre = home_create(membership=membership, data=home_input())
+        # 0.5 km east of the centre of CT1 1AA (51.284, 1.094): kept, and the disc grows to cover the postcode.
+        typed = home_create(
+            membership=membership, data=home_input(address="2 Saxon Rise", latitude=51.2840, longitude=1.1012)
+        )
+        with pytest.raises(ValidationError) as caught:  # 3 km away: no longer accepted (5 km was)
+            home_create(
+                membership=membership, data=home_input(address="3 Saxon Rise", latitude=51.284, longitude=1.137)
+            )
+    assert at_centre.position_uncertainty_km == 0.3
+    assert (typed.latitude, typed.longitude) == (51.284, 1.101)
+    assert 0.75 <= typed.position_uncertainty_km <= 0.85
+    assert caught.value.message_dict == {
+        "latitude": [
+            "The coordinates are 3.0 km from the centre of CT1 1AA, more than 1 km; check the latitude, "
+            "longitude and postcode, or leave both empty to use the postcode"
+        ]
+    }
+
+
+def test_a_listed_home_cannot_be_moved(world: World) -> None:
+    membership = _membership(world)
+    with organisation_scope(membership.organisation_id):
+        home = home_create(membership=membership, data=home_input())
+        for moved in (home_input(postcode="CT1 1AB"), home_input(latitude=51.285, longitude=1.094)):
+            with pytest.raises(ValidationError) as caught:
+                home_update(membership=membership, home=home, expected_version=1, data=moved)
+            assert caught.value.message_dict == {
+                "postcode": [
+                    "A listed home cannot be moved: its postcode and coordinates stay as they were listed. "
+                    "If they are wrong, withdraw this home and list it again."
+                ]
+            }
+        stored = Home.objects.get(pk=home.pk)
+    assert (stored.postcode, stored.latitude, stored.longitude, stored.version) == ("CT1 1AA", 51.284, 1.094, 1)
+    assert _events("home.updated") == []
