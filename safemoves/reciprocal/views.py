@@ -20,7 +20,7 @@ from safemoves.properties.models import Home
 from safemoves.properties.selectors import get_home, own_home_listed
 from safemoves.reciprocal import policies, pool, selectors, services
 from safemoves.reciprocal.forms import DecisionForm, EndForm, MoveForm, OfferForm, PolicyForm, RequestForm
-from safemoves.reciprocal.profile import build_profile, suggested_bedrooms
+from safemoves.reciprocal.profile import build_profile, risk_band_label, suggested_bedrooms
 
 
 def _say(request: StaffRequest, error: ValidationError) -> None:
@@ -82,7 +82,7 @@ def request_detail_view(request: StaffRequest, request_id: uuid.UUID) -> HttpRes
             "profile": preview,
             "profile_is_snapshot": profile is not None,
             "safe_areas": [_area(code) for code in preview["safe_areas"]],
-            "unsafe_areas": [_area(code) for code in preview["unsafe_areas"]],
+            "risk_band": risk_band_label(str(preview["risk_band"])),
             "offers": pool.offers_on_request(move_request),
             "move": getattr(move_request, "move", None),
             "can_approve": policies.can_approve_request(membership, case) and move_request.status == "draft",

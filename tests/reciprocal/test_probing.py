@@ -57,9 +57,9 @@ def _postcodes_around(lat: float, lon: float, *, inner_km: float, outer_km: floa
     located = ct & np.isfinite(index.lats)
     distances = np.full(len(index.keys), np.inf)
     rows = np.flatnonzero(located)
-    for row in rows:
-        distances[row] = haversine_km(lat, lon, float(index.lats[row]), float(index.lons[row]))
-    in_ring = [int(row) for row in rows if inner_km <= distances[row] <= outer_km]
+    for located_row in rows:
+        distances[located_row] = haversine_km(lat, lon, float(index.lats[located_row]), float(index.lons[located_row]))
+    in_ring = [int(located_row) for located_row in rows if inner_km <= distances[located_row] <= outer_km]
     safe = [row for row in in_ring if index.area_codes[int(index.area_index[row])] in SAFE_AREAS]
     # Spread evenly by bearing and distance: one postcode per cell of a polar grid.
     chosen: dict[tuple[int, int], int] = {}

@@ -79,7 +79,7 @@ def test_profile_is_exactly_the_allow_list_and_derived_from_the_case(world: Worl
         "access_need": "3",
         "pets": False,
         "safe_areas": sorted(SAFE_AREAS),
-        "unsafe_areas": ["E06000035"],
+        "risk_band": "not_assessed",
         "tenure_to_keep": "7",
         "urgent": True,
         "days_waiting": 0,
