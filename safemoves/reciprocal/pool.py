@@ -12,6 +12,7 @@ appraisal *on the server*, only to build the matching input, and never leave thi
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,9 +31,10 @@ from safemoves.cases.models import Case, SafeContactRules
 from safemoves.cases.policies import can_view_case
 from safemoves.cases.services import consent_in_force
 from safemoves.common.scoping import organisation_scope, scopes_disabled
-from safemoves.geo import area_name, is_known_area
+from safemoves.geo import area_name, haversine_km, is_known_area
 from safemoves.organisations.models import Membership, Organisation, Role, SchemeMembership
 from safemoves.properties.codes import HomeStatus, WheelchairStandard
+from safemoves.properties.importing import POSTCODE_UNCERTAINTY_KM
 from safemoves.properties.models import Home
 from safemoves.reciprocal import coarsen, engine_v2, policies, probing
 from safemoves.reciprocal.codes import (
@@ -345,6 +347,123 @@ def home_fits_request(home: Home, request: MoveRequest) -> bool:
             return False
         document = _document([_household(fresh)], [home], {})
         return bool(engine_v2.rank_home(document, home_id=str(home.pk), top=1))
+
+
+# --- why a home fits nothing, and requests that cannot be matched ---------------------------
+
+# The rules a lettings officer may see counted; location and safety are one rule, with no
+# distance or place, so the counts say no more than the yes/no answers already did.
+RULE_LABELS: dict[str, str] = {
+    "bedrooms": "bedrooms",
+    "access": "access",
+    "pets": "pets",
+    "tenure": "tenure",
+    "refused": "refused before",
+    "location": "safety/location",
+}
+
+
+def _location_fails(entry: dict[str, Any], home: dict[str, Any]) -> bool:
+    if home["area"] in entry["avoid_areas"] or (entry["areas"] and home["area"] not in entry["areas"]):
+        return True
+    uncertainty = float(home["uncertainty_km"])
+    for point in entry["avoid"]:
+        if haversine_km(home["lat"], home["lon"], point["lat"], point["lon"]) - uncertainty <= point["km"]:
+            return True
+    return any(
+        haversine_km(home["lat"], home["lon"], point["lat"], point["lon"]) + uncertainty > point["km"]
+        for point in entry["near"]
+    )
+
+
+def _failed_rules(entry: dict[str, Any], home: dict[str, Any]) -> list[str]:
+    """The contract v2 rules (ADR 0010) the pair breaks, by name; [] when it is feasible."""
+    failed = []
+    if not entry["bedrooms"] <= home["bedrooms"] <= entry["bedrooms"] + 1:
+        failed.append("bedrooms")
+    needs = set(entry["access_needs"]) | ({"step_free"} if entry["step_free"] else set())
+    if not needs <= set(home["access"]) | ({"step_free"} if home["step_free"] else set()):
+        failed.append("access")
+    if entry["pets"] and not home["pets"]:
+        failed.append("pets")
+    if home["tenure_security"] < entry["min_tenure_security"]:
+        failed.append("tenure")
+    if home["id"] in entry["refused"]:
+        failed.append("refused")
+    if _location_fails(entry, home):
+        failed.append("location")
+    return failed
+
+
+def home_fit_failures(home: Home, request: MoveRequest) -> list[str]:
+    """The rules (keys of ``RULE_LABELS``) the pair breaks; [] when ``home_fits_request`` is true."""
+    with scopes_disabled():
+        fresh = MoveRequest.objects.select_related("case", "profile").filter(pk=request.pk).first()
+        if fresh is None or not hasattr(fresh, "profile") or home.latitude is None:
+            return ["location"]
+        return _failed_rules(_household(fresh).entry, _home_entry(home))
+
+
+def unmet_rules_for_home(membership: Membership, home: Home) -> list[tuple[str, int]]:
+    """For a home that fits nothing: how many visible requests each rule ruled out, most first.
+
+    The same requests and the same limits as ``fits_for_home`` (each is a fit check); no
+    request, distance or place is named.
+    """
+    if not policies.can_offer_homes(membership) or home.organisation_id != membership.organisation_id:
+        return []
+    if home.status != HomeStatus.AVAILABLE or home.latitude is None:
+        return []
+    schemes = member_scheme_ids(membership.organisation_id)
+    counts: dict[str, int] = defaultdict(int)
+    with scopes_disabled():
+        home_entry = _home_entry(home)
+        for request in _offerable_requests(schemes):
+            if request.organisation_id == membership.organisation_id or not _may_see_profile(
+                membership, request.profile.data, request.scheme_id, request.organisation_id
+            ):
+                continue
+            if not probing.fit_check_allowed(
+                request=request, home_id=home.pk, home_organisation_id=home.organisation_id, actor=membership.user
+            ):
+                continue
+            for rule in _failed_rules(_household(request).entry, home_entry):
+                counts[rule] += 1
+    return sorted(((RULE_LABELS[rule], count) for rule, count in counts.items()), key=lambda item: (-item[1], item[0]))
+
+
+def request_warnings(request: MoveRequest) -> list[str]:
+    """Why no home could ever fit ``request``, for the referring landlord's own staff only.
+
+    Read inside the referring landlord's scope; the messages name distances between the
+    household's own places, which that landlord already holds, and go nowhere else.
+    """
+    with organisation_scope(request.organisation_id):
+        places = appraisal_for_matching(request.case)
+    near = [(point, coarsen.coarse_near(case_id=request.case_id, point=point)) for point in places["near"]]
+    # The smallest disc a home can have (a home at its postcode's centre, ADR 0012).
+    home_disc = POSTCODE_UNCERTAINTY_KM + 0.05
+    warnings = []
+    for number, (true, coarse) in enumerate(near, start=1):
+        if coarse["km"] < home_disc:
+            shift = coarsen.place_shift(case_id=request.case_id, kind="near", lat=true["lat"], lon=true["lon"])
+            warnings.append(
+                f"Place to live near {number} has a radius of {true['km']:g} km: with the scheme's safety "
+                "margin for other landlords' answers no home can count as within reach. Widen it to at least "
+                f"{math.ceil(shift.km + home_disc)} km."
+            )
+    for first in range(len(near)):
+        for second in range(first + 1, len(near)):
+            (true_a, coarse_a), (true_b, coarse_b) = near[first], near[second]
+            reach = coarse_a["km"] + coarse_b["km"] - 2 * home_disc
+            if haversine_km(coarse_a["lat"], coarse_a["lon"], coarse_b["lat"], coarse_b["lon"]) > reach:
+                apart = haversine_km(true_a["lat"], true_a["lon"], true_b["lat"], true_b["lon"])
+                warnings.append(
+                    f"Places to live near {first + 1} and {second + 1} are {apart:.0f} km apart with radii of "
+                    f"{true_a['km']:g} and {true_b['km']:g} km: no home can be within reach of both. Widen a "
+                    "radius or remove one of them on the options appraisal."
+                )
+    return warnings
 
 
 @dataclass(frozen=True)

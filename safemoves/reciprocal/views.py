@@ -83,6 +83,7 @@ def request_detail_view(request: StaffRequest, request_id: uuid.UUID) -> HttpRes
             "profile_is_snapshot": profile is not None,
             "safe_areas": [_area(code) for code in preview["safe_areas"]],
             "risk_band": risk_band_label(str(preview["risk_band"])),
+            "warnings": [] if move_request.is_final else pool.request_warnings(move_request),
             "offers": pool.offers_on_request(move_request),
             "move": getattr(move_request, "move", None),
             "can_approve": policies.can_approve_request(membership, case) and move_request.status == "draft",
@@ -176,7 +177,12 @@ def _listed_home(request: StaffRequest, home_id: uuid.UUID, *, purpose: str) -> 
 def home_fits_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
     home = _listed_home(request, home_id, purpose="matched")
     fits = pool.fits_for_home(request.membership, home)
-    return render(request, "reciprocal/home_fits.html", {"home": home, "area": _area(home.area_code), "fits": fits})
+    unmet = [] if fits else pool.unmet_rules_for_home(request.membership, home)
+    return render(
+        request,
+        "reciprocal/home_fits.html",
+        {"home": home, "area": _area(home.area_code), "fits": fits, "unmet": unmet},
+    )
 
 
 @allowed_if(policies.can_offer_homes)
