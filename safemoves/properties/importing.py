@@ -120,7 +120,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("postcode", "postcode", True, "A UK postcode in the ONS Postcode Directory, e.g. ME1 1AA."),
     Column("uprn", "uprn", False, "Unique Property Reference Number: up to 12 digits."),
     Column("area_code", "area_code", False, "ONS district code, e.g. E06000035. Empty: the postcode's district."),
-    Column("latitude", "latitude", False, "Decimal degrees, e.g. 51.386. Empty: the postcode's centre."),
+    Column(
+        "latitude",
+        "latitude",
+        False,
+        "Decimal degrees, within 1 km of the postcode's centre. Empty: the postcode's centre.",
+    ),
     Column("longitude", "longitude", False, "Decimal degrees, e.g. 0.507. Give both or neither."),
     Column("bedrooms", "bedrooms", True, f"A whole number from 1 to {MAX_BEDROOMS}."),
     Column("floor", "floor", True, f"A whole number from 0 (ground floor) to {MAX_FLOOR}."),
@@ -196,6 +201,16 @@ class ResolvedHome:
     latitude: float
     longitude: float
     uncertainty_km: float = POSTCODE_UNCERTAINTY_KM
+
+
+def uncertainty_covering_postcode(latitude: float, longitude: float, place: Place) -> float:
+    """The disc around the stored (rounded) point that covers the postcode's own disc.
+
+    Measured from the stored point, so the rounding and any typed offset are both inside it;
+    rounded up to 10 m.
+    """
+    distance = haversine_km(latitude, longitude, place.lat, place.lon)
+    return math.ceil((POSTCODE_UNCERTAINTY_KM + distance) * 100) / 100
 
 
 FieldErrors = list[tuple[str, str]]  # (HomeInput field, message)
@@ -418,8 +433,9 @@ def resolve_home(data: HomeInput, *, lookup: Lookup = lookup_postcode) -> tuple[
     The postcode decides the district. An ``area_code`` that disagrees is an error rather
     than being corrected quietly: districts decide where a survivor may be sent, and a
     disagreement means one of the two is wrong. Coordinates given beside the postcode are
-    kept (they can be more precise than the postcode's centre) if they lie within
-    ``COORDINATES_MAX_KM_FROM_POSTCODE`` of it.
+    kept if they lie within ``COORDINATES_MAX_KM_FROM_POSTCODE`` of its centre, and the home's
+    uncertainty grows by their distance from it, so its disc always covers the postcode's own
+    (ADR 0012): only the postcode is verified.
     """
     # Typed values (the form, other services, the demo) pass the same per-value rules as cells.
     _, errors = parse_row({column.name: getattr(data, column.field) for column in COLUMNS})
@@ -438,7 +454,6 @@ def resolve_home(data: HomeInput, *, lookup: Lookup = lookup_postcode) -> tuple[
             )
         )
     latitude, longitude = place.lat, place.lon
-    uncertainty = POSTCODE_UNCERTAINTY_KM
     if not bad & {"latitude", "longitude"} and data.latitude is not None and data.longitude is not None:
         distance = haversine_km(data.latitude, data.longitude, place.lat, place.lon)
         if distance > COORDINATES_MAX_KM_FROM_POSTCODE:
@@ -451,18 +466,17 @@ def resolve_home(data: HomeInput, *, lookup: Lookup = lookup_postcode) -> tuple[
                 )
             )
         latitude, longitude = data.latitude, data.longitude
-        uncertainty = POSTCODE_UNCERTAINTY_KM + distance
     if errors:
         return None, errors
+    latitude, longitude = round(latitude, COORDINATE_DECIMALS), round(longitude, COORDINATE_DECIMALS)
     return (
         ResolvedHome(
             data=data,
             postcode=place.postcode,
             area_code=place.area_code,
-            latitude=round(latitude, COORDINATE_DECIMALS),
-            longitude=round(longitude, COORDINATE_DECIMALS),
-            # Rounding the point moves it by up to ~0.04 km: covered by rounding the disc up.
-            uncertainty_km=math.ceil((uncertainty + 0.05) * 100) / 100,
+            latitude=latitude,
+            longitude=longitude,
+            uncertainty_km=uncertainty_covering_postcode(latitude, longitude, place),
         ),
         [],
     )

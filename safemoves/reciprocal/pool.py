@@ -442,7 +442,7 @@ def request_warnings(request: MoveRequest) -> list[str]:
         places = appraisal_for_matching(request.case)
     near = [(point, coarsen.coarse_near(case_id=request.case_id, point=point)) for point in places["near"]]
     # The smallest disc a home can have (a home at its postcode's centre, ADR 0012).
-    home_disc = POSTCODE_UNCERTAINTY_KM + 0.05
+    home_disc = POSTCODE_UNCERTAINTY_KM
     warnings = []
     for number, (true, coarse) in enumerate(near, start=1):
         if coarse["km"] < home_disc:

@@ -253,9 +253,9 @@ def test_a_home_is_placed_only_at_its_postcode_with_an_uncertainty_covering_it(w
             home_create(
                 membership=membership, data=home_input(address="3 Saxon Rise", latitude=51.284, longitude=1.137)
             )
-    assert at_centre.position_uncertainty_km == 0.3
+    assert at_centre.position_uncertainty_km == 0.31  # 0.25 + the rounded point's 0.06 km from the centre of CT1 1AA
     assert (typed.latitude, typed.longitude) == (51.284, 1.101)
-    assert 0.75 <= typed.position_uncertainty_km <= 0.85
+    assert typed.position_uncertainty_km == 0.71  # 0.25 + 0.46 km from the centre, covering it
     assert caught.value.message_dict == {
         "latitude": [
             "The coordinates are 3.0 km from the centre of CT1 1AA, more than 1 km; check the latitude, "
@@ -280,3 +280,25 @@ def test_a_listed_home_cannot_be_moved(world: World) -> None:
         stored = Home.objects.get(pk=home.pk)
     assert (stored.postcode, stored.latitude, stored.longitude, stored.version) == ("CT1 1AA", 51.284, 1.094, 1)
     assert _events("home.updated") == []
+
+
+def test_listed_homes_get_a_disc_covering_their_postcode(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("safemoves.properties.migrations.0004_listed_home_uncertainty_covers_postcode")
+    membership = _membership(world)
+    with organisation_scope(membership.organisation_id):
+        at_centre = home_create(membership=membership, data=home_input())
+        moved = home_create(membership=membership, data=home_input(address="2 Saxon Rise"))
+    with scopes_disabled():
+        # As listed before issue 10: the default disc, and a point typed 3 km east of CT1 1AA.
+        Home.objects.filter(pk=at_centre.pk).update(position_uncertainty_km=0.1)
+        Home.objects.filter(pk=moved.pk).update(position_uncertainty_km=0.1, longitude=1.137)
+        migration.widen(apps, None)
+        migration.widen(apps, None)  # rerunnable
+        at_centre.refresh_from_db()
+        moved.refresh_from_db()
+    assert at_centre.position_uncertainty_km == 0.31
+    assert moved.position_uncertainty_km == 3.21  # 0.25 + 2.96 km from the centre

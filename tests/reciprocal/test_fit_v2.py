@@ -89,7 +89,7 @@ def test_the_pool_builds_v2_entries_for_homes_and_households(world: World) -> No
         household = pool._household(request)
         entry = pool._home_entry(home)
     assert {key: entry[key] for key in ("uncertainty_km", "tenure_security", "access")} == {
-        "uncertainty_km": 0.3,
+        "uncertainty_km": 0.31,
         "tenure_security": 3,
         "access": ["lift", "level_access", "wheelchair_essential_rooms"],
     }
