@@ -339,6 +339,21 @@ def fits_for_home(membership: Membership, home: Home) -> list[Fit]:
         ]
 
 
+def requests_withheld(membership: Membership, home: Home) -> int:
+    """How many visible requests get no answer for ``home`` because the limit is reached."""
+    if not policies.can_offer_homes(membership) or home.organisation_id != membership.organisation_id:
+        return 0
+    schemes = member_scheme_ids(membership.organisation_id)
+    with scopes_disabled():
+        return sum(
+            1
+            for request in _offerable_requests(schemes)
+            if request.organisation_id != membership.organisation_id
+            and _may_see_profile(membership, request.profile.data, request.scheme_id, request.organisation_id)
+            and probing.limit_reached(request=request, home_id=home.pk, home_organisation_id=home.organisation_id)
+        )
+
+
 def home_fits_request(home: Home, request: MoveRequest) -> bool:
     """The engine's feasibility of one pair (contract v2: disc, tenure, refused, access)."""
     with scopes_disabled():

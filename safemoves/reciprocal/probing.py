@@ -72,6 +72,12 @@ def _send_alert(reference: str, homes: int, recipients: list[str]) -> None:
     send_mail(subject, body, None, recipients)
 
 
+def limit_reached(*, request: MoveRequest, home_id: object, home_organisation_id: int) -> bool:
+    """Whether a check of this home against ``request`` would be refused (nothing recorded)."""
+    checked = homes_checked(request, home_organisation_id)
+    return _check_key(home_id, home_organisation_id) not in checked and len(checked) >= HOMES_PER_REQUEST
+
+
 @transaction.atomic
 def fit_check_allowed(*, request: MoveRequest, home_id: object, home_organisation_id: int, actor: User) -> bool:
     """Record one check of a home against another landlord's request, if within the limit."""

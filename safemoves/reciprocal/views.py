@@ -18,7 +18,7 @@ from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name, is_known_area
 from safemoves.properties.models import Home
 from safemoves.properties.selectors import get_home, own_home_listed
-from safemoves.reciprocal import policies, pool, selectors, services
+from safemoves.reciprocal import policies, pool, probing, selectors, services
 from safemoves.reciprocal.forms import DecisionForm, EndForm, MoveForm, OfferForm, PolicyForm, RequestForm
 from safemoves.reciprocal.profile import build_profile, risk_band_label, suggested_bedrooms
 
@@ -181,7 +181,15 @@ def home_fits_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "reciprocal/home_fits.html",
-        {"home": home, "area": _area(home.area_code), "fits": fits, "unmet": unmet},
+        {
+            "home": home,
+            "area": _area(home.area_code),
+            "fits": fits,
+            "unmet": unmet,
+            "withheld": pool.requests_withheld(request.membership, home),
+            "check_limit": probing.HOMES_PER_REQUEST,
+            "check_days": probing.PERIOD.days,
+        },
     )
 
 

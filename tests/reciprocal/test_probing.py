@@ -10,6 +10,7 @@ or the attack refused before it finishes.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from typing import Any
 import numpy as np
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 from scipy.optimize import minimize
 
 from safemoves.audit.models import AuditEvent
@@ -33,7 +36,7 @@ from safemoves.reciprocal import coarsen, pool, probing
 from safemoves.reciprocal.models import MoveRequest
 from safemoves.safety import services as safety_services
 from safemoves.safety.codes import PlaceKind
-from tests.factories import World
+from tests.factories import World, sign_in
 from tests.reciprocal.factories import SAFE_AREAS, circulated_request, reciprocal_case
 
 TARGET_POSTCODE = "CT2 7NZ"  # the unsafe place (University of Kent), in Canterbury
@@ -94,6 +97,22 @@ def _household_request(world: World, *, near: bool = False) -> MoveRequest:
     return circulated_request(world.a, case)
 
 
+def _probe_home(number: int, postcode: str) -> HomeInput:
+    return HomeInput(
+        address=f"{number} Probe Street",
+        postcode=postcode,
+        bedrooms=2,
+        floor=0,
+        has_lift=False,
+        step_free=True,
+        wheelchair_standard="2",
+        pets_allowed=True,
+        weekly_rent=Decimal("100.00"),
+        tenancy_offered="2",
+        available_from=date(2026, 12, 1),
+    )
+
+
 def _probe(world: World, request: MoveRequest, postcodes: list[str]) -> list[Answer]:
     """The attacker: list a home at each postcode, read the fit answer, withdraw it."""
     officer = world.b[Role.LETTINGS_OFFICER]
@@ -102,22 +121,7 @@ def _probe(world: World, request: MoveRequest, postcodes: list[str]) -> list[Ans
     answers = []
     with organisation_scope(world.b.organisation.pk):
         for number, postcode in enumerate(postcodes):
-            home = home_create(
-                membership=membership,
-                data=HomeInput(
-                    address=f"{number} Probe Street",
-                    postcode=postcode,
-                    bedrooms=2,
-                    floor=0,
-                    has_lift=False,
-                    step_free=True,
-                    wheelchair_standard="2",
-                    pets_allowed=True,
-                    weekly_rent=Decimal("100.00"),
-                    tenancy_offered="2",
-                    available_from=date(2026, 12, 1),
-                ),
-            )
+            home = home_create(membership=membership, data=_probe_home(number, postcode))
             fits = any(fit.profile.request_id == request.pk for fit in pool.fits_for_home(membership, home))
             answers.append(Answer(float(home.latitude or 0), float(home.longitude or 0), fits))
             home_withdraw(membership=membership, home=home, expected_version=1)
@@ -183,6 +187,11 @@ def test_the_probing_attack_is_refused_before_it_finishes(
         [alert] = AuditEvent.objects.filter(action=probing.SUSPECTED, object_id=str(request.pk))
     assert alert.organisation_id == world.a.organisation.pk
     assert alert.reason == f"landlord {world.b.organisation.pk}: {probing.ALERT_AT} homes checked in 30 days"
+    officer = world.b[Role.LETTINGS_OFFICER]
+    with organisation_scope(world.b.organisation.pk):
+        home = home_create(membership=officer.membership, data=_probe_home(0, postcodes[0]))
+    page = sign_in(Client(), officer).get(reverse("reciprocal:home_fits", kwargs={"home_id": home.pk}))
+    assert "1 request was not checked against this home" in re.sub(r"\s+", " ", page.content.decode())
     [message] = mail.outbox
     assert message.to == [world.a[Role.MANAGER].email]
     assert request.reference in message.subject
