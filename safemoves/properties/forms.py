@@ -37,7 +37,8 @@ class HomeForm(forms.Form):
     latitude = forms.CharField(
         label="Latitude (optional)",
         required=False,
-        help_text="Decimal degrees. Leave empty to use the centre of the postcode.",
+        help_text="Decimal degrees, within 1 km of the postcode's centre. Leave empty to use the centre of "
+        "the postcode: matching places a home by its postcode either way.",
         widget=forms.TextInput(attrs=_DECIMAL),
     )
     longitude = forms.CharField(label="Longitude (optional)", required=False, widget=forms.TextInput(attrs=_DECIMAL))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -63,8 +64,15 @@ MAX_WEEKLY_RENT = Decimal("2000.00")
 # Plain coordinate columns keep 3 decimal places (about 110 m north-south, 70 m east-west in
 # Kent): enough for distances the scheme shows in whole kilometres, never a front door (ADR 0008).
 COORDINATE_DECIMALS = 3
-# Coordinates typed in beside a postcode must lie this close to the postcode's centre.
-COORDINATES_MAX_KM_FROM_POSTCODE = 5.0
+# A home's position is only as certain as what can be verified: its postcode (ADR 0012). At
+# the postcode's centre the home is taken to lie within this distance (most Kent postcode
+# units fit inside it; the disc goes to matching as contract v2 `uncertainty_km`).
+POSTCODE_UNCERTAINTY_KM = 0.25
+# Coordinates typed beside a postcode must lie this close to its centre, and the home's
+# uncertainty grows by their distance from it, so the disc always covers the postcode's own:
+# typed coordinates never make a home look more certain than its postcode, and cannot place
+# a home anywhere a postcode does not.
+COORDINATES_MAX_KM_FROM_POSTCODE = 1.0
 UK_LATITUDES = (49.0, 61.0)
 UK_LONGITUDES = (-9.0, 2.0)
 
@@ -111,7 +119,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("postcode", "postcode", True, "A UK postcode in the ONS Postcode Directory, e.g. ME1 1AA."),
     Column("uprn", "uprn", False, "Unique Property Reference Number: up to 12 digits."),
     Column("area_code", "area_code", False, "ONS district code, e.g. E06000035. Empty: the postcode's district."),
-    Column("latitude", "latitude", False, "Decimal degrees, e.g. 51.386. Empty: the postcode's centre."),
+    Column(
+        "latitude",
+        "latitude",
+        False,
+        "Decimal degrees, within 1 km of the postcode's centre. Empty: the postcode's centre.",
+    ),
     Column("longitude", "longitude", False, "Decimal degrees, e.g. 0.507. Give both or neither."),
     Column("bedrooms", "bedrooms", True, f"A whole number from 1 to {MAX_BEDROOMS}."),
     Column("floor", "floor", True, f"A whole number from 0 (ground floor) to {MAX_FLOOR}."),
@@ -186,6 +199,17 @@ class ResolvedHome:
     area_code: str
     latitude: float
     longitude: float
+    uncertainty_km: float = POSTCODE_UNCERTAINTY_KM
+
+
+def uncertainty_covering_postcode(latitude: float, longitude: float, place: Place) -> float:
+    """The disc around the stored (rounded) point that covers the postcode's own disc.
+
+    Measured from the stored point, so the rounding and any typed offset are both inside it;
+    rounded up to 10 m.
+    """
+    distance = haversine_km(latitude, longitude, place.lat, place.lon)
+    return math.ceil((POSTCODE_UNCERTAINTY_KM + distance) * 100) / 100
 
 
 FieldErrors = list[tuple[str, str]]  # (HomeInput field, message)
@@ -408,8 +432,9 @@ def resolve_home(data: HomeInput, *, lookup: Lookup = lookup_postcode) -> tuple[
     The postcode decides the district. An ``area_code`` that disagrees is an error rather
     than being corrected quietly: districts decide where a survivor may be sent, and a
     disagreement means one of the two is wrong. Coordinates given beside the postcode are
-    kept (they can be more precise than the postcode's centre) if they lie within
-    ``COORDINATES_MAX_KM_FROM_POSTCODE`` of it.
+    kept if they lie within ``COORDINATES_MAX_KM_FROM_POSTCODE`` of its centre, and the home's
+    uncertainty grows by their distance from it, so its disc always covers the postcode's own
+    (ADR 0012): only the postcode is verified.
     """
     # Typed values (the form, other services, the demo) pass the same per-value rules as cells.
     _, errors = parse_row({column.name: getattr(data, column.field) for column in COLUMNS})
@@ -434,20 +459,23 @@ def resolve_home(data: HomeInput, *, lookup: Lookup = lookup_postcode) -> tuple[
             errors.append(
                 (
                     "latitude",
-                    f"the coordinates are {distance:.0f} km from the centre of {place.postcode}; "
-                    "check the latitude, longitude and postcode",
+                    f"the coordinates are {distance:.1f} km from the centre of {place.postcode}, more than "
+                    f"{COORDINATES_MAX_KM_FROM_POSTCODE:.0f} km; check the latitude, longitude and postcode, "
+                    "or leave both empty to use the postcode",
                 )
             )
         latitude, longitude = data.latitude, data.longitude
     if errors:
         return None, errors
+    latitude, longitude = round(latitude, COORDINATE_DECIMALS), round(longitude, COORDINATE_DECIMALS)
     return (
         ResolvedHome(
             data=data,
             postcode=place.postcode,
             area_code=place.area_code,
-            latitude=round(latitude, COORDINATE_DECIMALS),
-            longitude=round(longitude, COORDINATE_DECIMALS),
+            latitude=latitude,
+            longitude=longitude,
+            uncertainty_km=uncertainty_covering_postcode(latitude, longitude, place),
         ),
         [],
     )

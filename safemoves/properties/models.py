@@ -3,7 +3,7 @@
 A void home's address is not personal while it stands empty, but once a household moves in
 through the scheme it is a protected address, so address and postcode are encrypted from
 the start. The plain coordinates are rounded to about 100 m for matching and cleared when
-the home is let (ADR 0008; a database constraint holds the second rule).
+the home is let, and so is the UPRN (ADR 0008; database constraints hold both rules).
 """
 
 from __future__ import annotations
@@ -106,6 +106,8 @@ class Home(models.Model):
                 condition=~Q(status=HomeStatus.LET) | Q(latitude__isnull=True, longitude__isnull=True),
                 name="home_let_has_no_coordinates",
             ),
+            # The UPRN names the exact dwelling: once let it would point at the protected address.
+            models.CheckConstraint(condition=~Q(status=HomeStatus.LET) | Q(uprn=""), name="home_let_has_no_uprn"),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),

@@ -41,6 +41,7 @@ HOME_FIELDS = (
     "area_code",
     "latitude",
     "longitude",
+    "position_uncertainty_km",
     "bedrooms",
     "floor",
     "has_lift",
@@ -52,6 +53,10 @@ HOME_FIELDS = (
     "available_from",
 )
 _BULK_BATCH = 500
+# Where a listed home is. It never moves (ADR 0012): matching answers about a home at one
+# place must not be re-asked at another by editing it; a wrong position means withdrawing
+# the home and listing it again, which counts against the scheme's limits as a new home.
+POSITION_FIELDS = ("postcode", "area_code", "latitude", "longitude")
 
 
 def _require_manager(membership: Membership) -> None:
@@ -92,6 +97,7 @@ def _values(resolved: ResolvedHome) -> dict[str, Any]:
         "area_code": resolved.area_code,
         "latitude": resolved.latitude,
         "longitude": resolved.longitude,
+        "position_uncertainty_km": resolved.uncertainty_km,
         "bedrooms": data.bedrooms,
         "floor": data.floor,
         "has_lift": data.has_lift,
@@ -147,6 +153,13 @@ def home_update(*, membership: Membership, home: Home, expected_version: int, da
     _require_available(current, "changed")
     resolved = _resolve(membership, data, excluding=current.pk)
     values = _values(resolved)
+    if any(getattr(current, name) != values[name] for name in POSITION_FIELDS):
+        raise ValidationError(
+            {
+                "postcode": "A listed home cannot be moved: its postcode and coordinates stay as they were "
+                "listed. If they are wrong, withdraw this home and list it again."
+            }
+        )
     changed = [name for name in HOME_FIELDS if getattr(current, name) != values[name]]
     if not changed:
         return []
@@ -195,8 +208,9 @@ def home_withdraw(*, membership: Membership, home: Home, expected_version: int) 
 def home_mark_let(*, home: Home, actor: User) -> None:
     """Record that a household has moved in: the address is now protected (ADR 0008).
 
-    The plain coordinates are cleared in the same write; the database refuses a let home
-    that keeps them. The encrypted address stays for the move record's own access rules.
+    The plain coordinates and the UPRN are cleared in the same write; the database refuses a
+    let home that keeps either (a UPRN names the dwelling as exactly as its address). The
+    encrypted address stays for the move record's own access rules.
     """
     current = Home.objects.select_for_update().get(pk=home.pk, organisation_id=home.organisation_id)
     if current.status not in LISTED_STATUSES:
@@ -204,17 +218,18 @@ def home_mark_let(*, home: Home, actor: User) -> None:
     current.status = HomeStatus.LET
     current.latitude = None
     current.longitude = None
+    current.uprn = ""
     current.version += 1
     current.updated_at = timezone.now()
     current.updated_by = actor
-    current.save(update_fields=["status", "latitude", "longitude", "version", "updated_at", "updated_by"])
+    current.save(update_fields=["status", "latitude", "longitude", "uprn", "version", "updated_at", "updated_by"])
     record_event(
         action="home.let",
         actor=actor,
         organisation_id=home.organisation_id,
         object_type="home",
         object_id=home.pk,
-        fields=["status", "latitude", "longitude"],
+        fields=["status", "latitude", "longitude", "uprn"],
     )
     home.refresh_from_db()
 

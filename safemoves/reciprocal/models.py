@@ -41,7 +41,7 @@ SHARED_PROFILE_FIELDS: tuple[str, ...] = (
     "access_need",
     "pets",
     "safe_areas",
-    "unsafe_areas",
+    "risk_band",
     "tenure_to_keep",
     "urgent",
     "days_waiting",

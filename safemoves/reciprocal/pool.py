@@ -12,6 +12,7 @@ appraisal *on the server*, only to build the matching input, and never leave thi
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,19 +28,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from safemoves.audit.services import record_event
-from safemoves.cases.codes import ConsentPurpose
+from safemoves.cases.codes import TENURE_SECURITY, ConsentPurpose
 from safemoves.cases.models import Case, SafeContactRules
 from safemoves.cases.policies import can_view_case
 from safemoves.cases.services import consent_in_force
 from safemoves.common.scoping import organisation_scope, scopes_disabled
-from safemoves.geo import area_name, is_known_area
-from safemoves.matching import match, rank
+from safemoves.geo import area_name, haversine_km, is_known_area
 from safemoves.organisations.models import Membership, Organisation, Role, SchemeMembership
 from safemoves.properties.codes import HomeStatus, WheelchairStandard
+from safemoves.properties.importing import POSTCODE_UNCERTAINTY_KM
 from safemoves.properties.models import Home
-from safemoves.reciprocal import policies
+from safemoves.reciprocal import coarsen, engine_v2, policies, probing
 from safemoves.reciprocal.codes import (
-    ACCESS_MET_BY,
     LIVE_OFFER_STATUSES,
     POOL_STATUSES,
     AccessNeed,
@@ -58,9 +58,6 @@ from safemoves.reciprocal.models import (
 )
 from safemoves.reciprocal.profile import ProfileView
 from safemoves.safety.selectors import appraisal_for_matching
-
-# Void homes are located to about 100 m (ADR 0008): widen every avoid radius by that much.
-AVOID_MARGIN_KM = 0.1
 
 
 def member_scheme_ids(organisation_id: int) -> list[int]:
@@ -256,12 +253,36 @@ def _offerable_requests(scheme_ids: Sequence[int]) -> list[MoveRequest]:
     return [request for request in requests if request.live_offers < limits[request.scheme_id]]
 
 
+# ADR 0010: which access each home provides, and which code each household need asks for.
+_ACCESS_OF_STANDARD: dict[str, tuple[str, ...]] = {
+    WheelchairStandard.FULLY_ACCESSIBLE: ("level_access", "wheelchair_essential_rooms", "wheelchair_full"),
+    WheelchairStandard.ESSENTIAL_ROOMS: ("level_access", "wheelchair_essential_rooms"),
+    WheelchairStandard.LEVEL_ACCESS: ("level_access",),
+    WheelchairStandard.NONE: (),
+}
+_ACCESS_OF_NEED: dict[str, tuple[str, ...]] = {
+    AccessNeed.FULLY_ACCESSIBLE: ("wheelchair_full",),
+    AccessNeed.ESSENTIAL_ROOMS: ("wheelchair_essential_rooms",),
+    AccessNeed.LEVEL_ACCESS: ("level_access",),
+    AccessNeed.NONE: (),
+}
+
+
+def _refused_home_ids(request: MoveRequest) -> list[str]:
+    """Homes of offers this request refused: never a fit for it again (ADR 0010 rule 8)."""
+    homes = Offer.objects.filter(request_id=request.pk, status=OfferStatus.REFUSED).values_list("home_id", flat=True)
+    return sorted({str(home_id) for home_id in homes})
+
+
 def _household(request: MoveRequest) -> _Household:
     profile = request.profile
     data = profile.data
-    # The exact places are read inside the referring landlord's scope and used only here.
+    # The exact places and areas are read inside the referring landlord's scope and used only
+    # here; the engine gets each circle shifted and padded (coarsen.py, ADR 0012), never the
+    # true one, so no run of yes/no answers can locate a place.
     with organisation_scope(request.organisation_id):
         places = appraisal_for_matching(request.case)
+    near = [coarsen.coarse_near(case_id=request.case_id, point=point) for point in places["near"]]
     entry = {
         "id": str(request.pk),
         "landlord": str(request.organisation_id),
@@ -269,18 +290,23 @@ def _household(request: MoveRequest) -> _Household:
         "step_free": data["access_need"] != AccessNeed.NONE,
         "pets": bool(data["pets"]),
         "areas": list(data["safe_areas"]),
-        "avoid_areas": list(data["unsafe_areas"]),
-        "avoid": [{**point, "km": point["km"] + AVOID_MARGIN_KM} for point in places["avoid"]],
-        "near": list(places["near"]),
+        "avoid_areas": list(places["avoid_areas"]),
+        "avoid": [coarsen.coarse_avoid(case_id=request.case_id, point=point) for point in places["avoid"]],
+        "near": near,
         "waiting_days": ProfileView.from_data(
             request_id=request.pk, data=data, taken_at=profile.taken_at, status=request.status, is_own=False
         ).days_waiting,
         "urgent": bool(data["urgent"]),
+        "min_tenure_security": TENURE_SECURITY.get(str(request.case.tenure), 0),
+        "refused": _refused_home_ids(request),
+        "access_needs": list(_ACCESS_OF_NEED.get(str(data["access_need"]), ())),
     }
-    return _Household(request=request, profile=profile, near=list(places["near"]), entry=entry)
+    return _Household(request=request, profile=profile, near=near, entry=entry)
 
 
 def _home_entry(home: Home) -> dict[str, Any]:
+    access = ["lift"] if home.has_lift else []
+    access.extend(_ACCESS_OF_STANDARD.get(home.wheelchair_standard, ()))
     return {
         "id": str(home.pk),
         "landlord": str(home.organisation_id),
@@ -290,6 +316,9 @@ def _home_entry(home: Home) -> dict[str, Any]:
         "bedrooms": home.bedrooms,
         "step_free": home.step_free,
         "pets": home.pets_allowed,
+        "uncertainty_km": float(home.position_uncertainty_km),
+        "tenure_security": TENURE_SECURITY.get(home.tenancy_offered, 0),
+        "access": access,
     }
 
 
@@ -302,17 +331,15 @@ def _available_homes(organisation_ids: Iterable[int]) -> list[Home]:
 
 
 def _document(households: Sequence[_Household], homes: Sequence[Home], ledger: dict[int, int]) -> dict[str, Any]:
+    """The matching contract v2 document (ADR 0010)."""
     landlords = {h.entry["landlord"] for h in households} | {str(home.organisation_id) for home in homes}
     return {
+        "version": 2,
         "households": [h.entry for h in households],
         "homes": [_home_entry(home) for home in homes],
         "ledger": {str(org): balance for org, balance in ledger.items() if str(org) in landlords},
         "rules": {"max_extra_bedrooms": 1, "same_landlord": False},
     }
-
-
-def _access_met(data: dict[str, Any], home: Home) -> bool:
-    return home.wheelchair_standard in ACCESS_MET_BY.get(str(data["access_need"]), frozenset())
 
 
 def _area_label(code: str) -> str:
@@ -336,7 +363,7 @@ def public_reasons(household: _Household, home: Home) -> list[str]:
     if household.near:
         # No distance at all: distances from homes a landlord places itself would let it
         # locate her school or work by trilateration.
-        lines.append("within reach of the places she needs to be near")
+        lines.append("within reach of the places the household needs to be near")
     if data["urgent"]:
         lines.append("urgent")
     lines.append(f"waiting {household.entry['waiting_days']} days")
@@ -370,51 +397,178 @@ def fits_for_home(membership: Membership, home: Home) -> list[Fit]:
         if not households:
             return []
         # Every check of another landlord's home against a request is written to the request's
-        # own log, so that the referring landlord can see probing (repeated checks of moved homes).
-        with transaction.atomic():
-            for household in households:
-                if household.request.organisation_id != membership.organisation_id:
-                    record_event(
-                        action="reciprocal.fit_checked",
-                        actor=membership.user,
-                        organisation_id=household.request.organisation_id,
-                        object_type="move_request",
-                        object_id=household.request.pk,
-                        reason=f"home {home.pk} of landlord {home.organisation_id}",
-                    )
+        # own log, and limited per landlord and request; its managers are alerted on probing
+        # patterns (probing.py, ADR 0012).
+        households = [
+            household
+            for household in households
+            if household.request.organisation_id == membership.organisation_id
+            or probing.fit_check_allowed(
+                request=household.request,
+                home_id=home.pk,
+                home_organisation_id=home.organisation_id,
+                actor=membership.user,
+            )
+        ]
+        if not households:
+            return []
         by_id = {h.entry["id"]: h for h in households}
         document = _document(households, [home], ledger_balances(schemes))
-        ranked = rank(document, home=str(home.pk), top=max(1, len(households)))
-        fits = []
-        for candidate in ranked["candidates"]:
-            household = by_id[candidate["household"]]
-            if not _access_met(household.profile.data, home):
-                continue
-            fits.append(
-                Fit(
-                    profile=_view(household.profile, membership),
-                    home_id=home.pk,
-                    home_organisation_id=home.organisation_id,
-                    home_area=home.area_code,
-                    home_bedrooms=home.bedrooms,
-                    score=int(candidate["score"]),
-                    reasons=public_reasons(household, home),
-                )
+        ranked = engine_v2.rank_home(document, home_id=str(home.pk), top=max(1, len(households)))
+        return [
+            Fit(
+                profile=_view(by_id[candidate["household"]].profile, membership),
+                home_id=home.pk,
+                home_organisation_id=home.organisation_id,
+                home_area=home.area_code,
+                home_bedrooms=home.bedrooms,
+                score=int(candidate["score"]),
+                reasons=public_reasons(by_id[candidate["household"]], home),
             )
-        return fits
+            for candidate in ranked
+        ]
+
+
+def requests_withheld(membership: Membership, home: Home) -> int:
+    """How many visible requests get no answer for ``home`` because the limit is reached."""
+    if not policies.can_offer_homes(membership) or home.organisation_id != membership.organisation_id:
+        return 0
+    schemes = member_scheme_ids(membership.organisation_id)
+    with scopes_disabled():
+        return sum(
+            1
+            for request in _offerable_requests(schemes)
+            if request.organisation_id != membership.organisation_id
+            and _may_see_profile(membership, request.profile.data, request.scheme_id, request.organisation_id)
+            and probing.limit_reached(request=request, home_id=home.pk, home_organisation_id=home.organisation_id)
+        )
 
 
 def home_fits_request(home: Home, request: MoveRequest) -> bool:
-    """The engine's feasibility of one pair (and the access standard), evaluated on the server."""
+    """The engine's feasibility of one pair (contract v2: disc, tenure, refused, access)."""
     with scopes_disabled():
         fresh = MoveRequest.objects.select_related("case", "profile").filter(pk=request.pk).first()
-        if fresh is None or not hasattr(fresh, "profile"):
+        if fresh is None or not hasattr(fresh, "profile") or home.latitude is None:
             return False
-        household = _household(fresh)
-        if home.latitude is None or not _access_met(household.profile.data, home):
-            return False
-        document = _document([household], [home], {})
-        return bool(rank(document, home=str(home.pk), top=1)["candidates"])
+        document = _document([_household(fresh)], [home], {})
+        return bool(engine_v2.rank_home(document, home_id=str(home.pk), top=1))
+
+
+# --- why a home fits nothing, and requests that cannot be matched ---------------------------
+
+# The rules a lettings officer may see counted; location and safety are one rule, with no
+# distance or place, so the counts say no more than the yes/no answers already did.
+RULE_LABELS: dict[str, str] = {
+    "bedrooms": "bedrooms",
+    "access": "access",
+    "pets": "pets",
+    "tenure": "tenure",
+    "refused": "refused before",
+    "location": "safety/location",
+}
+
+
+def _location_fails(entry: dict[str, Any], home: dict[str, Any]) -> bool:
+    if home["area"] in entry["avoid_areas"] or (entry["areas"] and home["area"] not in entry["areas"]):
+        return True
+    uncertainty = float(home["uncertainty_km"])
+    for point in entry["avoid"]:
+        if haversine_km(home["lat"], home["lon"], point["lat"], point["lon"]) - uncertainty <= point["km"]:
+            return True
+    return any(
+        haversine_km(home["lat"], home["lon"], point["lat"], point["lon"]) + uncertainty > point["km"]
+        for point in entry["near"]
+    )
+
+
+def _failed_rules(entry: dict[str, Any], home: dict[str, Any]) -> list[str]:
+    """The contract v2 rules (ADR 0010) the pair breaks, by name; [] when it is feasible."""
+    failed = []
+    if not entry["bedrooms"] <= home["bedrooms"] <= entry["bedrooms"] + 1:
+        failed.append("bedrooms")
+    needs = set(entry["access_needs"]) | ({"step_free"} if entry["step_free"] else set())
+    if not needs <= set(home["access"]) | ({"step_free"} if home["step_free"] else set()):
+        failed.append("access")
+    if entry["pets"] and not home["pets"]:
+        failed.append("pets")
+    if home["tenure_security"] < entry["min_tenure_security"]:
+        failed.append("tenure")
+    if home["id"] in entry["refused"]:
+        failed.append("refused")
+    if _location_fails(entry, home):
+        failed.append("location")
+    return failed
+
+
+def home_fit_failures(home: Home, request: MoveRequest) -> list[str]:
+    """The rules (keys of ``RULE_LABELS``) the pair breaks; [] when ``home_fits_request`` is true."""
+    with scopes_disabled():
+        fresh = MoveRequest.objects.select_related("case", "profile").filter(pk=request.pk).first()
+        if fresh is None or not hasattr(fresh, "profile") or home.latitude is None:
+            return ["location"]
+        return _failed_rules(_household(fresh).entry, _home_entry(home))
+
+
+def unmet_rules_for_home(membership: Membership, home: Home) -> list[tuple[str, int]]:
+    """For a home that fits nothing: how many visible requests each rule ruled out, most first.
+
+    The same requests and the same limits as ``fits_for_home`` (each is a fit check); no
+    request, distance or place is named.
+    """
+    if not policies.can_offer_homes(membership) or home.organisation_id != membership.organisation_id:
+        return []
+    if home.status != HomeStatus.AVAILABLE or home.latitude is None:
+        return []
+    schemes = member_scheme_ids(membership.organisation_id)
+    counts: dict[str, int] = defaultdict(int)
+    with scopes_disabled():
+        home_entry = _home_entry(home)
+        for request in _offerable_requests(schemes):
+            if request.organisation_id == membership.organisation_id or not _may_see_profile(
+                membership, request.profile.data, request.scheme_id, request.organisation_id
+            ):
+                continue
+            if not probing.fit_check_allowed(
+                request=request, home_id=home.pk, home_organisation_id=home.organisation_id, actor=membership.user
+            ):
+                continue
+            for rule in _failed_rules(_household(request).entry, home_entry):
+                counts[rule] += 1
+    return sorted(((RULE_LABELS[rule], count) for rule, count in counts.items()), key=lambda item: (-item[1], item[0]))
+
+
+def request_warnings(request: MoveRequest) -> list[str]:
+    """Why no home could ever fit ``request``, for the referring landlord's own staff only.
+
+    Read inside the referring landlord's scope; the messages name distances between the
+    household's own places, which that landlord already holds, and go nowhere else.
+    """
+    with organisation_scope(request.organisation_id):
+        places = appraisal_for_matching(request.case)
+    near = [(point, coarsen.coarse_near(case_id=request.case_id, point=point)) for point in places["near"]]
+    # The smallest disc a home can have (a home at its postcode's centre, ADR 0012).
+    home_disc = POSTCODE_UNCERTAINTY_KM
+    warnings = []
+    for number, (true, coarse) in enumerate(near, start=1):
+        if coarse["km"] < home_disc:
+            shift = coarsen.place_shift(case_id=request.case_id, kind="near", lat=true["lat"], lon=true["lon"])
+            warnings.append(
+                f"Place to live near {number} has a radius of {true['km']:g} km: with the scheme's safety "
+                "margin for other landlords' answers no home can count as within reach. Widen it to at least "
+                f"{math.ceil(shift.km + home_disc)} km."
+            )
+    for first in range(len(near)):
+        for second in range(first + 1, len(near)):
+            (true_a, coarse_a), (true_b, coarse_b) = near[first], near[second]
+            reach = coarse_a["km"] + coarse_b["km"] - 2 * home_disc
+            if haversine_km(coarse_a["lat"], coarse_a["lon"], coarse_b["lat"], coarse_b["lon"]) > reach:
+                apart = haversine_km(true_a["lat"], true_a["lon"], true_b["lat"], true_b["lon"])
+                warnings.append(
+                    f"Places to live near {first + 1} and {second + 1} are {apart:.0f} km apart with radii of "
+                    f"{true_a['km']:g} and {true_b['km']:g} km: no home can be within reach of both. Widen a "
+                    "radius or remove one of them on the options appraisal."
+                )
+    return warnings
 
 
 @dataclass(frozen=True)
@@ -453,7 +607,7 @@ def batch_proposals(membership: Membership) -> BatchResult:
         if not households or not homes:
             unmatched_views = [_view(h.profile, membership) for h in households]
             return BatchResult([], unmatched_views, len(households), len(homes))
-        result = match(_document(households, homes, ledger_balances(schemes)))
+        result = engine_v2.match_all(_document(households, homes, ledger_balances(schemes)))
         by_household = {h.entry["id"]: h for h in households}
         by_home = {str(home.pk): home for home in homes}
         proposals: list[Proposal] = []
@@ -461,9 +615,6 @@ def batch_proposals(membership: Membership) -> BatchResult:
         for assignment in result["assignments"]:
             household = by_household[assignment["household"]]
             home = by_home[assignment["home"]]
-            if not _access_met(household.profile.data, home):
-                unmatched.append(household)
-                continue
             proposals.append(
                 Proposal(
                     profile=_view(household.profile, membership),

@@ -1,8 +1,9 @@
 """The anonymised profile, derived from the case (never typed twice), and its reading.
 
-:func:`build_profile` runs inside the referring landlord: it reads the case, the household
-and the options appraisal, and keeps only the allow-listed facts. Exact places never enter
-it, nor any hash of them.
+:func:`build_profile` runs inside the referring landlord: it reads the case, the household,
+the options appraisal and the latest risk assessment, and keeps only the allow-listed facts.
+Exact places and areas to avoid never enter it, nor any hash of them: other landlords learn
+of them only "fits" or "does not fit" (ADR 0012).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from safemoves.cases.models import Case
 from safemoves.geo import area_name, is_known_area
 from safemoves.reciprocal.codes import AccessNeed, AgeBand, age_band
 from safemoves.reciprocal.models import SHARED_PROFILE_FIELDS, MoveRequest
+from safemoves.risk.models import RiskBand
+from safemoves.risk.selectors import latest_assessment
 from safemoves.safety.selectors import appraisal_for_matching
 
 
@@ -36,6 +39,20 @@ def suggested_bedrooms(case: Case) -> int:
     """A starting point for the officer: a room for her, one per other adult, one per two children."""
     adults, children = household_shape(case)
     return adults + (len(children) + 1) // 2
+
+
+# The risk level band crosses landlords (real schemes share it); no score, answer or date does.
+NOT_ASSESSED = "not_assessed"
+
+
+def risk_band(case: Case) -> str:
+    """The band of the latest DASH assessment (after professional judgement), or not assessed."""
+    latest = latest_assessment(case)
+    return str(latest.final_band) if latest is not None else NOT_ASSESSED
+
+
+def risk_band_label(band: str) -> str:
+    return RiskBand(band).label if band in RiskBand.values else "Not assessed"
 
 
 def days_waiting(case: Case, *, now: datetime | None = None) -> int:
@@ -56,7 +73,7 @@ def build_profile(request: MoveRequest) -> dict[str, Any]:
         "access_need": request.access_need,
         "pets": request.pets,
         "safe_areas": list(places["areas"]),
-        "unsafe_areas": list(places["avoid_areas"]),
+        "risk_band": risk_band(case),
         "tenure_to_keep": case.tenure,
         "urgent": request.urgent,
         "days_waiting": days_waiting(case),
@@ -80,7 +97,7 @@ class ProfileView:
     access_need: str
     pets: bool
     safe_areas: tuple[str, ...]
-    unsafe_areas: tuple[str, ...]
+    risk_band: str
     tenure_to_keep: str
     urgent: bool
     days_waiting: int
@@ -101,7 +118,7 @@ class ProfileView:
             access_need=str(data["access_need"]),
             pets=bool(data["pets"]),
             safe_areas=tuple(data["safe_areas"]),
-            unsafe_areas=tuple(data["unsafe_areas"]),
+            risk_band=str(data["risk_band"]),
             tenure_to_keep=str(data["tenure_to_keep"]),
             urgent=bool(data["urgent"]),
             days_waiting=waited,
@@ -126,5 +143,5 @@ class ProfileView:
         return [_area_label(code) for code in self.safe_areas]
 
     @property
-    def unsafe_area_labels(self) -> list[str]:
-        return [_area_label(code) for code in self.unsafe_areas]
+    def risk_band_label(self) -> str:
+        return risk_band_label(self.risk_band)

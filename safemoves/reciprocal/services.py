@@ -131,9 +131,12 @@ def _check_appraisal(case: Case, scheme_id: int) -> dict[str, Any]:
         errors["case"] = "The options appraisal must choose a reciprocal move before a request can be raised."
     minimum = pool.policy_in_force(scheme_id).minimum_areas
     if len(places["areas"]) < minimum:
+        chosen = len(places["areas"])
         errors["safe_areas"] = (
-            f"She has chosen {len(places['areas'])} safe area{'s' if len(places['areas']) != 1 else ''}; "
-            f"the scheme needs at least {minimum}. Add them to the options appraisal."
+            f"{chosen or 'No'} safe district{'s' if chosen != 1 else ''} chosen; the scheme needs at least "
+            f"{minimum}. A request circulates only to members with homes in the districts (council areas) "
+            f"the household could live in safely, so it names at least {minimum} of them to reach enough "
+            "landlords. Add them as areas to live near on the case's options appraisal."
         )
     if not case.tenure:
         errors["tenure"] = "Record her current tenure on the case: the new tenancy must be as secure."

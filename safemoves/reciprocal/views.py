@@ -18,9 +18,9 @@ from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name, is_known_area
 from safemoves.properties.models import Home
 from safemoves.properties.selectors import get_home, own_home_listed
-from safemoves.reciprocal import policies, pool, selectors, services
+from safemoves.reciprocal import policies, pool, probing, selectors, services
 from safemoves.reciprocal.forms import DecisionForm, EndForm, MoveForm, OfferForm, PolicyForm, RequestForm
-from safemoves.reciprocal.profile import build_profile, suggested_bedrooms
+from safemoves.reciprocal.profile import build_profile, risk_band_label, suggested_bedrooms
 
 
 def _say(request: StaffRequest, error: ValidationError) -> None:
@@ -82,7 +82,8 @@ def request_detail_view(request: StaffRequest, request_id: uuid.UUID) -> HttpRes
             "profile": preview,
             "profile_is_snapshot": profile is not None,
             "safe_areas": [_area(code) for code in preview["safe_areas"]],
-            "unsafe_areas": [_area(code) for code in preview["unsafe_areas"]],
+            "risk_band": risk_band_label(str(preview["risk_band"])),
+            "warnings": [] if move_request.is_final else pool.request_warnings(move_request),
             "offers": pool.offers_on_request(move_request),
             "move": getattr(move_request, "move", None),
             "can_approve": policies.can_approve_request(membership, case) and move_request.status == "draft",
@@ -177,7 +178,20 @@ def _listed_home(request: StaffRequest, home_id: uuid.UUID, *, purpose: str) -> 
 def home_fits_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
     home = _listed_home(request, home_id, purpose="matched")
     fits = pool.fits_for_home(request.membership, home)
-    return render(request, "reciprocal/home_fits.html", {"home": home, "area": _area(home.area_code), "fits": fits})
+    unmet = [] if fits else pool.unmet_rules_for_home(request.membership, home)
+    return render(
+        request,
+        "reciprocal/home_fits.html",
+        {
+            "home": home,
+            "area": _area(home.area_code),
+            "fits": fits,
+            "unmet": unmet,
+            "withheld": pool.requests_withheld(request.membership, home),
+            "check_limit": probing.HOMES_PER_REQUEST,
+            "check_days": probing.PERIOD.days,
+        },
+    )
 
 
 @allowed_if(policies.can_offer_homes)

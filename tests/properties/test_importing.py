@@ -116,8 +116,8 @@ def test_xlsx_built_with_openpyxl_is_read_with_typed_cells() -> None:
         ),
         (
             {"latitude": "51.28", "longitude": "1.08"},
-            "latitude: the coordinates are 41 km from the centre of ME1 1AA; "
-            "check the latitude, longitude and postcode",
+            "latitude: the coordinates are 41.5 km from the centre of ME1 1AA, more than 1 km; "
+            "check the latitude, longitude and postcode, or leave both empty to use the postcode",
         ),
         ({"floor": "-1"}, "floor: must be a whole number from 0 (ground floor) to 50, got '-1'"),
         ({"lift": "maybe"}, "lift: must be yes or no, got 'maybe'"),

@@ -149,11 +149,24 @@ def test_letting_a_home_clears_its_coordinates_and_the_database_insists(world: W
         home_mark_let(home=home, actor=membership.user)
         assert (home.status, home.latitude, home.longitude) == (HomeStatus.LET, None, None)
         [event] = _events("home.let")
-        assert event.fields == ["latitude", "longitude", "status"]
+        assert event.fields == ["latitude", "longitude", "status", "uprn"]
 
         other = home_create(membership=membership, data=home_input(address="2 Saxon Rise"))
         with pytest.raises(IntegrityError), transaction.atomic():
             Home.objects.filter(pk=other.pk).update(status=HomeStatus.LET)
+
+
+def test_letting_a_home_clears_its_uprn_and_the_database_insists(world: World) -> None:
+    membership = _membership(world)
+    with organisation_scope(membership.organisation_id):
+        home = home_create(membership=membership, data=home_input(uprn="100062012345"))
+        home_mark_let(home=home, actor=membership.user)
+        assert (home.status, home.uprn) == (HomeStatus.LET, "")
+        assert not Home.objects.filter(uprn="100062012345").exists()
+
+        other = home_create(membership=membership, data=home_input(address="2 Saxon Rise", uprn="100062012346"))
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Home.objects.filter(pk=other.pk).update(status=HomeStatus.LET, latitude=None, longitude=None)
 
 
 def _import(world: World, content: bytes, mode: str, name: str = "voids.csv") -> ImportReport:
@@ -226,3 +239,66 @@ def test_homes_are_invisible_to_another_landlord(world: World) -> None:
         home_create(membership=membership, data=home_input())
     with organisation_scope(world.b.organisation.pk):
         assert Home.objects.count() == 0
+
+
+def test_a_home_is_placed_only_at_its_postcode_with_an_uncertainty_covering_it(world: World) -> None:
+    membership = _membership(world)
+    with organisation_scope(membership.organisation_id):
+        at_centre = home_create(membership=membership, data=home_input())
+        # 0.5 km east of the centre of CT1 1AA (51.284, 1.094): kept, and the disc grows to cover the postcode.
+        typed = home_create(
+            membership=membership, data=home_input(address="2 Saxon Rise", latitude=51.2840, longitude=1.1012)
+        )
+        with pytest.raises(ValidationError) as caught:  # 3 km away: no longer accepted (5 km was)
+            home_create(
+                membership=membership, data=home_input(address="3 Saxon Rise", latitude=51.284, longitude=1.137)
+            )
+    assert at_centre.position_uncertainty_km == 0.31  # 0.25 + the rounded point's 0.06 km from the centre of CT1 1AA
+    assert (typed.latitude, typed.longitude) == (51.284, 1.101)
+    assert typed.position_uncertainty_km == 0.71  # 0.25 + 0.46 km from the centre, covering it
+    assert caught.value.message_dict == {
+        "latitude": [
+            "The coordinates are 3.0 km from the centre of CT1 1AA, more than 1 km; check the latitude, "
+            "longitude and postcode, or leave both empty to use the postcode"
+        ]
+    }
+
+
+def test_a_listed_home_cannot_be_moved(world: World) -> None:
+    membership = _membership(world)
+    with organisation_scope(membership.organisation_id):
+        home = home_create(membership=membership, data=home_input())
+        for moved in (home_input(postcode="CT1 1AB"), home_input(latitude=51.285, longitude=1.094)):
+            with pytest.raises(ValidationError) as caught:
+                home_update(membership=membership, home=home, expected_version=1, data=moved)
+            assert caught.value.message_dict == {
+                "postcode": [
+                    "A listed home cannot be moved: its postcode and coordinates stay as they were listed. "
+                    "If they are wrong, withdraw this home and list it again."
+                ]
+            }
+        stored = Home.objects.get(pk=home.pk)
+    assert (stored.postcode, stored.latitude, stored.longitude, stored.version) == ("CT1 1AA", 51.284, 1.094, 1)
+    assert _events("home.updated") == []
+
+
+def test_listed_homes_get_a_disc_covering_their_postcode(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("safemoves.properties.migrations.0004_listed_home_uncertainty_covers_postcode")
+    membership = _membership(world)
+    with organisation_scope(membership.organisation_id):
+        at_centre = home_create(membership=membership, data=home_input())
+        moved = home_create(membership=membership, data=home_input(address="2 Saxon Rise"))
+    with scopes_disabled():
+        # As listed before issue 10: the default disc, and a point typed 3 km east of CT1 1AA.
+        Home.objects.filter(pk=at_centre.pk).update(position_uncertainty_km=0.1)
+        Home.objects.filter(pk=moved.pk).update(position_uncertainty_km=0.1, longitude=1.137)
+        migration.widen(apps, None)
+        migration.widen(apps, None)  # rerunnable
+        at_centre.refresh_from_db()
+        moved.refresh_from_db()
+    assert at_centre.position_uncertainty_km == 0.31
+    assert moved.position_uncertainty_km == 3.21  # 0.25 + 2.96 km from the centre

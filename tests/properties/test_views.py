@@ -107,7 +107,7 @@ def test_create_shows_each_problem_on_its_field(world: World) -> None:
 
 
 def test_edit_saves_and_a_stale_form_is_refused(world: World) -> None:
-    home = _home(world)
+    home = _home(world, postcode="ME1 1AA")
     client = _lettings(world)
     url = reverse("properties:edit", kwargs={"home_id": home.pk})
 
@@ -210,3 +210,17 @@ def test_template_download_is_the_header_row(world: World) -> None:
         "address,postcode,uprn,area_code,latitude,longitude,bedrooms,floor,lift,step_free,wheelchair,pets,"
         "weekly_rent,tenancy,available_from\r\n"
     )
+
+
+def test_a_listed_home_cannot_be_moved_by_an_edit(world: World) -> None:
+    home = _home(world)  # listed at CT1 1AA
+    client = _lettings(world)
+    url = reverse("properties:edit", kwargs={"home_id": home.pk})
+
+    response = client.post(url, {**FORM, "version": "1"})  # the form says ME1 1AA
+
+    assert response.status_code == 200
+    assert "A listed home cannot be moved" in response.content.decode()
+    with scopes_disabled():
+        stored = Home.objects.get(pk=home.pk)
+    assert (stored.postcode, stored.latitude, stored.longitude, stored.version) == ("CT1 1AA", 51.284, 1.094, 1)

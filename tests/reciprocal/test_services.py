@@ -61,7 +61,11 @@ def test_request_needs_a_reciprocal_decision_and_enough_areas(world: World) -> N
             urgent=False,
         )  # fmt: skip
     assert caught.value.message_dict == {
-        "safe_areas": ["She has chosen 3 safe areas; the scheme needs at least 5. Add them to the options appraisal."]
+        "safe_areas": [
+            "3 safe districts chosen; the scheme needs at least 5. A request circulates only to members with "
+            "homes in the districts (council areas) the household could live in safely, so it names at least 5 "
+            "of them to reach enough landlords. Add them as areas to live near on the case's options appraisal."
+        ]
     }
 
 
@@ -79,7 +83,7 @@ def test_profile_is_exactly_the_allow_list_and_derived_from_the_case(world: Worl
         "access_need": "3",
         "pets": False,
         "safe_areas": sorted(SAFE_AREAS),
-        "unsafe_areas": ["E06000035"],
+        "risk_band": "not_assessed",
         "tenure_to_keep": "7",
         "urgent": True,
         "days_waiting": 0,

@@ -38,7 +38,7 @@ def test_shared_profile_allow_list_is_frozen(world: World) -> None:
         "access_need",
         "pets",
         "safe_areas",
-        "unsafe_areas",
+        "risk_band",
         "tenure_to_keep",
         "urgent",
         "days_waiting",
