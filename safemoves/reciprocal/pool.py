@@ -388,11 +388,14 @@ def fits_for_home(membership: Membership, home: Home) -> list[Fit]:
     if home.status != HomeStatus.AVAILABLE or home.latitude is None:
         return []
     schemes = member_scheme_ids(membership.organisation_id)
+    access = PoolAccess.of(membership)  # read once, not once per request
     with scopes_disabled():
         households = [
             _household(request)
             for request in _offerable_requests(schemes)
-            if _may_see_profile(membership, request.profile.data, request.scheme_id, request.organisation_id)
+            if _may_see_profile(
+                membership, request.profile.data, request.scheme_id, request.organisation_id, access=access
+            )
         ]
         if not households:
             return []
@@ -434,12 +437,15 @@ def requests_withheld(membership: Membership, home: Home) -> int:
     if not policies.can_offer_homes(membership) or home.organisation_id != membership.organisation_id:
         return 0
     schemes = member_scheme_ids(membership.organisation_id)
+    access = PoolAccess.of(membership)  # read once, not once per request
     with scopes_disabled():
         return sum(
             1
             for request in _offerable_requests(schemes)
             if request.organisation_id != membership.organisation_id
-            and _may_see_profile(membership, request.profile.data, request.scheme_id, request.organisation_id)
+            and _may_see_profile(
+                membership, request.profile.data, request.scheme_id, request.organisation_id, access=access
+            )
             and probing.limit_reached(request=request, home_id=home.pk, home_organisation_id=home.organisation_id)
         )
 
@@ -520,12 +526,13 @@ def unmet_rules_for_home(membership: Membership, home: Home) -> list[tuple[str, 
     if home.status != HomeStatus.AVAILABLE or home.latitude is None:
         return []
     schemes = member_scheme_ids(membership.organisation_id)
+    access = PoolAccess.of(membership)  # read once, not once per request
     counts: dict[str, int] = defaultdict(int)
     with scopes_disabled():
         home_entry = _home_entry(home)
         for request in _offerable_requests(schemes):
             if request.organisation_id == membership.organisation_id or not _may_see_profile(
-                membership, request.profile.data, request.scheme_id, request.organisation_id
+                membership, request.profile.data, request.scheme_id, request.organisation_id, access=access
             ):
                 continue
             if not probing.fit_check_allowed(

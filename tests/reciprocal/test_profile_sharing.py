@@ -31,7 +31,7 @@ def test_the_profile_carries_the_risk_band_and_no_area_to_avoid(world: World) ->
     assert "<dt>Risk level</dt><dd>High</dd>" in page
     assert "Areas to avoid" not in page
     assert "Medway" not in page
-    [view] = pool.pool_profiles(world.b[Role.LETTINGS_OFFICER].membership)
+    [view] = pool.pool_profiles(world.b[Role.LETTINGS_OFFICER].membership).profiles
     assert view.risk_band_label == "High"
     assert not hasattr(view, "unsafe_areas")
 
