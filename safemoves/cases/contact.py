@@ -29,8 +29,8 @@ def _rules(case: Case) -> SafeContactRules:
         return case.contact_rules
     except SafeContactRules.DoesNotExist:
         raise ContactRefused(
-            "No safe-contact rules are recorded for this case. Ask her (or the referrer) how and when it is "
-            "safe to contact her before any contact."
+            "No safe-contact rules are recorded for this case. Ask the tenant (or the referrer) how and "
+            "when it is safe to make contact before any contact."
         ) from None
 
 
@@ -49,25 +49,25 @@ def plan_contact(case: Case, channel: str) -> ContactPlan:
             ContactChannel.VOICEMAIL: rules.voicemail_ok,
         }[ContactChannel(channel)]
         if not allowed:
-            raise refuse("she has not agreed to it.")
+            raise refuse("the tenant has not agreed to it.")
         if not rules.safe_phone:
             raise refuse("no safe phone number is recorded.")
         destination = rules.safe_phone
     elif channel == ContactChannel.EMAIL:
         if not rules.email_ok:
-            raise refuse("she has not agreed to e-mail.")
+            raise refuse("the tenant has not agreed to e-mail.")
         if not rules.safe_email:
             raise refuse("no safe e-mail address is recorded.")
         destination = rules.safe_email
     elif channel == ContactChannel.LETTER:
         if not rules.letter_ok:
-            raise refuse("she has not agreed to letters.")
+            raise refuse("the tenant has not agreed to letters.")
         if not rules.safe_postal_address:
             raise refuse("no safe postal address is recorded; letters never go anywhere else.")
         destination = rules.safe_postal_address
     elif channel == ContactChannel.VISIT:
         if not rules.visit_ok:
-            raise refuse("she has not agreed to visits.")
+            raise refuse("the tenant has not agreed to visits.")
         if case.perpetrators.filter(lives_at_address=True).exists():
             raise refuse("a perpetrator is recorded as living at the address.")
         destination = case.address

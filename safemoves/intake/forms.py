@@ -53,10 +53,10 @@ class AgencyReferralForm(PublicForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the date of birth as a real date, like 27 3 1990."},
     )
-    address = forms.CharField(label="Her current address (optional)", required=False, widget=forms.Textarea)
+    address = forms.CharField(label="The tenant's current address (optional)", required=False, widget=forms.Textarea)
     postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
     children = forms.IntegerField(
-        label="How many children live with her?",
+        label="How many children live in the household?",
         min_value=0,
         max_value=20,
         initial=0,
@@ -75,21 +75,23 @@ class AgencyReferralForm(PublicForm):
         help_text="What happened, when, and the risk now as you understand it.",
     )
     contact_directly = forms.ChoiceField(
-        label="Is it safe for us to contact her directly?",
+        label="Is it safe for us to contact the tenant directly?",
         choices=[(YES, "Yes"), (NO, "No, only through me")],
         widget=Radios,
     )
-    safe_phone = forms.CharField(label="A phone number that is safe to call her on", max_length=40, required=False)
+    safe_phone = forms.CharField(
+        label="A phone number that is safe to call the tenant on", max_length=40, required=False
+    )
     safe_times = forms.CharField(
-        label="When is it safe to call her?",
+        label="When is it safe to call?",
         max_length=200,
         required=False,
         help_text="For example: weekdays 10am to 2pm",
     )
-    voicemail_ok = forms.ChoiceField(
-        label="Is it safe to leave her a voicemail?", choices=YES_NO_NOT_KNOWN, widget=Radios
+    voicemail_ok = forms.ChoiceField(label="Is it safe to leave a voicemail?", choices=YES_NO_NOT_KNOWN, widget=Radios)
+    letter_ok = forms.ChoiceField(
+        label="Is it safe to send the tenant a letter?", choices=YES_NO_NOT_KNOWN, widget=Radios
     )
-    letter_ok = forms.ChoiceField(label="Is it safe to send her a letter?", choices=YES_NO_NOT_KNOWN, widget=Radios)
 
     def clean_referrer_phone(self) -> str:
         return _phone(self.cleaned_data["referrer_phone"])

@@ -61,9 +61,9 @@ class Option(models.TextChoices):
 
 
 class Priority(models.TextChoices):
-    SUPPORT_NETWORK = "support_network", "Near her support network"
+    SUPPORT_NETWORK = "support_network", "Near their support network"
     SCHOOLS = "schools", "Near the children's schools"
-    WORK = "work", "Near her work"
+    WORK = "work", "Near their work"
     OTHER = "other", "Other"
 
 

@@ -100,15 +100,19 @@ def test_agency_referral_lands_in_the_triage_inbox(page: Page, live_server: Any)
     page.get_by_label("Your phone number").fill("01622 690690")
     page.get_by_label("Tenant's full name").fill("Jane Example")
     page.get_by_label("Postcode (optional)").fill("me4 4aa")
-    page.get_by_label("How many children live with her?").fill("2")
+    page.get_by_label("How many children live in the household?").fill("2")
     page.get_by_role("group", name="Is the perpetrator still living at the address?").get_by_label(
         "No", exact=True
     ).check()
     page.get_by_role("group", name="Does the perpetrator have a key?").get_by_label("Yes", exact=True).check()
     page.get_by_label("What happened?").fill("Assaulted by her ex-partner on Saturday night.")
-    page.get_by_role("group", name="Is it safe for us to contact her directly?").get_by_label("Yes", exact=True).check()
-    page.get_by_role("group", name="Is it safe to leave her a voicemail?").get_by_label("No", exact=True).check()
-    page.get_by_role("group", name="Is it safe to send her a letter?").get_by_label("Not known", exact=True).check()
+    page.get_by_role("group", name="Is it safe for us to contact the tenant directly?").get_by_label(
+        "Yes", exact=True
+    ).check()
+    page.get_by_role("group", name="Is it safe to leave a voicemail?").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Is it safe to send the tenant a letter?").get_by_label(
+        "Not known", exact=True
+    ).check()
     page.get_by_role("button", name="Send referral").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral received")

@@ -98,10 +98,10 @@ def test_contact_rules_refuse_every_channel_she_has_not_agreed(world: World) -> 
                 plan_contact(case, channel)
             refusals[channel.value] = refused.value.reason
     assert refusals == {
-        "sms": "A text message is not allowed: she has not agreed to it.",
-        "email": "A e-mail is not allowed: she has not agreed to e-mail.",
-        "voicemail": "A voicemail is not allowed: she has not agreed to it.",
-        "visit": "A home visit is not allowed: she has not agreed to visits.",
+        "sms": "A text message is not allowed: the tenant has not agreed to it.",
+        "email": "A e-mail is not allowed: the tenant has not agreed to e-mail.",
+        "voicemail": "A voicemail is not allowed: the tenant has not agreed to it.",
+        "visit": "A home visit is not allowed: the tenant has not agreed to visits.",
     }
 
 
