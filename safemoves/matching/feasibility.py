@@ -1,4 +1,4 @@
-"""The sparse graph of feasible household-home pairs (rules 1-6 of the v1 contract).
+"""The sparse graph of feasible household-home pairs (rules 1-6 of v1, 1-9 of v2).
 
 No all-pairs loop: each household draws candidate homes from the cheapest of three
 generators, then vectorised filters apply every rule to the candidates.
@@ -106,14 +106,19 @@ def _violates_points(
 ) -> BoolArray:
     """Whether each pair breaks rule 3 (``avoid``) or rule 4 for some point of its owner.
 
-    A chord comparison on unit-sphere vectors settles every row that is clearly inside or
-    outside its circle; only rows within a hair of the radius pay for the exact haversine.
-    Pairs are taken in chunks so the per-row temporaries stay small at national scale.
+    Over the home's uncertainty disc of radius ``u`` (contract v2): avoid needs
+    ``d - u > km``, near needs ``d + u <= km``, each evaluated literally on the haversine
+    ``d``. A chord comparison on unit-sphere vectors against the radius ``km + u`` (avoid)
+    or ``km - u`` (near) settles every row that is clearly inside or outside; only rows
+    within a hair of it pay for the exact haversine. Pairs are taken in chunks so the
+    per-row temporaries stay small at national scale.
     """
     violated = np.zeros(len(pair_owner), dtype=np.bool_)
     point_xyz = unit_xyz(points.lat, points.lon)
-    outside_chord, inside_chord = chord_band(points.value)
-    outside2, inside2 = outside_chord**2, inside_chord**2
+    uncertain = bool(homes.uncertainty_km.any())
+    if not uncertain:
+        outside_chord, inside_chord = chord_band(points.value)
+        outside2_row, inside2_row = outside_chord**2, inside_chord**2
     per_pair = points.counts[pair_owner]
     rows_before = np.cumsum(per_pair)
     start = 0
@@ -126,21 +131,29 @@ def _violates_points(
         chord2 = np.zeros(len(row))
         for axis in range(3):
             chord2 += (home_xyz[home, axis] - point_xyz[row, axis]) ** 2
-        outside = chord2 > outside2[row]
-        inside = chord2 < inside2[row]
+        if uncertain:
+            u = homes.uncertainty_km[home]
+            reach = points.value[row] + u if avoid else np.maximum(points.value[row] - u, 0.0)
+            outside_chord, inside_chord = chord_band(reach)
+            outside = chord2 > outside_chord**2
+            inside = chord2 < inside_chord**2
+        else:
+            outside = chord2 > outside2_row[row]
+            inside = chord2 < inside2_row[row]
         unsure = np.flatnonzero(~(outside | inside))
         radius = points.value[row[unsure]]
         unsure_home, unsure_row = home[unsure], row[unsure]
         km = haversine_km(
             points.lat[unsure_row], points.lon[unsure_row], homes.lat[unsure_home], homes.lon[unsure_home]
         )
-        # Contract: avoid needs distance > km (so == km is unsafe); near needs distance <= km.
+        unsure_u = homes.uncertainty_km[unsure_home]
+        # Contract: avoid needs d - u > km (so == km is unsafe); near needs d + u <= km.
         if avoid:
             broken = inside
-            broken[unsure] = km <= radius
+            broken[unsure] = ~(km - unsure_u > radius)
         else:
             broken = outside
-            broken[unsure] = ~(km <= radius)
+            broken[unsure] = ~(km + unsure_u <= radius)
         violated[start:stop] = np.bincount(pair_index[broken], minlength=stop - start) > 0
         start = stop
     return violated
@@ -246,11 +259,21 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     # Rules 1, 2 and 6: cheap attribute tests first, so the distance rules see fewer pairs.
     beds = homes.bedrooms[pp]
     ok = (beds >= want_lo[ph]) & (beds <= want_lo[ph] + extra)
-    ok &= homes.step_free[pp] | ~households.step_free[ph]
+    # Rule 2 (and v2 rule 9): the household's access needs, step-free folded in, are a
+    # subset of what the home provides.
+    if households.access_needs.any():
+        ok &= (households.access_needs[ph] & ~homes.access[pp]) == 0
     ok &= homes.pets[pp] | ~households.pets[ph]
     if not instance.same_landlord:
         ok &= homes.landlord[pp] != households.landlord[ph]
+    # v2 rule 7: tenure at least as secure as the household's minimum.
+    if households.min_tenure.any():
+        ok &= homes.tenure[pp] >= households.min_tenure[ph]
     keep(ok)
+
+    # v2 rule 8: homes the household has refused.
+    if len(households.refused):
+        keep(~pair_in_owner_sets(ph, pp.astype(np.int64), households.refused_ptr, households.refused))
 
     # Rule 5.
     if len(households.avoid_areas):
