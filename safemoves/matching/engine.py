@@ -22,7 +22,7 @@ def _ms(start: float, end: float) -> float:
     return round((end - start) * 1000.0, 1)
 
 
-def match(data: object, *, solver: Solver = "ortools") -> dict[str, Any]:
+def match(data: object, *, solver: Solver = "blocks") -> dict[str, Any]:
     """Solve a v1 or v2 document (already decoded from JSON) and return the output document.
 
     Everything in the output except ``stats.timings_ms`` depends only on the input.

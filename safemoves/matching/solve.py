@@ -17,8 +17,8 @@ import numpy as np
 from .contract import IntArray
 from .scoring import MAX_PAIR_SCORE
 
-Solver = Literal["ortools", "scipy"]
-SOLVERS: Final = ("ortools", "scipy")
+Solver = Literal["blocks", "ortools", "scipy"]
+SOLVERS: Final = ("blocks", "ortools", "scipy")
 
 
 class SolverError(RuntimeError):
@@ -34,12 +34,16 @@ def _compact(values: IntArray) -> tuple[IntArray, IntArray]:
     return unique, inverse
 
 
-def solve(household: IntArray, home: IntArray, score: IntArray, solver: Solver = "ortools") -> IntArray:
-    """Indices of the chosen pairs, sorted. Pairs must be unique; scores >= 0."""
+def solve(household: IntArray, home: IntArray, score: IntArray, solver: Solver = "blocks") -> IntArray:
+    """Indices of the chosen pairs, sorted. Pairs must be unique and sorted by (household, home); scores >= 0."""
     if len(household) == 0:
         return np.zeros(0, dtype=np.int64)
     if solver == "scipy":
         return _solve_scipy(household, home, score)
+    if solver == "blocks":
+        from .blocks import solve_blocks
+
+        return solve_blocks(household, home, score)
     return _solve_ortools(household, home, score)
 
 

@@ -163,7 +163,7 @@ def test_assignments_feasible_and_cardinality_maximum(doc: dict[str, Any]) -> No
 @given(any_instance(max_households=6, max_homes=6))
 def test_total_score_best_among_maximum_matchings(doc: dict[str, Any]) -> None:
     best = best_matching_value(doc)
-    for solver in ("ortools", "scipy"):
+    for solver in ("blocks", "ortools", "scipy"):
         stats = match(doc, solver=solver)["stats"]
         assert (stats["housed"], stats["total_score"]) == best
 
