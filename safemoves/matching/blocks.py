@@ -24,11 +24,11 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, maximum_bipartite_matching, min_weight_full_bipartite_matching
 
-from .model import BoolArray, IntArray
+from .model import BoolArray, IndexArray, IntArray
 from .scoring import MAX_PAIR_SCORE
 
 
-def _compact(values: IntArray) -> tuple[IntArray, IntArray]:
+def _compact(values: IndexArray) -> tuple[IntArray, IntArray]:
     present = np.bincount(values) > 0
     position = np.cumsum(present, dtype=np.int64) - 1
     return np.flatnonzero(present), position[values]
@@ -62,7 +62,7 @@ def _reached(adjacency: csr_matrix, mate: IntArray, free: IntArray, offset: int,
     return seen[:total]
 
 
-def solve_blocks(household: IntArray, home: IntArray, score: IntArray) -> IntArray:
+def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray) -> IntArray:
     """Indices of the chosen pairs, sorted; pairs sorted by (household, home), unique."""
     _, h = _compact(household)
     _, p = _compact(home)

@@ -5,9 +5,9 @@ Distances are rounded for display only; feasibility was decided on exact values.
 
 from __future__ import annotations
 
-from .contract import FloatArray, Instance, IntArray
+from .contract import FloatArray, Instance
 from .feasibility import point_distances
-from .model import STEP_FREE_BIT, access_names
+from .model import STEP_FREE_BIT, IndexArray, access_names
 from .scoring import Scores
 
 
@@ -36,7 +36,7 @@ def _distance_beyond(km: float, radius: float) -> str:
 
 
 def _distances_by_pair(
-    instance: Instance, household: IntArray, home: IntArray, which: str
+    instance: Instance, household: IndexArray, home: IndexArray, which: str
 ) -> list[list[tuple[float, float]]]:
     """For each pair, (distance, point value) for every point of the household, in order."""
     points = getattr(instance.households, which)
@@ -50,7 +50,7 @@ def _distances_by_pair(
     return per_pair
 
 
-def reasons(instance: Instance, household: IntArray, home: IntArray, scores: Scores) -> list[list[str]]:
+def reasons(instance: Instance, household: IndexArray, home: IndexArray, scores: Scores) -> list[list[str]]:
     """Reasons for each pair ``(household[i], home[i])``, scored by ``scores``."""
     households, homes = instance.households, instance.homes
     avoid = _distances_by_pair(instance, household, home, "avoid")

@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from .contract import BoolArray, FloatArray, Homes, Instance, IntArray, Points
 from .geometry import chord_band, haversine_km, km_to_chord, unit_xyz
+from .model import IndexArray, Int32Array
 
 GENERATOR_AREA = 0
 GENERATOR_NEAR = 1
@@ -35,8 +36,8 @@ GENERATOR_ANYWHERE = 2
 class PairGraph:
     """Feasible pairs sorted by (household, home); ``indptr`` is CSR over households."""
 
-    household: IntArray
-    home: IntArray
+    household: Int32Array
+    home: Int32Array
     indptr: IntArray
     generator_counts: dict[str, int]
     candidates: int
@@ -74,7 +75,7 @@ def pair_in_owner_sets(
     return found
 
 
-def expand_points(pair_owner: IntArray, points: Points) -> tuple[IntArray, IntArray]:
+def expand_points(pair_owner: IndexArray, points: Points) -> tuple[IntArray, IntArray]:
     """Pairs times the owner's points: (pair index, point row) for every combination."""
     counts = points.counts[pair_owner]
     starts = points.ptr[pair_owner]
@@ -82,7 +83,7 @@ def expand_points(pair_owner: IntArray, points: Points) -> tuple[IntArray, IntAr
 
 
 def point_distances(
-    pair_owner: IntArray, pair_home: IntArray, points: Points, homes: Homes
+    pair_owner: IndexArray, pair_home: IndexArray, points: Points, homes: Homes
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Expand pairs by the owner's points: (pair index, point row, haversine km) per row."""
     pair_index, row = expand_points(pair_owner, points)
@@ -159,11 +160,16 @@ def _violates_points(
     return violated
 
 
+_CHUNK_CANDIDATES = 1 << 22
+"""Candidate pairs generated and filtered at once (households in contiguous chunks), so
+temporary memory stays bounded whatever the density; only the feasible pairs are kept."""
+
+
 def feasible_pairs(instance: Instance) -> PairGraph:
     """Build the feasible-pair graph for every household and home of ``instance``."""
     households, homes = instance.households, instance.homes
     n, m = len(households), len(homes)
-    empty = np.zeros(0, dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int32)
     if n == 0 or m == 0:
         return PairGraph(empty, empty, np.zeros(n + 1, dtype=np.int64), {}, 0)
 
@@ -184,6 +190,11 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     area_hi = np.searchsorted(area_keys, area_rows * stride + want_hi_clipped[area_owner])
     area_cost = np.bincount(area_owner, weights=area_hi - area_lo, minlength=n)
     has_areas = np.diff(households.areas_ptr) > 0
+
+    by_beds = np.argsort(homes.bedrooms, kind="stable")
+    sorted_beds = homes.bedrooms[by_beds]
+    anywhere_lo = np.searchsorted(sorted_beds, want_lo_clipped)
+    anywhere_hi = np.searchsorted(sorted_beds, want_hi_clipped)
 
     near = households.near
     has_near = near.counts > 0
@@ -211,31 +222,106 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     generator = np.full(n, GENERATOR_ANYWHERE, dtype=np.int64)
     generator[has_areas] = GENERATOR_AREA
     generator[has_near & (~has_areas | (near_cost < area_cost))] = GENERATOR_NEAR
+    cost = np.where(
+        generator == GENERATOR_AREA,
+        area_cost,
+        np.where(generator == GENERATOR_NEAR, near_cost, anywhere_hi - anywhere_lo),
+    )
 
+    shared = _Shared(
+        instance,
+        by_area,
+        area_owner,
+        area_lo,
+        area_hi,
+        by_beds,
+        anywhere_lo,
+        anywhere_hi,
+        generator,
+        anchor,
+        has_areas,
+        tree,
+        home_xyz,
+    )
+    # Contiguous household chunks of about _CHUNK_CANDIDATES candidates each.
+    bounds = np.searchsorted(
+        np.cumsum(cost), np.arange(1, int(cost.sum() // _CHUNK_CANDIDATES) + 1) * _CHUNK_CANDIDATES
+    )
+    edges = np.unique(np.concatenate([[0], bounds + 1, [n]]).clip(0, n))
+    homes_found: list[Int32Array] = []
+    counts = np.zeros(n, dtype=np.int64)
+    candidates = 0
+    for first, last in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+        ph, pp, generated = _chunk_pairs(shared, first, last)
+        candidates += generated
+        homes_found.append(pp)
+        counts[first:last] = np.bincount(ph - first, minlength=last - first)
+    home = np.concatenate(homes_found) if homes_found else empty
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    household = np.repeat(np.arange(n, dtype=np.int32), counts)
+    generator_counts = np.bincount(generator, minlength=3)
+    return PairGraph(
+        household=household,
+        home=home,
+        indptr=indptr,
+        generator_counts={
+            "area": int(generator_counts[GENERATOR_AREA]),
+            "near": int(generator_counts[GENERATOR_NEAR]),
+            "anywhere": int(generator_counts[GENERATOR_ANYWHERE]),
+        },
+        candidates=candidates,
+    )
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every household chunk needs: home orders, generator choice, the KD-tree."""
+
+    instance: Instance
+    by_area: IntArray
+    area_owner: IntArray
+    area_lo: IntArray
+    area_hi: IntArray
+    by_beds: IntArray
+    anywhere_lo: IntArray
+    anywhere_hi: IntArray
+    generator: IntArray
+    anchor: IntArray
+    has_areas: BoolArray
+    tree: Any
+    home_xyz: FloatArray
+
+
+def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int32Array, int]:
+    """Feasible pairs of households ``first:last``, sorted by (household, home)."""
+    instance = shared.instance
+    households, homes = instance.households, instance.homes
+    m = len(homes)
+    generator = shared.generator
     parts_h: list[IntArray] = []
     parts_p: list[IntArray] = []
 
-    use_area = generator[area_owner] == GENERATOR_AREA
-    h, pos = _expand_ranges(area_owner[use_area], area_lo[use_area], area_hi[use_area])
+    row_lo, row_hi = int(households.areas_ptr[first]), int(households.areas_ptr[last])
+    owner = shared.area_owner[row_lo:row_hi]
+    use_area = generator[owner] == GENERATOR_AREA
+    h, pos = _expand_ranges(
+        owner[use_area], shared.area_lo[row_lo:row_hi][use_area], shared.area_hi[row_lo:row_hi][use_area]
+    )
     parts_h.append(h)
-    parts_p.append(by_area[pos])
+    parts_p.append(shared.by_area[pos])
 
-    anywhere = np.flatnonzero(generator == GENERATOR_ANYWHERE)
+    anywhere = first + np.flatnonzero(generator[first:last] == GENERATOR_ANYWHERE)
     if len(anywhere):
-        by_beds = np.argsort(homes.bedrooms, kind="stable")
-        sorted_beds = homes.bedrooms[by_beds]
-        h, pos = _expand_ranges(
-            anywhere,
-            np.searchsorted(sorted_beds, want_lo_clipped[anywhere]),
-            np.searchsorted(sorted_beds, want_hi_clipped[anywhere]),
-        )
+        h, pos = _expand_ranges(anywhere, shared.anywhere_lo[anywhere], shared.anywhere_hi[anywhere])
         parts_h.append(h)
-        parts_p.append(by_beds[pos])
+        parts_p.append(shared.by_beds[pos])
 
-    by_near = np.flatnonzero(generator == GENERATOR_NEAR)
-    if len(by_near) and tree is not None:
-        rows = anchor[by_near]
-        found = tree.query_ball_point(
+    near = households.near
+    by_near = first + np.flatnonzero(generator[first:last] == GENERATOR_NEAR)
+    if len(by_near) and shared.tree is not None:
+        rows = shared.anchor[by_near]
+        found = shared.tree.query_ball_point(
             unit_xyz(near.lat[rows], near.lon[rows]),
             km_to_chord(near.value[rows]),
             workers=-1,
@@ -246,7 +332,6 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         parts_p.append(np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(lengths.sum())))
         del found
 
-    # Compact indices while the candidate list is at its longest.
     ph = np.concatenate(parts_h).astype(np.int32)
     pp = np.concatenate(parts_p).astype(np.int32)
     del parts_h, parts_p
@@ -256,9 +341,12 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         nonlocal ph, pp
         ph, pp = ph[mask], pp[mask]
 
-    # Rules 1, 2 and 6: cheap attribute tests first, so the distance rules see fewer pairs.
+    # Rules 1, 2 and 6 (and v2's 7 and 9): cheap attribute tests first, so the distance
+    # rules see fewer pairs.
+    extra = instance.max_extra_bedrooms
     beds = homes.bedrooms[pp]
-    ok = (beds >= want_lo[ph]) & (beds <= want_lo[ph] + extra)
+    want = households.bedrooms[ph]
+    ok = (beds >= want) & (beds <= want + extra)
     # Rule 2 (and v2 rule 9): the household's access needs, step-free folded in, are a
     # subset of what the home provides.
     if households.access_needs.any():
@@ -278,33 +366,20 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     # Rule 5.
     if len(households.avoid_areas):
         keep(~pair_in_owner_sets(ph, homes.area[pp], households.avoid_areas_ptr, households.avoid_areas))
-    unchecked = has_areas[ph] & (generator[ph] != GENERATOR_AREA)
+    unchecked = shared.has_areas[ph] & (generator[ph] != GENERATOR_AREA)
     if unchecked.any():
         in_area = pair_in_owner_sets(ph, homes.area[pp], households.areas_ptr, households.areas)
         keep(in_area | ~unchecked)
 
     # Rules 4 and 3, decided by the exact haversine distance.
     if len(near.lat):
-        keep(~_violates_points(ph, pp, near, homes, home_xyz, avoid=False))
+        keep(~_violates_points(ph, pp, near, homes, shared.home_xyz, avoid=False))
     if len(households.avoid.lat):
-        keep(~_violates_points(ph, pp, households.avoid, homes, home_xyz, avoid=True))
+        keep(~_violates_points(ph, pp, households.avoid, homes, shared.home_xyz, avoid=True))
 
-    keys = ph.astype(np.int64) * m + pp
+    keys = (ph.astype(np.int64) - first) * m + pp
     del ph, pp
     keys.sort()
-    household: IntArray = keys // m
-    home: IntArray = keys % m
-    del keys
-    indptr = np.searchsorted(household, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
-    counts = np.bincount(generator, minlength=3)
-    return PairGraph(
-        household=household,
-        home=home,
-        indptr=indptr,
-        generator_counts={
-            "area": int(counts[GENERATOR_AREA]),
-            "near": int(counts[GENERATOR_NEAR]),
-            "anywhere": int(counts[GENERATOR_ANYWHERE]),
-        },
-        candidates=candidates,
-    )
+    household: IntArray = keys // m + first
+    home = (keys % m).astype(np.int32)
+    return household, home, candidates

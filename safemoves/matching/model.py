@@ -7,12 +7,15 @@ small integers. Lists per household are CSR: owner ``i`` has rows ``ptr[i]:ptr[i
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
+IndexArray = npt.NDArray[np.integer[Any]]
+"""Pair indices as stored (int32) or computed (int64)."""
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 

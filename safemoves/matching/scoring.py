@@ -16,6 +16,7 @@ import numpy as np
 from .contract import FloatArray, Instance, IntArray
 from .feasibility import expand_points
 from .geometry import arc_km, unit_xyz
+from .model import IndexArray
 
 URGENT_POINTS: Final = 200
 WAITING_DAYS_PER_POINT: Final = 7
@@ -60,7 +61,7 @@ def closeness(km: FloatArray) -> FloatArray:
     return result
 
 
-def score_pairs(instance: Instance, household: IntArray, home: IntArray) -> Scores:
+def score_pairs(instance: Instance, household: IndexArray, home: IndexArray) -> Scores:
     households, homes = instance.households, instance.homes
     urgent = np.where(households.urgent[household], URGENT_POINTS, 0).astype(np.int64)
     waiting = np.minimum(households.waiting_days[household] // WAITING_DAYS_PER_POINT, WAITING_MAX_POINTS)
@@ -96,7 +97,7 @@ def score_pairs(instance: Instance, household: IntArray, home: IntArray) -> Scor
 _CHUNK_PAIRS = 1 << 20
 
 
-def score_totals(instance: Instance, household: IntArray, home: IntArray) -> IntArray:
+def score_totals(instance: Instance, household: IndexArray, home: IndexArray) -> IntArray:
     """``score_pairs(...).total``, computed in chunks so national pools stay within memory."""
     total = np.empty(len(household), dtype=np.int64)
     for start in range(0, len(household), _CHUNK_PAIRS):

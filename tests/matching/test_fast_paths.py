@@ -120,10 +120,11 @@ def test_duplicate_ids_still_named_after_column_path(example: dict[str, Any]) ->
 
 @settings(max_examples=60, deadline=None)
 @given(any_instance(max_households=10, max_homes=10))
-def test_chunked_distance_rules_and_scores_match_single_pass(doc: dict[str, Any]) -> None:
+def test_chunked_candidates_distance_rules_and_scores_match_single_pass(doc: dict[str, Any]) -> None:
     whole = match(doc)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(feasibility, "_CHUNK_ROWS", 3)
+        monkeypatch.setattr(feasibility, "_CHUNK_CANDIDATES", 2)
         monkeypatch.setattr(scoring, "_CHUNK_PAIRS", 2)
         chunked = match(doc)
     whole["stats"].pop("timings_ms")
