@@ -67,6 +67,13 @@ def pair_in_owner_sets(
     """For each pair, whether ``pair_value`` is in the owner's set ``values[ptr[o]:ptr[o+1]]``."""
     if len(values) == 0 or len(pair_owner) == 0:
         return np.zeros(len(pair_owner), dtype=np.bool_)
+    sizes = np.diff(ptr)
+    if int(sizes.max()) == 1:
+        # At most one value per owner (e.g. the old district to avoid): a direct comparison.
+        only = np.full(len(sizes), -1, dtype=np.int64)
+        only[sizes == 1] = values
+        single: BoolArray = only[pair_owner] == pair_value
+        return single
     width = int(max(values.max(), pair_value.max())) + 1
     member_keys = np.sort(_owners(ptr) * width + values)
     query = pair_owner.astype(np.int64) * width + pair_value
