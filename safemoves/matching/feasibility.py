@@ -122,7 +122,9 @@ def _violates_points(
     per-row temporaries stay small at national scale.
     """
     violated = np.zeros(len(pair_owner), dtype=np.bool_)
-    point_xyz = unit_xyz(points.lat, points.lon)
+    # One contiguous array per axis: 1-D gathers are much cheaper than rows of (n, 3).
+    point_axes = np.ascontiguousarray(unit_xyz(points.lat, points.lon).T)
+    home_axes = np.ascontiguousarray(home_xyz.T)
     uncertain = bool(homes.uncertainty_km.any())
     if not uncertain:
         outside_chord, inside_chord = chord_band(points.value)
@@ -138,7 +140,7 @@ def _violates_points(
         home = pair_home[start:stop][pair_index]
         chord2 = np.zeros(len(row))
         for axis in range(3):
-            chord2 += (home_xyz[home, axis] - point_xyz[row, axis]) ** 2
+            chord2 += (home_axes[axis][home] - point_axes[axis][row]) ** 2
         if uncertain:
             u = homes.uncertainty_km[home]
             reach = points.value[row] + u if avoid else np.maximum(points.value[row] - u, 0.0)
@@ -167,6 +169,8 @@ def _violates_points(
     return violated
 
 
+_TREE_MIN_CANDIDATES = 1 << 22
+"""Below this many candidates for households with a required place, no KD-tree is built."""
 _CHUNK_CANDIDATES = 1 << 22
 """Candidate pairs generated and filtered at once (households in contiguous chunks), so
 temporary memory stays bounded whatever the density; only the feasible pairs are kept."""
@@ -209,7 +213,13 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     anchor = np.zeros(n, dtype=np.int64)
     tree = None
     home_xyz = unit_xyz(homes.lat, homes.lon)
-    if len(near.lat):
+    # Without the KD-tree, households with a required place draw from their areas or the
+    # bedrooms slice and the near rule filters them. On small pools that is cheaper than
+    # importing scipy.spatial (about a second on a loaded 2-core machine).
+    without_tree = np.where(has_areas, area_cost, anywhere_hi - anywhere_lo)[has_near].sum()
+    if without_tree <= _TREE_MIN_CANDIDATES:
+        has_near = np.zeros(n, dtype=np.bool_)
+    if has_near.any():
         # Imported here: scipy.spatial costs a noticeable part of a run's start-up.
         from scipy.spatial import cKDTree
 

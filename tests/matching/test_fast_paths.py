@@ -142,3 +142,18 @@ def test_score_totals_equal_score_parts(example: dict[str, Any], monkeypatch: py
     assert totals.tolist() == scoring.score_pairs(parsed, household, home).total.tolist()
     # urgent 200, waiting 5, preferred place 12.6 km away 44, size 50 or 25, ledger 20.
     assert totals.tolist() == [319, 294, 319, 294, 319]
+
+
+@settings(max_examples=60, deadline=None)
+@given(any_instance(max_households=10, max_homes=10))
+def test_kd_tree_and_plain_generators_give_the_same_pairs(doc: dict[str, Any]) -> None:
+    """Small pools skip the KD-tree; forcing it must not change a single pair."""
+    parsed = contract.parse(doc)
+    plain = feasibility.feasible_pairs(parsed)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(feasibility, "_TREE_MIN_CANDIDATES", -1)
+        with_tree = feasibility.feasible_pairs(parsed)
+    assert plain.household.tolist() == with_tree.household.tolist()
+    assert plain.home.tolist() == with_tree.home.tolist()
+    if any(h.get("near") for h in doc["households"]) and doc["homes"]:
+        assert plain.generator_counts["near"] == 0

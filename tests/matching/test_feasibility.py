@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from safemoves.matching import match, parse
+from safemoves.matching import feasibility, match, parse
 from safemoves.matching.feasibility import feasible_pairs
 from safemoves.matching.geometry import EARTH_RADIUS_KM, haversine_km
 
@@ -107,8 +107,9 @@ def test_every_near_point_counts_and_huge_radius() -> None:
     assert _feasible(_household(near=[_point(-52.0, 179.0, 30000)]), _home())
 
 
-def test_generators_agree() -> None:
+def test_generators_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same households found through areas, a near place, or with no restriction."""
+    monkeypatch.setattr(feasibility, "_TREE_MIN_CANDIDATES", -1)
     homes = [_home(id=f"P{i}", lat=52.0 + i * 0.01, area=f"A{i % 3}", bedrooms=1 + i % 3) for i in range(30)]
     near = [_point(52.1, -1.0, 2.5)]
     households = [
@@ -209,8 +210,9 @@ def test_access_needs_subset_with_step_free_folded_in(
     assert _feasible_v2(household, home) is expected
 
 
-def test_v2_rules_also_hold_through_the_near_generator() -> None:
+def test_v2_rules_also_hold_through_the_near_generator(monkeypatch: pytest.MonkeyPatch) -> None:
     """Candidates found by the KD-tree (near) and by areas meet the same v2 rules."""
+    monkeypatch.setattr(feasibility, "_TREE_MIN_CANDIDATES", -1)
     homes = [
         _home(id=f"P{i}", lat=52.0 + i * 0.01, uncertainty_km=0.5 * (i % 4), tenure_security=i % 5) for i in range(30)
     ]
