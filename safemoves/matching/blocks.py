@@ -1,21 +1,21 @@
 """The default exact solve: Dulmage-Mendelsohn blocks, each a full assignment problem.
 
-Let M be a maximum-cardinality matching (scipy's Hopcroft-Karp). Alternating searches from
-the free households and from the free homes split both sides into three parts
-(Dulmage-Mendelsohn; see ADR 0011):
+Let M be a maximum-cardinality matching (scipy's Hopcroft-Karp). One alternating search
+from the free households (Dulmage-Mendelsohn; see ADR 0011) finds:
 
 * ``D_H``: households reachable from a free household by an even alternating path (those
   some maximum matching leaves unhoused), and ``A_P``, their neighbours (homes reached);
-* ``D_P`` and ``A_H`` likewise from the free homes;
-* ``C``: every other household and home (perfectly matched among themselves by M).
+* the rest: households outside ``D_H``, which every maximum matching houses, in homes
+  outside ``A_P``.
 
-Every maximum matching houses all of ``A_P`` with households of ``D_H``, all of ``A_H`` in
-homes of ``D_P``, and matches ``C`` perfectly; and any such union is a maximum matching.
-So "most housed, then highest total score" is three independent problems "highest total
-score among matchings that cover the forced side" (``A_P``, ``A_H``, ``C_H``), each exactly
+Every maximum matching houses all of ``A_P`` with households of ``D_H`` and every other
+household in a home outside ``A_P``; any such union is a maximum matching. So "most housed,
+then highest total score" is two independent problems "highest total score among matchings
+that cover the forced side" (the homes ``A_P``; the other households), each exactly
 ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` (LAPJVsp) with the forced side
-as rows and cost ``MAX_PAIR_SCORE + 1 - score``: no dummy homes, no big-M, and every pair
-that no maximum matching can use (e.g. ``C_H``-``A_P``) is dropped before the weighted solve.
+as rows and cost ``MAX_PAIR_SCORE + 1 - score``: no dummy homes, no big-M, and the pairs
+no maximum matching can use (other households with ``A_P`` homes) are dropped before the
+weighted solve.
 """
 
 from __future__ import annotations
@@ -77,16 +77,15 @@ def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray) -> 
     housed = np.flatnonzero(mate_h >= 0)
     mate_p[mate_h[housed]] = housed
     from_households = _reached(by_household, mate_p, np.flatnonzero(mate_h < 0), n, n + m)
-    by_home = by_household.T.tocsr()
-    from_homes = _reached(by_home, mate_h, np.flatnonzero(mate_p < 0), m, n + m)
     d_h, a_p = from_households[:n], from_households[n:]
-    d_p, a_h = from_homes[:m], from_homes[m:]
-    c_h, c_p = ~(d_h | a_h), ~(d_p | a_p)
+    # Households outside D_H are housed by every maximum matching, never in A_P: one
+    # block, every row forced (ADR 0011 merges A_H x D_P and C_H x C_P this way).
+    rest_h, rest_p = ~d_h, ~a_p
 
     cost = (MAX_PAIR_SCORE + 1 - score).astype(np.float64)
     chosen_h: list[IntArray] = []
     chosen_p: list[IntArray] = []
-    for rows_are_homes, row_side, col_side in ((True, a_p, d_h), (False, a_h, d_p), (False, c_h, c_p)):
+    for rows_are_homes, row_side, col_side in ((True, a_p, d_h), (False, rest_h, rest_p)):
         row_mask, col_mask = (p, h) if rows_are_homes else (h, p)
         pick = row_side[row_mask] & col_side[col_mask]
         if not pick.any():
