@@ -27,7 +27,15 @@ from .model import (
     IntArray,
     Points,
 )
-from .records import HOME_FIELDS, HOUSEHOLD_FIELDS, PREFER_FIELDS, RADIUS_FIELDS, sorted_by_id
+from .records import (
+    HOME_FIELDS,
+    HOME_FIELDS_V2_ONLY,
+    HOUSEHOLD_FIELDS,
+    HOUSEHOLD_FIELDS_V2_ONLY,
+    PREFER_FIELDS,
+    RADIUS_FIELDS,
+    sorted_by_id,
+)
 
 _INT: Final = frozenset({int})
 _BOOL: Final = frozenset({bool})
@@ -128,7 +136,8 @@ def households(raws: list[object], version: int, landlords: Codes, areas: Codes,
     if not _types_within(raws, _DICT):
         return None
     records: list[dict[str, Any]] = raws  # type: ignore[assignment]
-    if not set().union(*records) <= HOUSEHOLD_FIELDS[version]:
+    fields = set().union(*records)
+    if not fields <= HOUSEHOLD_FIELDS[version]:
         return None
     ids = [r.get("id") for r in records]
     landlord_names = [r.get("landlord") for r in records]
@@ -144,8 +153,13 @@ def households(raws: list[object], version: int, landlords: Codes, areas: Codes,
     avoid = _points([r.get("avoid", _NO_ITEMS) for r in records], RADIUS_FIELDS, "km")
     near = _points([r.get("near", _NO_ITEMS) for r in records], RADIUS_FIELDS, "km")
     prefer = _points([r.get("prefer", _NO_ITEMS) for r in records], PREFER_FIELDS, "weight")
-    min_tenure = _counts([r.get("min_tenure_security", 0) for r in records], MAX_TENURE_SECURITY)
-    refused_ids = _text_lists([r.get("refused", _NO_ITEMS) for r in records], repeats=False)
+    v2_columns = not fields.isdisjoint(HOUSEHOLD_FIELDS_V2_ONLY)
+    if v2_columns:
+        min_tenure = _counts([r.get("min_tenure_security", 0) for r in records], MAX_TENURE_SECURITY)
+        refused_ids = _text_lists([r.get("refused", _NO_ITEMS) for r in records], repeats=False)
+    else:  # no v2 field anywhere: every default, without a pass over the records
+        min_tenure = np.zeros(len(records), dtype=np.int64)
+        refused_ids = [_NO_ITEMS] * len(records)
     if (
         bedrooms is None
         or waiting is None
@@ -161,7 +175,10 @@ def households(raws: list[object], version: int, landlords: Codes, areas: Codes,
         or refused_ids is None
     ):
         return None
-    needs = _access([r.get("access_needs", _NO_ITEMS) for r in records], step_free)
+    if v2_columns:
+        needs = _access([r.get("access_needs", _NO_ITEMS) for r in records], step_free)
+    else:
+        needs = np.where(step_free, STEP_FREE_BIT, 0).astype(np.int64)
     order = _unique_sorted(ids)  # type: ignore[arg-type]
     if needs is None or order is None:
         return None
@@ -201,7 +218,8 @@ def homes(raws: list[object], version: int, landlords: Codes, areas: Codes) -> H
     if not _types_within(raws, _DICT):
         return None
     records: list[dict[str, Any]] = raws  # type: ignore[assignment]
-    if not set().union(*records) <= HOME_FIELDS[version]:
+    fields = set().union(*records)
+    if not fields <= HOME_FIELDS[version]:
         return None
     ids = [r.get("id") for r in records]
     landlord_names = [r.get("landlord") for r in records]
@@ -213,8 +231,13 @@ def homes(raws: list[object], version: int, landlords: Codes, areas: Codes) -> H
     bedrooms = _counts([r.get("bedrooms") for r in records])
     step_free = _flags([r.get("step_free", False) for r in records])
     pets = _flags([r.get("pets", False) for r in records])
-    uncertainty = _numbers([r.get("uncertainty_km", 0.0) for r in records], 0.0, MAX_UNCERTAINTY_KM)
-    tenure = _counts([r.get("tenure_security", 0) for r in records], MAX_TENURE_SECURITY)
+    v2_columns = not fields.isdisjoint(HOME_FIELDS_V2_ONLY)
+    if v2_columns:
+        uncertainty = _numbers([r.get("uncertainty_km", 0.0) for r in records], 0.0, MAX_UNCERTAINTY_KM)
+        tenure = _counts([r.get("tenure_security", 0) for r in records], MAX_TENURE_SECURITY)
+    else:  # no v2 field anywhere: every default, without a pass over the records
+        uncertainty = np.zeros(len(records), dtype=np.float64)
+        tenure = np.zeros(len(records), dtype=np.int64)
     if (
         lat is None
         or lon is None
@@ -225,7 +248,10 @@ def homes(raws: list[object], version: int, landlords: Codes, areas: Codes) -> H
         or tenure is None
     ):
         return None
-    access = _access([r.get("access", _NO_ITEMS) for r in records], step_free)
+    if v2_columns:
+        access = _access([r.get("access", _NO_ITEMS) for r in records], step_free)
+    else:
+        access = np.where(step_free, STEP_FREE_BIT, 0).astype(np.int64)
     order = _unique_sorted(ids)  # type: ignore[arg-type]
     if access is None or order is None:
         return None
