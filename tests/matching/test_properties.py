@@ -199,3 +199,25 @@ def test_v2_with_every_default_equals_v1(doc: dict[str, Any]) -> None:
     for other in (as_v2, spelled_out):
         assert other["stats"].pop("contract") == 2
         assert other == v1
+
+
+def test_housing_more_beats_a_higher_score_for_every_solver() -> None:
+    """H1 (urgent) scores best on P1, but only P1 fits H2: both are housed, H1 in P2."""
+    home = {"landlord": "L2", "lat": 51.0, "area": "A", "bedrooms": 2}
+    doc = {
+        "households": [
+            {
+                "id": "H1",
+                "landlord": "L1",
+                "bedrooms": 1,
+                "urgent": True,
+                "prefer": [{"lat": 51.0, "lon": 0.0, "weight": 1}],
+            },
+            {"id": "H2", "landlord": "L1", "bedrooms": 2},
+        ],
+        "homes": [dict(home, id="P1", lon=0.0), dict(home, id="P2", lon=0.5, bedrooms=1)],
+    }
+    for solver in ("blocks", "ortools", "scipy"):
+        result = match(doc, solver=solver)
+        assert [(a["household"], a["home"]) for a in result["assignments"]] == [("H1", "P2"), ("H2", "P1")]
+        assert result["stats"]["housed"] == 2
