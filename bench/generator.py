@@ -198,3 +198,23 @@ def generate(n_households: int, n_homes: int, seed: int = 1) -> dict[str, Any]:
         "ledger": ledger,
         "rules": {"max_extra_bedrooms": 1, "same_landlord": False},
     }
+
+
+def densify(doc: dict[str, Any], no_area_share: float, radius_scale: float, seed: int = 1) -> dict[str, Any]:
+    """The dense family: a share of households drop their area list, required radii widen.
+
+    Still a valid v1 document (the kind a national scheme, a coordinator widening radii or an
+    API client may send): households without areas take candidates from their required place
+    or, without one, from every home of a fitting size. ``no_area_share`` 0.25 and
+    ``radius_scale`` 5 give about 1,000 safe homes per household at 20k x 15k.
+    """
+    rng = np.random.default_rng(seed + 7919)
+    households = []
+    for household in doc["households"]:
+        household = dict(household)
+        if "areas" in household and rng.random() < no_area_share:
+            del household["areas"]
+        if "near" in household:
+            household["near"] = [dict(z, km=z["km"] * radius_scale) for z in household["near"]]
+        households.append(household)
+    return {**doc, "households": households}

@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     one.add_argument("--household", metavar="ID", help="rank the best homes for this household")
     one.add_argument("--home", metavar="ID", help="rank the best households for this home")
     parser.add_argument("--top", type=int, metavar="N", help="how many to rank (default 10)")
-    parser.add_argument("--solver", choices=SOLVERS, default="ortools", help=argparse.SUPPRESS)
+    parser.add_argument("--solver", choices=SOLVERS, default="blocks", help=argparse.SUPPRESS)
     parser.add_argument("--pretty", action="store_true", help="indent the output JSON")
     return parser
 

@@ -22,8 +22,8 @@ def _ms(start: float, end: float) -> float:
     return round((end - start) * 1000.0, 1)
 
 
-def match(data: object, *, solver: Solver = "ortools") -> dict[str, Any]:
-    """Solve a v1 document (already decoded from JSON) and return the v1 output document.
+def match(data: object, *, solver: Solver = "blocks") -> dict[str, Any]:
+    """Solve a v1 or v2 document (already decoded from JSON) and return the output document.
 
     Everything in the output except ``stats.timings_ms`` depends only on the input.
     """
@@ -67,6 +67,7 @@ def match(data: object, *, solver: Solver = "ortools") -> dict[str, Any]:
             "unmatched": len(unmatched),
             "total_score": int(total[chosen].sum()),
             "candidate_generators": graph.generator_counts,
+            "contract": instance.version,
             "solver": solver,
             "timings_ms": {
                 "validate": _ms(start, validated),

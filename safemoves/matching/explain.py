@@ -5,8 +5,9 @@ Distances are rounded for display only; feasibility was decided on exact values.
 
 from __future__ import annotations
 
-from .contract import FloatArray, Instance, IntArray
+from .contract import FloatArray, Instance
 from .feasibility import point_distances
+from .model import STEP_FREE_BIT, IndexArray, access_names
 from .scoring import Scores
 
 
@@ -16,6 +17,10 @@ def _plural(count: int, word: str) -> str:
 
 def _radius(km: float) -> str:
     return f"{km:g} km"
+
+
+def _access(mask: int) -> str:
+    return ", ".join(name.replace("_", " ") for name in access_names(mask))
 
 
 def _distance(km: float) -> str:
@@ -31,7 +36,7 @@ def _distance_beyond(km: float, radius: float) -> str:
 
 
 def _distances_by_pair(
-    instance: Instance, household: IntArray, home: IntArray, which: str
+    instance: Instance, household: IndexArray, home: IndexArray, which: str
 ) -> list[list[tuple[float, float]]]:
     """For each pair, (distance, point value) for every point of the household, in order."""
     points = getattr(instance.households, which)
@@ -45,7 +50,7 @@ def _distances_by_pair(
     return per_pair
 
 
-def reasons(instance: Instance, household: IntArray, home: IntArray, scores: Scores) -> list[list[str]]:
+def reasons(instance: Instance, household: IndexArray, home: IndexArray, scores: Scores) -> list[list[str]]:
     """Reasons for each pair ``(household[i], home[i])``, scored by ``scores``."""
     households, homes = instance.households, instance.homes
     avoid = _distances_by_pair(instance, household, home, "avoid")
@@ -58,18 +63,33 @@ def reasons(instance: Instance, household: IntArray, home: IntArray, scores: Sco
         needed, offered = int(households.bedrooms[h]), int(homes.bedrooms[p])
         fit = "exact fit" if needed == offered else f"{_plural(offered - needed, 'extra bedroom')}"
         lines.append(f"{_plural(needed, 'bedroom')} needed, home has {offered} ({fit})")
-        if households.step_free[h]:
+        needs = int(households.access_needs[h])
+        if needs == STEP_FREE_BIT:
             lines.append("step-free access needed, home is step-free")
+        elif needs:
+            lines.append(f"access needed ({_access(needs)}), home provides it")
         if households.pets[h]:
             lines.append("household has pets, home allows pets")
+        uncertainty = float(homes.uncertainty_km[p])
+        if uncertainty:
+            lines.append(f"home position known to within {_radius(uncertainty)}; every point of that disc was checked")
         if avoid[i]:
             distance, radius = min(avoid[i])
-            lines.append(
-                f"{_distance_beyond(distance, radius)} from the nearest unsafe place"
-                f" (must be more than {_radius(radius)})"
-            )
+            if uncertainty:
+                lines.append(
+                    f"{_distance_beyond(distance, radius + uncertainty)} from the nearest unsafe place"
+                    f" (must be more than {_radius(radius)} plus the {_radius(uncertainty)} uncertainty)"
+                )
+            else:
+                lines.append(
+                    f"{_distance_beyond(distance, radius)} from the nearest unsafe place"
+                    f" (must be more than {_radius(radius)})"
+                )
         for distance, radius in near[i]:
             lines.append(f"within {_radius(radius)} of a required place ({_distance(distance)})")
+        needed_tenure = int(households.min_tenure[h])
+        if needed_tenure:
+            lines.append(f"tenure security {int(homes.tenure[p])}, at least {needed_tenure} needed")
         area = instance.area_names[int(homes.area[p])]
         a0, a1 = households.areas_ptr[h], households.areas_ptr[h + 1]
         if a1 > a0:

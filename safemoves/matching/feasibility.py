@@ -1,4 +1,4 @@
-"""The sparse graph of feasible household-home pairs (rules 1-6 of the v1 contract).
+"""The sparse graph of feasible household-home pairs (rules 1-6 of v1, 1-9 of v2).
 
 No all-pairs loop: each household draws candidate homes from the cheapest of three
 generators, then vectorised filters apply every rule to the candidates.
@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from .contract import BoolArray, FloatArray, Homes, Instance, IntArray, Points
 from .geometry import chord_band, haversine_km, km_to_chord, unit_xyz
+from .model import IndexArray, Int32Array
 
 GENERATOR_AREA = 0
 GENERATOR_NEAR = 1
@@ -35,8 +36,8 @@ GENERATOR_ANYWHERE = 2
 class PairGraph:
     """Feasible pairs sorted by (household, home); ``indptr`` is CSR over households."""
 
-    household: IntArray
-    home: IntArray
+    household: Int32Array
+    home: Int32Array
     indptr: IntArray
     generator_counts: dict[str, int]
     candidates: int
@@ -66,6 +67,13 @@ def pair_in_owner_sets(
     """For each pair, whether ``pair_value`` is in the owner's set ``values[ptr[o]:ptr[o+1]]``."""
     if len(values) == 0 or len(pair_owner) == 0:
         return np.zeros(len(pair_owner), dtype=np.bool_)
+    sizes = np.diff(ptr)
+    if int(sizes.max()) == 1:
+        # At most one value per owner (e.g. the old district to avoid): a direct comparison.
+        only = np.full(len(sizes), -1, dtype=np.int64)
+        only[sizes == 1] = values
+        single: BoolArray = only[pair_owner] == pair_value
+        return single
     width = int(max(values.max(), pair_value.max())) + 1
     member_keys = np.sort(_owners(ptr) * width + values)
     query = pair_owner.astype(np.int64) * width + pair_value
@@ -74,7 +82,7 @@ def pair_in_owner_sets(
     return found
 
 
-def expand_points(pair_owner: IntArray, points: Points) -> tuple[IntArray, IntArray]:
+def expand_points(pair_owner: IndexArray, points: Points) -> tuple[IntArray, IntArray]:
     """Pairs times the owner's points: (pair index, point row) for every combination."""
     counts = points.counts[pair_owner]
     starts = points.ptr[pair_owner]
@@ -82,7 +90,7 @@ def expand_points(pair_owner: IntArray, points: Points) -> tuple[IntArray, IntAr
 
 
 def point_distances(
-    pair_owner: IntArray, pair_home: IntArray, points: Points, homes: Homes
+    pair_owner: IndexArray, pair_home: IndexArray, points: Points, homes: Homes
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Expand pairs by the owner's points: (pair index, point row, haversine km) per row."""
     pair_index, row = expand_points(pair_owner, points)
@@ -106,14 +114,21 @@ def _violates_points(
 ) -> BoolArray:
     """Whether each pair breaks rule 3 (``avoid``) or rule 4 for some point of its owner.
 
-    A chord comparison on unit-sphere vectors settles every row that is clearly inside or
-    outside its circle; only rows within a hair of the radius pay for the exact haversine.
-    Pairs are taken in chunks so the per-row temporaries stay small at national scale.
+    Over the home's uncertainty disc of radius ``u`` (contract v2): avoid needs
+    ``d - u > km``, near needs ``d + u <= km``, each evaluated literally on the haversine
+    ``d``. A chord comparison on unit-sphere vectors against the radius ``km + u`` (avoid)
+    or ``km - u`` (near) settles every row that is clearly inside or outside; only rows
+    within a hair of it pay for the exact haversine. Pairs are taken in chunks so the
+    per-row temporaries stay small at national scale.
     """
     violated = np.zeros(len(pair_owner), dtype=np.bool_)
-    point_xyz = unit_xyz(points.lat, points.lon)
-    outside_chord, inside_chord = chord_band(points.value)
-    outside2, inside2 = outside_chord**2, inside_chord**2
+    # One contiguous array per axis: 1-D gathers are much cheaper than rows of (n, 3).
+    point_axes = np.ascontiguousarray(unit_xyz(points.lat, points.lon).T)
+    home_axes = np.ascontiguousarray(home_xyz.T)
+    uncertain = bool(homes.uncertainty_km.any())
+    if not uncertain:
+        outside_chord, inside_chord = chord_band(points.value)
+        outside2_row, inside2_row = outside_chord**2, inside_chord**2
     per_pair = points.counts[pair_owner]
     rows_before = np.cumsum(per_pair)
     start = 0
@@ -125,32 +140,47 @@ def _violates_points(
         home = pair_home[start:stop][pair_index]
         chord2 = np.zeros(len(row))
         for axis in range(3):
-            chord2 += (home_xyz[home, axis] - point_xyz[row, axis]) ** 2
-        outside = chord2 > outside2[row]
-        inside = chord2 < inside2[row]
+            chord2 += (home_axes[axis][home] - point_axes[axis][row]) ** 2
+        if uncertain:
+            u = homes.uncertainty_km[home]
+            reach = points.value[row] + u if avoid else np.maximum(points.value[row] - u, 0.0)
+            outside_chord, inside_chord = chord_band(reach)
+            outside = chord2 > outside_chord**2
+            inside = chord2 < inside_chord**2
+        else:
+            outside = chord2 > outside2_row[row]
+            inside = chord2 < inside2_row[row]
         unsure = np.flatnonzero(~(outside | inside))
         radius = points.value[row[unsure]]
         unsure_home, unsure_row = home[unsure], row[unsure]
         km = haversine_km(
             points.lat[unsure_row], points.lon[unsure_row], homes.lat[unsure_home], homes.lon[unsure_home]
         )
-        # Contract: avoid needs distance > km (so == km is unsafe); near needs distance <= km.
+        unsure_u = homes.uncertainty_km[unsure_home]
+        # Contract: avoid needs d - u > km (so == km is unsafe); near needs d + u <= km.
         if avoid:
             broken = inside
-            broken[unsure] = km <= radius
+            broken[unsure] = ~(km - unsure_u > radius)
         else:
             broken = outside
-            broken[unsure] = ~(km <= radius)
+            broken[unsure] = ~(km + unsure_u <= radius)
         violated[start:stop] = np.bincount(pair_index[broken], minlength=stop - start) > 0
         start = stop
     return violated
+
+
+_TREE_MIN_CANDIDATES = 1 << 22
+"""Below this many candidates for households with a required place, no KD-tree is built."""
+_CHUNK_CANDIDATES = 1 << 22
+"""Candidate pairs generated and filtered at once (households in contiguous chunks), so
+temporary memory stays bounded whatever the density; only the feasible pairs are kept."""
 
 
 def feasible_pairs(instance: Instance) -> PairGraph:
     """Build the feasible-pair graph for every household and home of ``instance``."""
     households, homes = instance.households, instance.homes
     n, m = len(households), len(homes)
-    empty = np.zeros(0, dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int32)
     if n == 0 or m == 0:
         return PairGraph(empty, empty, np.zeros(n + 1, dtype=np.int64), {}, 0)
 
@@ -172,13 +202,24 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     area_cost = np.bincount(area_owner, weights=area_hi - area_lo, minlength=n)
     has_areas = np.diff(households.areas_ptr) > 0
 
+    by_beds = np.argsort(homes.bedrooms, kind="stable")
+    sorted_beds = homes.bedrooms[by_beds]
+    anywhere_lo = np.searchsorted(sorted_beds, want_lo_clipped)
+    anywhere_hi = np.searchsorted(sorted_beds, want_hi_clipped)
+
     near = households.near
     has_near = near.counts > 0
     near_cost = np.full(n, np.inf)
     anchor = np.zeros(n, dtype=np.int64)
     tree = None
     home_xyz = unit_xyz(homes.lat, homes.lon)
-    if len(near.lat):
+    # Without the KD-tree, households with a required place draw from their areas or the
+    # bedrooms slice and the near rule filters them. On small pools that is cheaper than
+    # importing scipy.spatial (about a second on a loaded 2-core machine).
+    without_tree = np.where(has_areas, area_cost, anywhere_hi - anywhere_lo)[has_near].sum()
+    if without_tree <= _TREE_MIN_CANDIDATES:
+        has_near = np.zeros(n, dtype=np.bool_)
+    if has_near.any():
         # Imported here: scipy.spatial costs a noticeable part of a run's start-up.
         from scipy.spatial import cKDTree
 
@@ -198,31 +239,106 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     generator = np.full(n, GENERATOR_ANYWHERE, dtype=np.int64)
     generator[has_areas] = GENERATOR_AREA
     generator[has_near & (~has_areas | (near_cost < area_cost))] = GENERATOR_NEAR
+    cost = np.where(
+        generator == GENERATOR_AREA,
+        area_cost,
+        np.where(generator == GENERATOR_NEAR, near_cost, anywhere_hi - anywhere_lo),
+    )
 
+    shared = _Shared(
+        instance,
+        by_area,
+        area_owner,
+        area_lo,
+        area_hi,
+        by_beds,
+        anywhere_lo,
+        anywhere_hi,
+        generator,
+        anchor,
+        has_areas,
+        tree,
+        home_xyz,
+    )
+    # Contiguous household chunks of about _CHUNK_CANDIDATES candidates each.
+    bounds = np.searchsorted(
+        np.cumsum(cost), np.arange(1, int(cost.sum() // _CHUNK_CANDIDATES) + 1) * _CHUNK_CANDIDATES
+    )
+    edges = np.unique(np.concatenate([[0], bounds + 1, [n]]).clip(0, n))
+    homes_found: list[Int32Array] = []
+    counts = np.zeros(n, dtype=np.int64)
+    candidates = 0
+    for first, last in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+        ph, pp, generated = _chunk_pairs(shared, first, last)
+        candidates += generated
+        homes_found.append(pp)
+        counts[first:last] = np.bincount(ph - first, minlength=last - first)
+    home = np.concatenate(homes_found) if homes_found else empty
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    household = np.repeat(np.arange(n, dtype=np.int32), counts)
+    generator_counts = np.bincount(generator, minlength=3)
+    return PairGraph(
+        household=household,
+        home=home,
+        indptr=indptr,
+        generator_counts={
+            "area": int(generator_counts[GENERATOR_AREA]),
+            "near": int(generator_counts[GENERATOR_NEAR]),
+            "anywhere": int(generator_counts[GENERATOR_ANYWHERE]),
+        },
+        candidates=candidates,
+    )
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every household chunk needs: home orders, generator choice, the KD-tree."""
+
+    instance: Instance
+    by_area: IntArray
+    area_owner: IntArray
+    area_lo: IntArray
+    area_hi: IntArray
+    by_beds: IntArray
+    anywhere_lo: IntArray
+    anywhere_hi: IntArray
+    generator: IntArray
+    anchor: IntArray
+    has_areas: BoolArray
+    tree: Any
+    home_xyz: FloatArray
+
+
+def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int32Array, int]:
+    """Feasible pairs of households ``first:last``, sorted by (household, home)."""
+    instance = shared.instance
+    households, homes = instance.households, instance.homes
+    m = len(homes)
+    generator = shared.generator
     parts_h: list[IntArray] = []
     parts_p: list[IntArray] = []
 
-    use_area = generator[area_owner] == GENERATOR_AREA
-    h, pos = _expand_ranges(area_owner[use_area], area_lo[use_area], area_hi[use_area])
+    row_lo, row_hi = int(households.areas_ptr[first]), int(households.areas_ptr[last])
+    owner = shared.area_owner[row_lo:row_hi]
+    use_area = generator[owner] == GENERATOR_AREA
+    h, pos = _expand_ranges(
+        owner[use_area], shared.area_lo[row_lo:row_hi][use_area], shared.area_hi[row_lo:row_hi][use_area]
+    )
     parts_h.append(h)
-    parts_p.append(by_area[pos])
+    parts_p.append(shared.by_area[pos])
 
-    anywhere = np.flatnonzero(generator == GENERATOR_ANYWHERE)
+    anywhere = first + np.flatnonzero(generator[first:last] == GENERATOR_ANYWHERE)
     if len(anywhere):
-        by_beds = np.argsort(homes.bedrooms, kind="stable")
-        sorted_beds = homes.bedrooms[by_beds]
-        h, pos = _expand_ranges(
-            anywhere,
-            np.searchsorted(sorted_beds, want_lo_clipped[anywhere]),
-            np.searchsorted(sorted_beds, want_hi_clipped[anywhere]),
-        )
+        h, pos = _expand_ranges(anywhere, shared.anywhere_lo[anywhere], shared.anywhere_hi[anywhere])
         parts_h.append(h)
-        parts_p.append(by_beds[pos])
+        parts_p.append(shared.by_beds[pos])
 
-    by_near = np.flatnonzero(generator == GENERATOR_NEAR)
-    if len(by_near) and tree is not None:
-        rows = anchor[by_near]
-        found = tree.query_ball_point(
+    near = households.near
+    by_near = first + np.flatnonzero(generator[first:last] == GENERATOR_NEAR)
+    if len(by_near) and shared.tree is not None:
+        rows = shared.anchor[by_near]
+        found = shared.tree.query_ball_point(
             unit_xyz(near.lat[rows], near.lon[rows]),
             km_to_chord(near.value[rows]),
             workers=-1,
@@ -233,7 +349,6 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         parts_p.append(np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(lengths.sum())))
         del found
 
-    # Compact indices while the candidate list is at its longest.
     ph = np.concatenate(parts_h).astype(np.int32)
     pp = np.concatenate(parts_p).astype(np.int32)
     del parts_h, parts_p
@@ -243,45 +358,45 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         nonlocal ph, pp
         ph, pp = ph[mask], pp[mask]
 
-    # Rules 1, 2 and 6: cheap attribute tests first, so the distance rules see fewer pairs.
+    # Rules 1, 2 and 6 (and v2's 7 and 9): cheap attribute tests first, so the distance
+    # rules see fewer pairs.
+    extra = instance.max_extra_bedrooms
     beds = homes.bedrooms[pp]
-    ok = (beds >= want_lo[ph]) & (beds <= want_lo[ph] + extra)
-    ok &= homes.step_free[pp] | ~households.step_free[ph]
+    want = households.bedrooms[ph]
+    ok = (beds >= want) & (beds <= want + extra)
+    # Rule 2 (and v2 rule 9): the household's access needs, step-free folded in, are a
+    # subset of what the home provides.
+    if households.access_needs.any():
+        ok &= (households.access_needs[ph] & ~homes.access[pp]) == 0
     ok &= homes.pets[pp] | ~households.pets[ph]
     if not instance.same_landlord:
         ok &= homes.landlord[pp] != households.landlord[ph]
+    # v2 rule 7: tenure at least as secure as the household's minimum.
+    if households.min_tenure.any():
+        ok &= homes.tenure[pp] >= households.min_tenure[ph]
     keep(ok)
+
+    # v2 rule 8: homes the household has refused.
+    if len(households.refused):
+        keep(~pair_in_owner_sets(ph, pp.astype(np.int64), households.refused_ptr, households.refused))
 
     # Rule 5.
     if len(households.avoid_areas):
         keep(~pair_in_owner_sets(ph, homes.area[pp], households.avoid_areas_ptr, households.avoid_areas))
-    unchecked = has_areas[ph] & (generator[ph] != GENERATOR_AREA)
+    unchecked = shared.has_areas[ph] & (generator[ph] != GENERATOR_AREA)
     if unchecked.any():
         in_area = pair_in_owner_sets(ph, homes.area[pp], households.areas_ptr, households.areas)
         keep(in_area | ~unchecked)
 
     # Rules 4 and 3, decided by the exact haversine distance.
     if len(near.lat):
-        keep(~_violates_points(ph, pp, near, homes, home_xyz, avoid=False))
+        keep(~_violates_points(ph, pp, near, homes, shared.home_xyz, avoid=False))
     if len(households.avoid.lat):
-        keep(~_violates_points(ph, pp, households.avoid, homes, home_xyz, avoid=True))
+        keep(~_violates_points(ph, pp, households.avoid, homes, shared.home_xyz, avoid=True))
 
-    keys = ph.astype(np.int64) * m + pp
+    keys = (ph.astype(np.int64) - first) * m + pp
     del ph, pp
     keys.sort()
-    household: IntArray = keys // m
-    home: IntArray = keys % m
-    del keys
-    indptr = np.searchsorted(household, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
-    counts = np.bincount(generator, minlength=3)
-    return PairGraph(
-        household=household,
-        home=home,
-        indptr=indptr,
-        generator_counts={
-            "area": int(counts[GENERATOR_AREA]),
-            "near": int(counts[GENERATOR_NEAR]),
-            "anywhere": int(counts[GENERATOR_ANYWHERE]),
-        },
-        candidates=candidates,
-    )
+    household: IntArray = keys // m + first
+    home = (keys % m).astype(np.int32)
+    return household, home, candidates

@@ -66,9 +66,3 @@ def chord_band(km: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     outside: FloatArray = chord * (1.0 + _INDEX_SLACK) + _INDEX_SLACK
     inside: FloatArray = np.maximum(chord * (1.0 - _INDEX_SLACK) - _INDEX_SLACK, 0.0)
     return outside, inside
-
-
-def arc_km(xyz_a: FloatArray, xyz_b: FloatArray) -> FloatArray:
-    """Great-circle km between rows of unit vectors (equal to haversine up to rounding)."""
-    chord = np.sqrt(np.sum((xyz_a - xyz_b) ** 2, axis=1))
-    return chord_to_km(chord)

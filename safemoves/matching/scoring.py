@@ -15,7 +15,8 @@ import numpy as np
 
 from .contract import FloatArray, Instance, IntArray
 from .feasibility import expand_points
-from .geometry import arc_km, unit_xyz
+from .geometry import chord_to_km, unit_xyz
+from .model import IndexArray
 
 URGENT_POINTS: Final = 200
 WAITING_DAYS_PER_POINT: Final = 7
@@ -60,24 +61,46 @@ def closeness(km: FloatArray) -> FloatArray:
     return result
 
 
-def score_pairs(instance: Instance, household: IntArray, home: IntArray) -> Scores:
+def _prefer(
+    instance: Instance, household: IndexArray, home: IndexArray, point_xyz: FloatArray, home_xyz: FloatArray
+) -> IntArray:
+    """Preferred-places points per pair (0 for households without a weighted place).
+
+    Only pairs whose household names a place are expanded; coordinates are gathered one
+    axis at a time (1-D gathers are much cheaper than gathering rows of an (n, 3) array).
+    """
+    prefer = np.zeros(len(household), dtype=np.int64)
+    points = instance.households.prefer
+    if not len(points.lat) or not len(household):
+        return prefer
+    pair_index, row = expand_points(household, points)
+    if not len(row):
+        return prefer
+    pair_home = home[pair_index]
+    # Scores need no boundary exactness, so the cheaper chord formula serves.
+    chord2 = (point_xyz[0][row] - home_xyz[0][pair_home]) ** 2
+    chord2 += (point_xyz[1][row] - home_xyz[1][pair_home]) ** 2
+    chord2 += (point_xyz[2][row] - home_xyz[2][pair_home]) ** 2
+    km = chord_to_km(np.sqrt(chord2))
+    weight = points.value[row]
+    weighted = np.bincount(pair_index, weights=weight * closeness(km), minlength=len(home))
+    total_weight = np.bincount(pair_index, weights=weight, minlength=len(home))
+    has_weight = total_weight > 0
+    prefer[has_weight] = np.rint(PREFER_MAX_POINTS * weighted[has_weight] / total_weight[has_weight]).astype(np.int64)
+    return prefer
+
+
+def _axes(lat: FloatArray, lon: FloatArray) -> FloatArray:
+    """Unit-sphere coordinates as three contiguous rows (x, y, z)."""
+    return np.ascontiguousarray(unit_xyz(lat, lon).T)
+
+
+def score_pairs(instance: Instance, household: IndexArray, home: IndexArray) -> Scores:
     households, homes = instance.households, instance.homes
     urgent = np.where(households.urgent[household], URGENT_POINTS, 0).astype(np.int64)
     waiting = np.minimum(households.waiting_days[household] // WAITING_DAYS_PER_POINT, WAITING_MAX_POINTS)
-
-    prefer = np.zeros(len(household), dtype=np.int64)
     points = households.prefer
-    if len(points.lat) and len(household):
-        pair_index, row = expand_points(household, points)
-        # Scores need no boundary exactness, so the cheaper chord formula serves.
-        km = arc_km(unit_xyz(points.lat, points.lon)[row], unit_xyz(homes.lat, homes.lon)[home[pair_index]])
-        weight = points.value[row]
-        weighted = np.bincount(pair_index, weights=weight * closeness(km), minlength=len(home))
-        total_weight = np.bincount(pair_index, weights=weight, minlength=len(home))
-        has_weight = total_weight > 0
-        prefer[has_weight] = np.rint(PREFER_MAX_POINTS * weighted[has_weight] / total_weight[has_weight]).astype(
-            np.int64
-        )
+    prefer = _prefer(instance, household, home, _axes(points.lat, points.lon), _axes(homes.lat, homes.lon))
 
     extra = homes.bedrooms[home] - households.bedrooms[household]
     size = np.maximum(SIZE_EXACT_POINTS - SIZE_POINTS_LOST_PER_EXTRA_BEDROOM * extra, 0)
@@ -96,10 +119,26 @@ def score_pairs(instance: Instance, household: IntArray, home: IntArray) -> Scor
 _CHUNK_PAIRS = 1 << 20
 
 
-def score_totals(instance: Instance, household: IntArray, home: IntArray) -> IntArray:
-    """``score_pairs(...).total``, computed in chunks so national pools stay within memory."""
+def score_totals(instance: Instance, household: IndexArray, home: IndexArray) -> IntArray:
+    """``score_pairs(...).total``, in chunks so national pools stay within memory.
+
+    Per-household and per-home parts are computed once and gathered; only the preferred
+    places need a per-pair distance, and only for households that name one.
+    """
+    households, homes = instance.households, instance.homes
+    per_household = np.where(households.urgent, URGENT_POINTS, 0) + np.minimum(
+        households.waiting_days // WAITING_DAYS_PER_POINT, WAITING_MAX_POINTS
+    )
+    per_home = LEDGER_POINTS_PER_HOME_OWED * np.clip(-instance.ledger[homes.landlord], 0, LEDGER_MAX_HOMES_COUNTED)
+    points = households.prefer
+    point_xyz, home_xyz = _axes(points.lat, points.lon), _axes(homes.lat, homes.lon)
     total = np.empty(len(household), dtype=np.int64)
     for start in range(0, len(household), _CHUNK_PAIRS):
         stop = start + _CHUNK_PAIRS
-        total[start:stop] = score_pairs(instance, household[start:stop], home[start:stop]).total
+        h, p = household[start:stop], home[start:stop]
+        extra = homes.bedrooms[p] - households.bedrooms[h]
+        part = per_household[h] + per_home[p]
+        part += np.maximum(SIZE_EXACT_POINTS - SIZE_POINTS_LOST_PER_EXTRA_BEDROOM * extra, 0)
+        part += _prefer(instance, h, p, point_xyz, home_xyz)
+        total[start:stop] = part
     return total

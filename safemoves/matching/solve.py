@@ -15,17 +15,18 @@ from typing import Final, Literal
 import numpy as np
 
 from .contract import IntArray
+from .model import IndexArray
 from .scoring import MAX_PAIR_SCORE
 
-Solver = Literal["ortools", "scipy"]
-SOLVERS: Final = ("ortools", "scipy")
+Solver = Literal["blocks", "ortools", "scipy"]
+SOLVERS: Final = ("blocks", "ortools", "scipy")
 
 
 class SolverError(RuntimeError):
     """The solver did not report an optimal solution (a bug, never an input problem)."""
 
 
-def _compact(values: IntArray) -> tuple[IntArray, IntArray]:
+def _compact(values: IndexArray) -> tuple[IntArray, IntArray]:
     """Unique values and each input's index into them (indices are small non-negative ints)."""
     present = np.bincount(values) > 0
     unique: IntArray = np.flatnonzero(present)
@@ -34,16 +35,20 @@ def _compact(values: IntArray) -> tuple[IntArray, IntArray]:
     return unique, inverse
 
 
-def solve(household: IntArray, home: IntArray, score: IntArray, solver: Solver = "ortools") -> IntArray:
-    """Indices of the chosen pairs, sorted. Pairs must be unique; scores >= 0."""
+def solve(household: IndexArray, home: IndexArray, score: IndexArray, solver: Solver = "blocks") -> IntArray:
+    """Indices of the chosen pairs, sorted. Pairs must be unique and sorted by (household, home); scores >= 0."""
     if len(household) == 0:
         return np.zeros(0, dtype=np.int64)
     if solver == "scipy":
         return _solve_scipy(household, home, score)
+    if solver == "blocks":
+        from .blocks import solve_blocks
+
+        return solve_blocks(household, home, score)
     return _solve_ortools(household, home, score)
 
 
-def _solve_ortools(household: IntArray, home: IntArray, score: IntArray) -> IntArray:
+def _solve_ortools(household: IndexArray, home: IndexArray, score: IndexArray) -> IntArray:
     from ortools.graph.python import min_cost_flow
 
     households, h = _compact(household)
@@ -69,7 +74,7 @@ def _solve_ortools(household: IntArray, home: IntArray, score: IntArray) -> IntA
     return chosen
 
 
-def _solve_scipy(household: IntArray, home: IntArray, score: IntArray) -> IntArray:
+def _solve_scipy(household: IndexArray, home: IndexArray, score: IndexArray) -> IntArray:
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 

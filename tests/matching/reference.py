@@ -1,4 +1,4 @@
-"""Straightforward re-statements of the v1 rules, written independently of the engine.
+"""Straightforward re-statements of the v1 and v2 rules, written independently of the engine.
 
 Scalar ``math`` code on purpose: the tests compare the vectorised engine against it.
 """
@@ -28,16 +28,25 @@ def is_feasible(h: dict[str, Any], p: dict[str, Any], doc: dict[str, Any]) -> bo
     max_extra, same_landlord = rules_of(doc)
     if not h["bedrooms"] <= p["bedrooms"] <= h["bedrooms"] + max_extra:
         return False
-    if h.get("step_free", False) and not p.get("step_free", False):
+    # Rule 2 and v2 rule 9: every need (step_free folded in) is something the home provides.
+    needs = set(h.get("access_needs", [])) | ({"step_free"} if h.get("step_free", False) else set())
+    provides = set(p.get("access", [])) | ({"step_free"} if p.get("step_free", False) else set())
+    if not needs <= provides:
         return False
     if h.get("pets", False) and not p.get("pets", False):
         return False
+    # Rules 3 and 4 over the home's uncertainty disc (v2; radius 0 in v1).
+    u = p.get("uncertainty_km", 0)
     for z in h.get("avoid", []):
-        if not distance_km(p["lat"], p["lon"], z["lat"], z["lon"]) > z["km"]:
+        if not distance_km(p["lat"], p["lon"], z["lat"], z["lon"]) - u > z["km"]:
             return False
     for z in h.get("near", []):
-        if not distance_km(p["lat"], p["lon"], z["lat"], z["lon"]) <= z["km"]:
+        if not distance_km(p["lat"], p["lon"], z["lat"], z["lon"]) + u <= z["km"]:
             return False
+    if p.get("tenure_security", 0) < h.get("min_tenure_security", 0):
+        return False
+    if p["id"] in h.get("refused", []):
+        return False
     if p["area"] in h.get("avoid_areas", []):
         return False
     if h.get("areas") and p["area"] not in h["areas"]:

@@ -182,3 +182,119 @@ def test_repeated_areas_are_merged(example: dict[str, Any]) -> None:
     instance = parse(example)
     assert [instance.area_names[c] for c in instance.households.areas.tolist()] == ["A", "B"]
     assert np.diff(instance.households.areas_ptr).tolist() == [2]
+
+
+# Contract v2 (ADR 0010).
+
+
+def _v2(example: dict[str, Any]) -> dict[str, Any]:
+    example["version"] = 2
+    return example
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value"),
+    [
+        ("homes", "uncertainty_km", 0.2),
+        ("homes", "tenure_security", 3),
+        ("homes", "access", ["lift"]),
+        ("households", "min_tenure_security", 2),
+        ("households", "refused", ["P9"]),
+        ("households", "access_needs", ["lift"]),
+    ],
+)
+def test_v1_document_with_a_v2_field_is_rejected_naming_it(
+    example: dict[str, Any], kind: str, field: str, value: object
+) -> None:
+    example[kind][0][field] = value
+    record = 'homes[0] (id "P1")' if kind == "homes" else 'households[0] (id "H1")'
+    for version in ({}, {"version": 1}):
+        with pytest.raises(ContractError) as caught:
+            parse({**example, **version})
+        assert str(caught.value) == (
+            f'{record}: field "{field}" is not a known field in contract v1 (it is v2: add "version": 2)'
+        )
+    assert parse(_v2(example)).version == 2
+
+
+@pytest.mark.parametrize("version", [0, 3, "2", 2.0, True, None])
+def test_version_must_be_1_or_2(example: dict[str, Any], version: object) -> None:
+    example["version"] = version
+    with pytest.raises(ContractError, match=r'^input: "version" must be 1 or 2, got '):
+        parse(example)
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "problem"),
+    [
+        ("homes", "uncertainty_km", -0.1, "must be between 0 and 50, got -0.1"),
+        ("homes", "uncertainty_km", 50.01, "must be between 0 and 50, got 50.01"),
+        ("homes", "uncertainty_km", "1", 'must be a finite number, got "1"'),
+        ("homes", "tenure_security", 5, "must be at most 4, got 5"),
+        ("homes", "tenure_security", 1.0, "must be an integer, got 1.0"),
+        ("homes", "access", "lift", 'must be a list of strings, got "lift"'),
+        ("households", "min_tenure_security", -1, "must be 0 or more, got -1"),
+        ("households", "refused", "P1", 'must be a list of strings, got "P1"'),
+        ("households", "access_needs", None, "must be a list of strings, got null"),
+    ],
+)
+def test_bad_v2_field_is_named(example: dict[str, Any], kind: str, field: str, value: object, problem: str) -> None:
+    example[kind][0][field] = value
+    record = 'homes[0] (id "P1")' if kind == "homes" else 'households[0] (id "H1")'
+    with pytest.raises(ContractError) as caught:
+        parse(_v2(example))
+    assert str(caught.value) == f'{record}: field "{field}" {problem}'
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "message"),
+    [
+        ("homes", "access", ["lift", "lift"], 'homes[0] (id "P1"): field "access[1]" repeats "lift"'),
+        (
+            "homes",
+            "access",
+            ["lift", "ramp"],
+            'homes[0] (id "P1"): field "access[1]" must be one of step_free, level_access, lift, '
+            'wheelchair_essential_rooms, wheelchair_full, got "ramp"',
+        ),
+        ("households", "refused", ["P1", "P1"], 'households[0] (id "H1"): field "refused[1]" repeats "P1"'),
+        (
+            "households",
+            "refused",
+            [""],
+            'households[0] (id "H1"): field "refused[0]" must be a non-empty string, got ""',
+        ),
+    ],
+)
+def test_v2_lists_name_the_bad_item(
+    example: dict[str, Any], kind: str, field: str, value: object, message: str
+) -> None:
+    example[kind][0][field] = value
+    with pytest.raises(ContractError) as caught:
+        parse(_v2(example))
+    assert str(caught.value) == message
+
+
+def test_v2_fields_parse_with_step_free_folded_in(example: dict[str, Any]) -> None:
+    _two_homes(_v2(example))
+    example["homes"][0].update(uncertainty_km=0.3, tenure_security=3, access=["lift"])
+    example["households"][0].update(
+        step_free=True, min_tenure_security=2, access_needs=["wheelchair_full"], refused=["P2", "gone"]
+    )
+    instance = parse(example)
+    assert instance.version == 2
+    assert instance.homes.uncertainty_km.tolist() == [0.3, 0.0]
+    assert instance.homes.tenure.tolist() == [3, 0]
+    # step_free (bit 1) + lift (bit 4); the second home is step-free by its boolean only.
+    assert instance.homes.access.tolist() == [1 | 4, 1]
+    assert instance.households.min_tenure.tolist() == [2]
+    assert instance.households.access_needs.tolist() == [1 | 16]
+    # "gone" is not in the document: allowed, and dropped.
+    assert instance.households.refused.tolist() == [1]
+    assert instance.households.refused_ptr.tolist() == [0, 1]
+
+
+def test_huge_integer_is_refused_not_crashed(example: dict[str, Any]) -> None:
+    example["households"][0]["waiting_days"] = 2**70
+    with pytest.raises(ContractError, match=r'field "waiting_days" must be at most 9223372036854775807'):
+        parse(example)

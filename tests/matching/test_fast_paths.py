@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from safemoves.matching import contract, feasibility, match, scoring
+from safemoves.matching import columns, contract, feasibility, match, records, scoring
 from safemoves.matching.contract import Instance, Points
+from safemoves.matching.model import Codes
 
-from .test_properties import instance
+from .test_properties import any_instance
 
 
 def _assert_same_instance(a: Instance, b: Instance) -> None:
@@ -36,23 +37,37 @@ def _assert_same_instance(a: Instance, b: Instance) -> None:
 
 def _per_record(doc: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Instance:
     with monkeypatch.context() as patch:
-        patch.setattr(contract, "_vector_households", lambda *_args: None)
-        patch.setattr(contract, "_vector_homes", lambda *_args: None)
+        patch.setattr(columns, "households", lambda *_args: None)
+        patch.setattr(columns, "homes", lambda *_args: None)
         return contract.parse(doc)
 
 
 @settings(max_examples=80, deadline=None)
-@given(instance(max_households=8, max_homes=8))
+@given(any_instance(max_households=8, max_homes=8))
 def test_column_validation_matches_per_record_path(doc: dict[str, Any]) -> None:
+    """The column path and the detailed path build identical arrays (each really runs)."""
+    calls: list[str] = []
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _assert_same_instance(contract.parse(doc), _per_record(doc, monkeypatch))
+        for name in ("parse_households", "parse_homes"):
+            original = getattr(records, name)
+
+            def counted(*args: Any, _original: Any = original, _name: str = name) -> Any:
+                calls.append(_name)
+                return _original(*args)
+
+            monkeypatch.setattr(records, name, counted)
+        column = contract.parse(doc)
+        assert calls == []
+        detailed = _per_record(doc, monkeypatch)
+        assert calls == ["parse_households", "parse_homes"]
+    _assert_same_instance(column, detailed)
 
 
 def test_valid_documents_take_the_column_path(example: dict[str, Any]) -> None:
     example["households"][0]["areas"] = ["A", "B", "A"]
-    landlords, areas = contract._Codes(), contract._Codes()
-    households = contract._vector_households(example["households"], landlords, areas)
-    homes = contract._vector_homes(example["homes"], landlords, areas)
+    landlords, areas = Codes(), Codes()
+    households = columns.households(example["households"], 1, landlords, areas, Codes())
+    homes = columns.homes(example["homes"], 1, landlords, areas)
     assert households is not None
     assert homes is not None
     assert [areas.names[c] for c in households.areas.tolist()] == ["A", "B"]
@@ -74,6 +89,13 @@ def test_valid_documents_take_the_column_path(example: dict[str, Any]) -> None:
         ("households", "near", [{"lat": 51.0, "lon": 1.0, "km": 1, "extra": 1}]),
         ("households", "prefer", [{"lat": float("nan"), "lon": 1.0, "weight": 1}]),
         ("households", "id", "P1 "),
+        ("homes", "uncertainty_km", 50.5),
+        ("homes", "tenure_security", 5),
+        ("homes", "access", ["lift", "lift"]),
+        ("homes", "access", ["escalator"]),
+        ("households", "min_tenure_security", -1),
+        ("households", "access_needs", "lift"),
+        ("households", "refused", ["P1", "P1"]),
     ],
 )
 def test_column_path_declines_what_it_cannot_vouch_for(
@@ -82,10 +104,12 @@ def test_column_path_declines_what_it_cannot_vouch_for(
     """Doubtful columns go back to the per-record path (which names the problem, if any)."""
     doc = copy.deepcopy(example)
     doc[kind][0][field] = value
-    column = contract._vector_households if kind == "households" else contract._vector_homes
     if field == "id":
         doc[kind].append(dict(doc[kind][0], id="P1 "))
-    assert column(doc[kind], contract._Codes(), contract._Codes()) is None
+    if kind == "households":
+        assert columns.households(doc[kind], 2, Codes(), Codes(), Codes()) is None
+    else:
+        assert columns.homes(doc[kind], 2, Codes(), Codes()) is None
 
 
 def test_duplicate_ids_still_named_after_column_path(example: dict[str, Any]) -> None:
@@ -95,11 +119,12 @@ def test_duplicate_ids_still_named_after_column_path(example: dict[str, Any]) ->
 
 
 @settings(max_examples=60, deadline=None)
-@given(instance(max_households=10, max_homes=10))
-def test_chunked_distance_rules_and_scores_match_single_pass(doc: dict[str, Any]) -> None:
+@given(any_instance(max_households=10, max_homes=10))
+def test_chunked_candidates_distance_rules_and_scores_match_single_pass(doc: dict[str, Any]) -> None:
     whole = match(doc)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(feasibility, "_CHUNK_ROWS", 3)
+        monkeypatch.setattr(feasibility, "_CHUNK_CANDIDATES", 2)
         monkeypatch.setattr(scoring, "_CHUNK_PAIRS", 2)
         chunked = match(doc)
     whole["stats"].pop("timings_ms")
@@ -117,3 +142,18 @@ def test_score_totals_equal_score_parts(example: dict[str, Any], monkeypatch: py
     assert totals.tolist() == scoring.score_pairs(parsed, household, home).total.tolist()
     # urgent 200, waiting 5, preferred place 12.6 km away 44, size 50 or 25, ledger 20.
     assert totals.tolist() == [319, 294, 319, 294, 319]
+
+
+@settings(max_examples=60, deadline=None)
+@given(any_instance(max_households=10, max_homes=10))
+def test_kd_tree_and_plain_generators_give_the_same_pairs(doc: dict[str, Any]) -> None:
+    """Small pools skip the KD-tree; forcing it must not change a single pair."""
+    parsed = contract.parse(doc)
+    plain = feasibility.feasible_pairs(parsed)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(feasibility, "_TREE_MIN_CANDIDATES", -1)
+        with_tree = feasibility.feasible_pairs(parsed)
+    assert plain.household.tolist() == with_tree.household.tolist()
+    assert plain.home.tolist() == with_tree.home.tolist()
+    if any(h.get("near") for h in doc["households"]) and doc["homes"]:
+        assert plain.generator_counts["near"] == 0

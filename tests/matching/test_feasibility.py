@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from safemoves.matching import match, parse
+from safemoves.matching import feasibility, match, parse
 from safemoves.matching.feasibility import feasible_pairs
 from safemoves.matching.geometry import EARTH_RADIUS_KM, haversine_km
 
@@ -107,8 +107,9 @@ def test_every_near_point_counts_and_huge_radius() -> None:
     assert _feasible(_household(near=[_point(-52.0, 179.0, 30000)]), _home())
 
 
-def test_generators_agree() -> None:
+def test_generators_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same households found through areas, a near place, or with no restriction."""
+    monkeypatch.setattr(feasibility, "_TREE_MIN_CANDIDATES", -1)
     homes = [_home(id=f"P{i}", lat=52.0 + i * 0.01, area=f"A{i % 3}", bedrooms=1 + i % 3) for i in range(30)]
     near = [_point(52.1, -1.0, 2.5)]
     households = [
@@ -136,3 +137,110 @@ def test_empty_sides() -> None:
     result = match({"households": [_household()], "homes": []})
     assert result["unmatched"] == ["H1"]
     assert result["assignments"] == []
+
+
+# Contract v2 rules (ADR 0010): one at a time, and the uncertainty disc's exact boundaries.
+
+
+def _feasible_v2(household: dict[str, Any], home: dict[str, Any]) -> bool:
+    doc = {"version": 2, "households": [household], "homes": [home]}
+    found = len(feasible_pairs(parse(doc))) == 1
+    assert found is is_feasible(household, home, doc)
+    return found
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(52.09, -1.0), (51.5, -0.12), (52.0, -0.93)])
+@pytest.mark.parametrize("u", [0.37, 1.0, 2.5])
+def test_uncertainty_disc_boundaries(lat: float, lon: float, u: float) -> None:
+    """Avoid needs d - u > km (equality is unsafe); near needs d + u <= km (equality fits)."""
+    d = float(haversine_km(lat, lon, 52.0, -1.0))
+    home = _home(uncertainty_km=u)
+    at_avoid, at_near = d - u, d + u
+    assert not _feasible_v2(_household(avoid=[_point(lat, lon, at_avoid)]), home)
+    assert _feasible_v2(_household(avoid=[_point(lat, lon, math.nextafter(at_avoid, 0.0))]), home)
+    assert _feasible_v2(_household(near=[_point(lat, lon, at_near)]), home)
+    assert not _feasible_v2(_household(near=[_point(lat, lon, math.nextafter(at_near, 0.0))]), home)
+    # Without the disc the same home is safe from a zone reaching only just past d - u.
+    assert _feasible_v2(_household(avoid=[_point(lat, lon, at_avoid)]), _home())
+
+
+def test_uncertainty_disc_around_the_point_itself() -> None:
+    """A zone at the home's own position: the disc always meets it; near needs km >= u."""
+    home = _home(uncertainty_km=3.0)
+    assert not _feasible_v2(_household(avoid=[_point(52.0, -1.0, 0)]), home)
+    assert _feasible_v2(_household(near=[_point(52.0, -1.0, 3.0)]), home)
+    assert not _feasible_v2(_household(near=[_point(52.0, -1.0, 2.999)]), home)
+
+
+def test_uncertainty_reaches_into_a_zone_the_point_is_outside() -> None:
+    d = float(haversine_km(52.05, -1.0, 52.0, -1.0))  # about 5.56 km
+    avoid = [_point(52.05, -1.0, 5.0)]
+    assert _feasible_v2(_household(avoid=avoid), _home(uncertainty_km=0.5))
+    assert not _feasible_v2(_household(avoid=avoid), _home(uncertainty_km=d - 5.0))
+    assert not _feasible_v2(_household(avoid=avoid), _home(uncertainty_km=1.0))
+
+
+@pytest.mark.parametrize(("needed", "offered", "expected"), [(0, 0, True), (2, 1, False), (2, 2, True), (2, 4, True)])
+def test_tenure_security(needed: int, offered: int, expected: bool) -> None:
+    assert _feasible_v2(_household(min_tenure_security=needed), _home(tenure_security=offered)) is expected
+
+
+def test_refused_homes() -> None:
+    assert not _feasible_v2(_household(refused=["P1"]), _home())
+    assert _feasible_v2(_household(refused=["P2", "never-listed"]), _home())
+
+
+@pytest.mark.parametrize(
+    ("step_free", "needs", "home_step_free", "access", "expected"),
+    [
+        (False, ["lift"], False, ["lift", "level_access"], True),
+        (False, ["lift", "level_access"], False, ["lift"], False),
+        (False, ["wheelchair_full"], False, ["level_access", "wheelchair_essential_rooms"], False),
+        (True, [], False, ["step_free"], True),
+        (False, ["step_free"], True, [], True),
+        (True, ["lift"], False, ["lift"], False),
+        (True, ["lift"], True, ["lift"], True),
+    ],
+)
+def test_access_needs_subset_with_step_free_folded_in(
+    step_free: bool, needs: list[str], home_step_free: bool, access: list[str], expected: bool
+) -> None:
+    household = _household(step_free=step_free, access_needs=needs)
+    home = _home(step_free=home_step_free, access=access)
+    assert _feasible_v2(household, home) is expected
+
+
+def test_v2_rules_also_hold_through_the_near_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidates found by the KD-tree (near) and by areas meet the same v2 rules."""
+    monkeypatch.setattr(feasibility, "_TREE_MIN_CANDIDATES", -1)
+    homes = [
+        _home(id=f"P{i}", lat=52.0 + i * 0.01, uncertainty_km=0.5 * (i % 4), tenure_security=i % 5) for i in range(30)
+    ]
+    households = [
+        _household(id="Hnear", near=[_point(52.1, -1.0, 6.0)], min_tenure_security=2, refused=["P10"]),
+        _household(id="Harea", areas=["A1"], avoid=[_point(52.15, -1.0, 4.0)], refused=["P3"]),
+    ]
+    doc = {"version": 2, "households": households, "homes": homes}
+    instance = parse(doc)
+    graph = feasible_pairs(instance)
+    got = sorted(zip(graph.household.tolist(), graph.home.tolist(), strict=True))
+    expected = sorted(
+        (instance.households.ids.index(h["id"]), instance.homes.ids.index(p["id"]))
+        for h in households
+        for p in homes
+        if is_feasible(h, p, doc)
+    )
+    assert got == expected
+    assert 0 < len(got) < 60
+
+
+def test_rank_by_home_keeps_refusals_of_other_numbering() -> None:
+    """Ranking one home renumbers homes; a refusal must still point at the right one."""
+    from safemoves.matching import rank
+
+    homes = [_home(id="P1"), _home(id="P2"), _home(id="P3")]
+    households = [_household(id="H1", refused=["P2"]), _household(id="H2", refused=["P1", "P3"])]
+    doc = {"version": 2, "households": households, "homes": homes}
+    assert [c["household"] for c in rank(doc, home="P2")["candidates"]] == ["H2"]
+    assert [c["household"] for c in rank(doc, home="P3")["candidates"]] == ["H1"]
+    assert [c["home"] for c in rank(doc, household="H2")["candidates"]] == ["P2"]

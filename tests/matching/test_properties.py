@@ -1,4 +1,9 @@
-"""Random small instances: the engine against brute force and exhaustive search."""
+"""Random small instances: the engine against brute force and exhaustive search.
+
+Three families: v1 documents as the Django side sends them, v2 documents (uncertainty
+discs, tenure, refused homes, access needs), and dense ones where most households accept
+most homes (no area list, no required place), the shape that stresses the solver.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from safemoves.matching import contract, match
+from safemoves.matching import match
 
 from .reference import best_matching_value, feasible_pairs, is_feasible, score
 
@@ -34,9 +39,14 @@ def preferred(draw: st.DrawFn) -> dict[str, Any]:
     return {"lat": draw(lats), "lon": draw(lons), "weight": draw(st.integers(0, 3))}
 
 
+access_codes = st.sampled_from(["step_free", "level_access", "lift", "wheelchair_essential_rooms", "wheelchair_full"])
+# Half-kilometre steps keep d - u and d + u away from float ties at a radius too.
+uncertainty = st.integers(0, 8).map(lambda i: i * 0.5)
+
+
 @st.composite
-def household(draw: st.DrawFn, index: int) -> dict[str, Any]:
-    return {
+def household(draw: st.DrawFn, index: int, *, v2: bool = False, dense: bool = False, homes: int = 0) -> dict[str, Any]:
+    record: dict[str, Any] = {
         "id": f"H{index}",
         "landlord": draw(landlords),
         "bedrooms": draw(st.integers(0, 3)),
@@ -50,11 +60,23 @@ def household(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "waiting_days": draw(st.integers(0, 800)),
         "urgent": draw(st.booleans()),
     }
+    if dense:
+        # Mostly unrestricted: every home of a fitting size is a candidate.
+        record["step_free"] = record["pets"] = False
+        if draw(st.integers(0, 4)):
+            record["areas"], record["avoid_areas"], record["near"] = [], [], []
+            record["avoid"] = record["avoid"][:1]
+    if v2:
+        record["min_tenure_security"] = draw(st.integers(0, 4))
+        record["access_needs"] = draw(st.lists(access_codes, max_size=2, unique=True))
+        ids = st.integers(0, homes + 1).map(lambda j: f"P{j}")
+        record["refused"] = draw(st.lists(ids, max_size=3, unique=True))
+    return record
 
 
 @st.composite
-def home(draw: st.DrawFn, index: int) -> dict[str, Any]:
-    return {
+def home(draw: st.DrawFn, index: int, *, v2: bool = False) -> dict[str, Any]:
+    record: dict[str, Any] = {
         "id": f"P{index}",
         "landlord": draw(landlords),
         "lat": draw(lats),
@@ -64,21 +86,41 @@ def home(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "step_free": draw(st.booleans()),
         "pets": draw(st.booleans()),
     }
+    if v2:
+        record["uncertainty_km"] = draw(uncertainty)
+        record["tenure_security"] = draw(st.integers(0, 4))
+        record["access"] = draw(st.lists(access_codes, max_size=4, unique=True))
+    return record
 
 
 @st.composite
-def instance(draw: st.DrawFn, max_households: int, max_homes: int) -> dict[str, Any]:
+def instance(
+    draw: st.DrawFn, max_households: int, max_homes: int, *, v2: bool = False, dense: bool = False
+) -> dict[str, Any]:
     n = draw(st.integers(0, max_households))
     m = draw(st.integers(0, max_homes))
-    return {
-        "households": [draw(household(i)) for i in range(n)],
-        "homes": [draw(home(j)) for j in range(m)],
+    doc: dict[str, Any] = {
+        "households": [draw(household(i, v2=v2, dense=dense, homes=m)) for i in range(n)],
+        "homes": [draw(home(j, v2=v2)) for j in range(m)],
         "ledger": {name: draw(st.integers(-7, 7)) for name in ("L1", "L2")},
         "rules": {
             "max_extra_bedrooms": draw(st.integers(0, 2)),
             "same_landlord": draw(st.booleans()),
         },
     }
+    if v2:
+        doc["version"] = 2
+    return doc
+
+
+def any_instance(max_households: int, max_homes: int) -> st.SearchStrategy[dict[str, Any]]:
+    """v1, v2 and dense (v1 or v2) documents."""
+    return st.one_of(
+        instance(max_households, max_homes),
+        instance(max_households, max_homes, v2=True),
+        instance(max_households, max_homes, dense=True),
+        instance(max_households, max_homes, v2=True, dense=True),
+    )
 
 
 def _by_id(doc: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -99,7 +141,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 
 @FAST
-@given(instance(max_households=12, max_homes=12))
+@given(any_instance(max_households=12, max_homes=12))
 def test_assignments_feasible_and_cardinality_maximum(doc: dict[str, Any]) -> None:
     result = match(doc)
     households, homes = _by_id(doc, "households"), _by_id(doc, "homes")
@@ -118,10 +160,10 @@ def test_assignments_feasible_and_cardinality_maximum(doc: dict[str, Any]) -> No
 
 
 @FAST
-@given(instance(max_households=6, max_homes=6))
+@given(any_instance(max_households=6, max_homes=6))
 def test_total_score_best_among_maximum_matchings(doc: dict[str, Any]) -> None:
     best = best_matching_value(doc)
-    for solver in ("ortools", "scipy"):
+    for solver in ("blocks", "ortools", "scipy"):
         stats = match(doc, solver=solver)["stats"]
         assert (stats["housed"], stats["total_score"]) == best
 
@@ -133,7 +175,7 @@ def _without_timings(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(instance(max_households=10, max_homes=10), st.randoms(use_true_random=False))
+@given(any_instance(max_households=10, max_homes=10), st.randoms(use_true_random=False))
 def test_output_ignores_input_order(doc: dict[str, Any], shuffler: random.Random) -> None:
     shuffled = {**doc, "households": list(doc["households"]), "homes": list(doc["homes"])}
     shuffler.shuffle(shuffled["households"])
@@ -142,21 +184,40 @@ def test_output_ignores_input_order(doc: dict[str, Any], shuffler: random.Random
 
 
 @settings(max_examples=60, deadline=None)
-@given(instance(max_households=8, max_homes=8))
-def test_fast_validation_path_matches_detailed_path(doc: dict[str, Any]) -> None:
-    """The inline fast path must accept exactly what the detailed path accepts, identically."""
-    fast = contract.parse(doc)
-    saved = contract._fast_household, contract._fast_home
-    contract._fast_household = contract._fast_home = lambda *_args: None
-    try:
-        detailed = contract.parse(doc)
-    finally:
-        contract._fast_household, contract._fast_home = saved
-    assert fast.households.ids == detailed.households.ids
-    assert fast.homes.ids == detailed.homes.ids
-    for name in ("bedrooms", "landlord", "areas", "areas_ptr", "waiting_days", "urgent"):
-        np.testing.assert_array_equal(getattr(fast.households, name), getattr(detailed.households, name))
-    for name in ("ptr", "lat", "lon", "value"):
-        np.testing.assert_array_equal(getattr(fast.households.avoid, name), getattr(detailed.households.avoid, name))
-    for name in ("lat", "lon", "area", "bedrooms", "step_free", "pets"):
-        np.testing.assert_array_equal(getattr(fast.homes, name), getattr(detailed.homes, name))
+@given(instance(max_households=10, max_homes=10))
+def test_v2_with_every_default_equals_v1(doc: dict[str, Any]) -> None:
+    """A v1 document read as v2 (no v2 field, or every one at its default) means the same."""
+    v1 = _without_timings(match(doc))
+    as_v2 = _without_timings(match({**doc, "version": 2}))
+    defaults = {
+        "version": 2,
+        "households": [dict(h, min_tenure_security=0, refused=[], access_needs=[]) for h in doc["households"]],
+        "homes": [dict(p, uncertainty_km=0, tenure_security=0, access=[]) for p in doc["homes"]],
+    }
+    spelled_out = _without_timings(match({**doc, **defaults}))
+    assert v1["stats"].pop("contract") == 1
+    for other in (as_v2, spelled_out):
+        assert other["stats"].pop("contract") == 2
+        assert other == v1
+
+
+def test_housing_more_beats_a_higher_score_for_every_solver() -> None:
+    """H1 (urgent) scores best on P1, but only P1 fits H2: both are housed, H1 in P2."""
+    home = {"landlord": "L2", "lat": 51.0, "area": "A", "bedrooms": 2}
+    doc = {
+        "households": [
+            {
+                "id": "H1",
+                "landlord": "L1",
+                "bedrooms": 1,
+                "urgent": True,
+                "prefer": [{"lat": 51.0, "lon": 0.0, "weight": 1}],
+            },
+            {"id": "H2", "landlord": "L1", "bedrooms": 2},
+        ],
+        "homes": [dict(home, id="P1", lon=0.0), dict(home, id="P2", lon=0.5, bedrooms=1)],
+    }
+    for solver in ("blocks", "ortools", "scipy"):
+        result = match(doc, solver=solver)
+        assert [(a["household"], a["home"]) for a in result["assignments"]] == [("H1", "P2"), ("H2", "P1")]
+        assert result["stats"]["housed"] == 2

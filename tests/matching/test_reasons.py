@@ -131,3 +131,41 @@ def test_rank_households_for_a_home() -> None:
             },
         ],
     }
+
+
+def test_v2_reasons_name_the_disc_tenure_and_access() -> None:
+    doc = {
+        "version": 2,
+        "households": [
+            {
+                "id": "H1",
+                "landlord": "L1",
+                "bedrooms": 1,
+                "avoid": [{"lat": 51.1, "lon": 0.0, "km": 5}],
+                "min_tenure_security": 2,
+                "access_needs": ["level_access", "lift"],
+            }
+        ],
+        "homes": [
+            {
+                "id": "P1",
+                "landlord": "L2",
+                "lat": 51.0,
+                "lon": 0.0,
+                "area": "A",
+                "bedrooms": 1,
+                "uncertainty_km": 0.5,
+                "tenure_security": 3,
+                "access": ["lift", "level_access"],
+            }
+        ],
+    }
+    (assignment,) = match(doc)["assignments"]
+    assert assignment["reasons"] == [
+        "1 bedroom needed, home has 1 (exact fit)",
+        "access needed (level access, lift), home provides it",
+        "home position known to within 0.5 km; every point of that disc was checked",
+        "11.1 km from the nearest unsafe place (must be more than 5 km plus the 0.5 km uncertainty)",
+        "tenure security 3, at least 2 needed",
+        "score 50: urgency 0, waiting 0, preferred places 0, size fit 50, ledger 0",
+    ]
