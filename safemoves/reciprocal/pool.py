@@ -34,11 +34,12 @@ from safemoves.cases.policies import can_view_case
 from safemoves.cases.services import consent_in_force
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.geo import area_name, haversine_km, is_known_area
+from safemoves.matching import match, rank
 from safemoves.organisations.models import Membership, Organisation, Role, SchemeMembership
 from safemoves.properties.codes import HomeStatus, WheelchairStandard
 from safemoves.properties.importing import POSTCODE_UNCERTAINTY_KM
 from safemoves.properties.models import Home
-from safemoves.reciprocal import coarsen, engine_v2, policies, probing
+from safemoves.reciprocal import coarsen, policies, probing
 from safemoves.reciprocal.codes import (
     LIVE_OFFER_STATUSES,
     POOL_STATUSES,
@@ -417,7 +418,7 @@ def fits_for_home(membership: Membership, home: Home) -> list[Fit]:
             return []
         by_id = {h.entry["id"]: h for h in households}
         document = _document(households, [home], ledger_balances(schemes))
-        ranked = engine_v2.rank_home(document, home_id=str(home.pk), top=max(1, len(households)))
+        ranked = rank(document, home=str(home.pk), top=max(1, len(households)))["candidates"]
         return [
             Fit(
                 profile=_view(by_id[candidate["household"]].profile, membership),
@@ -457,7 +458,7 @@ def home_fits_request(home: Home, request: MoveRequest) -> bool:
         if fresh is None or not hasattr(fresh, "profile") or home.latitude is None:
             return False
         document = _document([_household(fresh)], [home], {})
-        return bool(engine_v2.rank_home(document, home_id=str(home.pk), top=1))
+        return bool(rank(document, home=str(home.pk), top=1)["candidates"])
 
 
 # --- why a home fits nothing, and requests that cannot be matched ---------------------------
@@ -614,7 +615,7 @@ def batch_proposals(membership: Membership) -> BatchResult:
         if not households or not homes:
             unmatched_views = [_view(h.profile, membership) for h in households]
             return BatchResult([], unmatched_views, len(households), len(homes))
-        result = engine_v2.match_all(_document(households, homes, ledger_balances(schemes)))
+        result = match(_document(households, homes, ledger_balances(schemes)))
         by_household = {h.entry["id"]: h for h in households}
         by_home = {str(home.pk): home for home in homes}
         proposals: list[Proposal] = []

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.geo import haversine_km
+from safemoves.matching import rank
 from safemoves.organisations.models import Role
 from safemoves.properties.models import Home
-from safemoves.reciprocal import coarsen, engine_v2, pool, services
+from safemoves.reciprocal import coarsen, pool, services
 from tests.factories import World
 from tests.reciprocal.factories import circulated_request, make_home, offer_home, reciprocal_case
 
@@ -43,18 +44,13 @@ def _document(*, distance_km: float, uncertainty_km: float, avoid_km: float, nea
 
 def test_a_home_half_a_kilometre_from_an_unsafe_circle_with_a_wider_disc_does_not_fit() -> None:
     # The reproduced fault: the point is 0.5 km outside the circle, but the home may be 0.6 km away from it.
-    assert engine_v2.rank_home(
-        _document(distance_km=5.5, uncertainty_km=0.4, avoid_km=5.0, near_km=None), home_id="P1", top=1
-    )
-    assert not engine_v2.rank_home(
-        _document(distance_km=5.5, uncertainty_km=0.6, avoid_km=5.0, near_km=None), home_id="P1", top=1
-    )
-    assert engine_v2.rank_home(
-        _document(distance_km=3.5, uncertainty_km=0.4, avoid_km=1, near_km=4.0), home_id="P1", top=1
-    )
-    assert not engine_v2.rank_home(
-        _document(distance_km=3.5, uncertainty_km=0.6, avoid_km=1, near_km=4.0), home_id="P1", top=1
-    )
+    def fits(**shape: Any) -> bool:
+        return bool(rank(_document(**shape), home="P1", top=1)["candidates"])
+
+    assert fits(distance_km=5.5, uncertainty_km=0.4, avoid_km=5.0, near_km=None)
+    assert not fits(distance_km=5.5, uncertainty_km=0.6, avoid_km=5.0, near_km=None)
+    assert fits(distance_km=3.5, uncertainty_km=0.4, avoid_km=1, near_km=4.0)
+    assert not fits(distance_km=3.5, uncertainty_km=0.6, avoid_km=1, near_km=4.0)
 
 
 @settings(max_examples=60, deadline=None)
@@ -74,7 +70,7 @@ def test_a_home_fits_only_if_its_whole_disc_is_safe_and_within_reach(
     centre_distance = haversine_km(home["lat"], home["lon"], _LAT, _LON)
     if abs(centre_distance + (uncertainty if near else -uncertainty) - radius) < 1e-6:
         return  # on the edge to rounding: either answer is right
-    fits = bool(engine_v2.rank_home(document, home_id="P1", top=1))
+    fits = bool(rank(document, home="P1", top=1)["candidates"])
     whole_disc_ok = centre_distance + uncertainty <= radius if near else centre_distance - uncertainty > radius
     assert fits == whole_disc_ok
 
