@@ -83,9 +83,7 @@ def _a_moved(world: World) -> None:
     with scopes_disabled():
         offer = Offer.objects.get(pk=str(world.extra["offer_id"]))
     with organisation_scope(world.a.organisation.pk):
-        move = services.move_record(
-            offer=offer, actor=world.a[Role.LETTINGS_OFFICER], move_date=timezone.localdate(), new_tenure="7"
-        )
+        move = services.move_record(offer=offer, actor=world.a[Role.LETTINGS_OFFICER], move_date=timezone.localdate())
     world.extra["move_id"] = move.pk
 
 
@@ -116,7 +114,6 @@ def _a_refers_moved(world: World) -> None:
             offer=offer,
             actor=c[Role.LETTINGS_OFFICER],  # type: ignore[index]
             move_date=timezone.localdate(),
-            new_tenure="7",
         )
     world.extra["move_id"] = move.pk
     with scopes_disabled():
@@ -129,7 +126,14 @@ def _key(name: str) -> Any:
     return lambda world: {name: world.extra[name]}
 
 
-POLICY_POST = {"live_offer_limit": "1", "minimum_areas": "5", "offer_expiry_days": "9", "circulation_working_days": "5"}
+POLICY_POST = {
+    "live_offer_limit": "1",
+    "minimum_areas": "5",
+    "offer_expiry_days": "9",
+    "circulation_working_days": "5",
+    "max_offers": "3",
+    "unreasonable_refusal": "review",
+}
 
 ROUTES: tuple[Route, ...] = (
     Route("reciprocal:requests", CASE_READERS),
@@ -230,7 +234,7 @@ ROUTES: tuple[Route, ...] = (
         OFFERERS,
         kwargs=_key("offer_id"),
         methods=("GET", "POST"),
-        post_data=lambda world: {"move_date": "", "new_tenure": "7"},
+        post_data=lambda world: {"move_date": ""},
         targets_object=True,
         setup=_a_offers_accepted,
     ),
