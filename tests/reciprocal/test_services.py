@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from safemoves.audit.models import AuditEvent
+from safemoves.cases import services as case_services
+from safemoves.cases.codes import ConsentBasis, ConsentPurpose
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
 from safemoves.properties.codes import HomeStatus
@@ -156,10 +158,14 @@ def test_a_less_secure_tenure_cannot_be_offered(world: World) -> None:
 
 
 def test_identity_needs_consent(world: World) -> None:
-    case = reciprocal_case(world.a, consent=False)
+    case = reciprocal_case(world.a)
     request = circulated_request(world.a, case)
     offer = offer_home(world.b, make_home(world.b), request)
     accept(world.a, offer, release=False)
+    with organisation_scope(world.a.organisation.pk):
+        case_services.consent_record(
+            case=case, actor=world.a[Role.MANAGER], purpose=ConsentPurpose.SCHEME_SHARING, basis=ConsentBasis.WITHDRAWN
+        )
     with organisation_scope(world.a.organisation.pk), pytest.raises(ValidationError) as caught:
         services.identity_release(offer=offer, actor=world.a[Role.OFFICER])
     assert caught.value.messages == [
