@@ -61,6 +61,21 @@ def _a_offers(world: World) -> None:
     world.extra["offer_id"] = offer_home(world.a, home, request).pk
 
 
+def _a_home_proposed(world: World) -> None:
+    from safemoves.reciprocal import services
+    from tests.reciprocal.factories import circulated_request, make_home, reciprocal_case
+
+    c = _third(world)
+    request = circulated_request(c, reciprocal_case(c))
+    home = make_home(world.a, postcode="ME14 1XQ")
+    proposal = services.proposal_create(
+        membership=c[Role.COORDINATOR].membership,  # type: ignore[index]
+        home=home,
+        request=request,
+    )
+    world.extra["proposal_id"] = proposal.pk
+
+
 def _a_offers_accepted(world: World) -> None:
     from safemoves.common.scoping import scopes_disabled
     from safemoves.reciprocal.models import Offer
@@ -195,6 +210,16 @@ ROUTES: tuple[Route, ...] = (
         targets_object=True,
         setup=_a_offers,
         notes="Without a request the form is refused before anything is recorded.",
+    ),
+    Route(
+        "reciprocal:proposal_decide",
+        OFFERERS,
+        kwargs=_key("proposal_id"),
+        methods=("POST",),
+        post_data=lambda world: {"decision": "decline"},
+        targets_object=True,
+        setup=_a_home_proposed,
+        notes="The coordinator proposes; only the home's own lettings staff confirm or decline.",
     ),
     Route(
         "reciprocal:offer_detail",
