@@ -671,7 +671,9 @@ def get_move_view(membership: Membership, move_id: Any) -> MoveView:
             and move.check_in_done_at is None
             and move.move_date <= timezone.localdate(),
             check_in_outcome=move.get_check_in_outcome_display() if referring and move.check_in_outcome else "",
-            check_in_notes=(move.check_in_notes or "") if referring and policies.can_work_request(membership, case) else "",
+            check_in_notes=(move.check_in_notes or "")
+            if referring and policies.can_work_request(membership, case)
+            else "",
             ledger_posted=move.ledger_posted_at is not None,
         )
 

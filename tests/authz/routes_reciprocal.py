@@ -69,7 +69,7 @@ def _a_home_proposed(world: World) -> None:
     request = circulated_request(c, reciprocal_case(c))
     home = make_home(world.a, postcode="ME14 1XQ")
     proposal = services.proposal_create(
-        membership=c[Role.COORDINATOR].membership,  # type: ignore[index]
+        membership=c[Role.COORDINATOR].membership,
         home=home,
         request=request,
     )

@@ -57,7 +57,7 @@ def _refuse(world: World, offer: Offer, *, reasonable: bool) -> None:
 
 
 def _policy(world: World, **values: int | str) -> None:
-    SchemePolicy.objects.create(scheme=world.scheme, version=1, **values)  # type: ignore[misc]
+    SchemePolicy.objects.create(scheme=world.scheme, version=1, **values)
 
 
 def _set_tenure(case: Case, tenure: str) -> None:
