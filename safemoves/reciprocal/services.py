@@ -254,8 +254,9 @@ def _end_live_offers(request: MoveRequest, actor: User | None, *, keep: Offer | 
     return ended
 
 
-def _end(request: MoveRequest, actor: User, reason: str, target: str, doing: str) -> None:
-    if reason not in EndReason.values:
+def _end(request: MoveRequest, actor: User, reason: str, target: str, doing: str, *, by_case: bool = False) -> None:
+    # "The case was closed" is set only by closing the case, never chosen.
+    if reason not in EndReason.values or (reason == EndReason.CASE_CLOSED and not by_case):
         raise ValidationError({"reason": "Choose why the request ends."})
     current = _lock_request(request)
     _move_to(current, target, doing)
@@ -288,7 +289,7 @@ def case_closed(case: Case, actor: User) -> None:
     with scopes_disabled():
         live = list(MoveRequest.objects.filter(case_id=case.pk, status__in=LIVE_STATUSES))
     for request in live:
-        _end(request, actor, EndReason.CASE_CLOSED, RequestStatus.WITHDRAWN, "withdrawn")
+        _end(request, actor, EndReason.CASE_CLOSED, RequestStatus.WITHDRAWN, "withdrawn", by_case=True)
         with scopes_disabled():
             open_proposals = list(OfferProposal.objects.filter(request_id=request.pk, status=ProposalStatus.PROPOSED))
         for proposal in open_proposals:

@@ -180,6 +180,14 @@ def test_closing_the_case_declines_open_proposals_and_withdraws_a_draft(world: W
     assert _status(request) == RequestStatus.WITHDRAWN
 
 
+def test_case_closed_is_not_a_reason_anyone_chooses(world: World) -> None:
+    request = circulated_request(world.a, reciprocal_case(world.a))
+    with organisation_scope(world.a.organisation.pk), pytest.raises(ValidationError) as caught:
+        services.request_withdraw(request=request, actor=world.a[Role.MANAGER], reason="case_closed")
+    assert caught.value.message_dict == {"reason": ["Choose why the request ends."]}
+    assert _status(request) == RequestStatus.CIRCULATED
+
+
 def test_no_breach_mail_for_a_closed_case(world: World) -> None:
     from safemoves.safety.catalogue import LOCK_CHANGE
     from safemoves.safety.services import safety_action_create, safety_breaches_notify
