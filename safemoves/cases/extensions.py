@@ -3,6 +3,8 @@
 * A **panel** is a section of the case page (risk, safety actions, options, ...).
 * A **clock source** reports the earliest open deadline an app holds for a case, so
   caseloads can be ordered by the next clock due.
+* A **close hook** ends an app's open work on a case when the case is closed (inside the
+  closing transaction, so a hook that refuses leaves the case open).
 
 Apps register both in their ``AppConfig.ready()``.
 """
@@ -15,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from safemoves.accounts.models import User
     from safemoves.cases.models import Case
     from safemoves.common.http import StaffRequest
 
@@ -59,3 +62,15 @@ def register_export_section(name: str, section: Callable[[Case], Any]) -> None:
 
 def export_sections() -> dict[str, Callable[[Case], Any]]:
     return dict(_export_sections)
+
+
+_close_hooks: list[Callable[[Case, User], None]] = []
+
+
+def register_close_hook(hook: Callable[[Case, User], None]) -> None:
+    if hook not in _close_hooks:
+        _close_hooks.append(hook)
+
+
+def close_hooks() -> tuple[Callable[[Case, User], None], ...]:
+    return tuple(_close_hooks)

@@ -484,6 +484,9 @@ def case_close(*, case: Case, actor: User, outcome: str, note: str = "") -> None
     current.next_due_at = None
     current.version += 1
     current.save(update_fields=["status", "outcome", "closed_at", "next_due_at", "version"])
+    # Other apps end their open work on the case (a move request leaves the pool, ...).
+    for hook in extensions.close_hooks():
+        hook(current, actor)
     if note.strip():
         CaseNote.objects.create(
             organisation_id=case.organisation_id, case=current, kind=NoteKind.NOTE, body=note.strip(), author=actor

@@ -11,6 +11,9 @@ class RequestStatus(models.TextChoices):
     CIRCULATED = "circulated", "Circulated"
     OFFERED = "offered", "Offered"
     ACCEPTED = "accepted", "Offer accepted"
+    # After an unreasonable refusal, when the scheme's policy says so: out of the pool until the
+    # referring landlord's manager reviews it and circulates it again (or ends it).
+    REVIEW = "review", "Returned to its landlord for review"
     MOVED = "moved", "Moved"
     WITHDRAWN = "withdrawn", "Withdrawn"
     CLOSED = "closed", "Closed"
@@ -23,8 +26,15 @@ REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
     RequestStatus.CIRCULATED: frozenset({RequestStatus.OFFERED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED}),
     # A refused, expired or withdrawn offer sends the request back to circulation.
     RequestStatus.OFFERED: frozenset(
-        {RequestStatus.CIRCULATED, RequestStatus.ACCEPTED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED}
+        {
+            RequestStatus.CIRCULATED,
+            RequestStatus.REVIEW,
+            RequestStatus.ACCEPTED,
+            RequestStatus.WITHDRAWN,
+            RequestStatus.CLOSED,
+        }
     ),
+    RequestStatus.REVIEW: frozenset({RequestStatus.CIRCULATED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED}),
     # A move that falls through after acceptance sends the request back to circulation.
     RequestStatus.ACCEPTED: frozenset({RequestStatus.MOVED, RequestStatus.CIRCULATED, RequestStatus.WITHDRAWN}),
     RequestStatus.MOVED: frozenset(),
@@ -39,6 +49,7 @@ LIVE_STATUSES = (
     RequestStatus.APPROVED,
     RequestStatus.CIRCULATED,
     RequestStatus.OFFERED,
+    RequestStatus.REVIEW,
     RequestStatus.ACCEPTED,
 )
 
@@ -52,6 +63,31 @@ class EndReason(models.TextChoices):
     NO_CONTACT = "no_contact", "We lost contact with her"
     NO_SUITABLE_HOME = "no_suitable_home", "No suitable home within the time agreed"
     ENTERED_IN_ERROR = "entered_in_error", "Raised in error"
+    # Set by the service when the case itself is closed (not offered on the request form).
+    CASE_CLOSED = "case_closed", "The case was closed"
+
+
+# What a refusal the nominating officer judged unreasonable does to the request (scheme policy).
+class UnreasonableRefusal(models.TextChoices):
+    RECIRCULATE = "recirculate", "The request circulates again"
+    REVIEW = "review", "The request returns to its landlord for review before it circulates again"
+
+
+class ProposalStatus(models.TextChoices):
+    """A coordinator's proposal of another member's home: that home's landlord decides."""
+
+    PROPOSED = "proposed", "Proposed, awaiting the home's landlord"
+    CONFIRMED = "confirmed", "Confirmed: the offer is made"
+    DECLINED = "declined", "Declined by the home's landlord"
+
+
+class CheckInOutcome(models.TextChoices):
+    """What the post-move check-in found."""
+
+    SETTLED = "settled", "Settled and safe"
+    CONCERNS = "concerns", "Settled, with concerns to follow up"
+    NOT_SAFE = "not_safe", "Not safe: the safety plan needs review"
+    NO_CONTACT = "no_contact", "Could not make safe contact"
 
 
 class AccessNeed(models.TextChoices):

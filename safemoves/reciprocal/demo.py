@@ -73,8 +73,11 @@ def _offer(request: MoveRequest, organisations: dict[int, Organisation]) -> Offe
         lettings = _role(organisations[home.organisation_id], Role.LETTINGS_OFFICER)
         if lettings is None:
             continue
-        with organisation_scope(home.organisation_id):
-            return services.offer_create(actor=lettings, home=home, request=request)
+        try:
+            with organisation_scope(home.organisation_id):
+                return services.offer_create(actor=lettings, home=home, request=request)
+        except ValidationError:
+            continue  # for example a less secure tenancy than the household holds
     return None
 
 
@@ -101,12 +104,7 @@ def _bring_to(state: str, case: Case, organisations: dict[int, Organisation]) ->
         services.request_approve(request=request, actor=manager)
         if state == RequestStatus.APPROVED:
             return True
-        services.request_circulate(request=request, actor=manager)
-        if state == RequestStatus.CLOSED:
-            services.request_close(request=request, actor=manager, reason="no_suitable_home")
-            return True
-        if state == RequestStatus.CIRCULATED:
-            return True
+        # Circulation needs the consent to sharing with the scheme (or a lawful basis).
         if consent_in_force(case, ConsentPurpose.SCHEME_SHARING) is None:
             consent_record(
                 case=case,
@@ -115,6 +113,12 @@ def _bring_to(state: str, case: Case, organisations: dict[int, Organisation]) ->
                 basis=ConsentBasis.CONSENT,
                 how_given="Signed consent form (demo)",
             )
+        services.request_circulate(request=request, actor=manager)
+        if state == RequestStatus.CLOSED:
+            services.request_close(request=request, actor=manager, reason="no_suitable_home")
+            return True
+        if state == RequestStatus.CIRCULATED:
+            return True
     offer = _offer(request, organisations)
     if offer is None:
         return False
@@ -128,7 +132,7 @@ def _bring_to(state: str, case: Case, organisations: dict[int, Organisation]) ->
     lettings = _role(organisations[offer.organisation_id], Role.LETTINGS_OFFICER)
     assert lettings is not None  # noqa: S101 - the offer was made by one
     with organisation_scope(offer.organisation_id):
-        services.move_record(offer=offer, actor=lettings, move_date=timezone.localdate(), new_tenure=case.tenure)
+        services.move_record(offer=offer, actor=lettings, move_date=timezone.localdate())
     return True
 
 

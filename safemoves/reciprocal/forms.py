@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from safemoves.cases.codes import CoreTenancy
 from safemoves.properties.importing import MAX_BEDROOMS
-from safemoves.reciprocal.codes import AccessNeed, EndReason, RefusalReason
+from safemoves.reciprocal.codes import AccessNeed, CheckInOutcome, EndReason, RefusalReason, UnreasonableRefusal
 from safemoves.reciprocal.services import POLICY_LIMITS
 
 _NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
@@ -24,7 +23,11 @@ class RequestForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    reason = forms.ChoiceField(label="Why the request ends", choices=EndReason.choices)
+    # "The case was closed" is set by closing the case, never chosen here.
+    reason = forms.ChoiceField(
+        label="Why the request ends",
+        choices=[(value, label) for value, label in EndReason.choices if value != EndReason.CASE_CLOSED],
+    )
 
 
 class DecisionForm(forms.Form):
@@ -47,10 +50,29 @@ class DecisionForm(forms.Form):
 
 
 class MoveForm(forms.Form):
+    # The tenancy is the one the offer was made on; it is shown, not asked again.
     move_date = forms.DateField(
-        label="Move date", help_text="For example 2027-03-01.", widget=forms.DateInput(attrs={"type": "date"})
+        label="Move date",
+        help_text="For example 2027-03-01. A future move is posted to the ledger on its date.",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    new_tenure = forms.ChoiceField(label="Tenancy given", choices=[("", "Choose the tenancy"), *CoreTenancy.choices])
+
+
+class CheckInForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What the check-in found", choices=[("", "Choose what was found"), *CheckInOutcome.choices]
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Kept encrypted. Do not write the new address here.",
+    )
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm and make the offer"), ("decline", "Decline")])
 
 
 class OfferForm(forms.Form):
@@ -67,6 +89,10 @@ class PolicyForm(forms.Form):
     )
     circulation_working_days = forms.IntegerField(
         label="Working days from approval to circulation", widget=forms.NumberInput(attrs=_NUMBER)
+    )
+    max_offers = forms.IntegerField(label="Offers per request in total", widget=forms.NumberInput(attrs=_NUMBER))
+    unreasonable_refusal = forms.ChoiceField(
+        label="After a refusal judged unreasonable", choices=UnreasonableRefusal.choices
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -24,11 +24,14 @@ from safemoves.common.scoping import OrganisationScopedManager
 from safemoves.organisations.models import Organisation, Scheme
 from safemoves.reciprocal.codes import (
     AccessNeed,
+    CheckInOutcome,
     EndReason,
     LedgerReason,
     OfferStatus,
+    ProposalStatus,
     RefusalReason,
     RequestStatus,
+    UnreasonableRefusal,
 )
 
 # The anonymised profile: exactly these keys, nothing else (ARCHITECTURE.md, "Data that
@@ -62,6 +65,15 @@ class SchemePolicy(models.Model):
     offer_expiry_days = models.PositiveSmallIntegerField(default=7, help_text="Calendar days to decide on an offer.")
     circulation_working_days = models.PositiveSmallIntegerField(
         default=5, help_text="Working days from approval to circulation."
+    )
+    max_offers = models.PositiveSmallIntegerField(
+        default=3, help_text="Offers one request may receive in total (withdrawn offers do not count)."
+    )
+    unreasonable_refusal = models.CharField(
+        max_length=12,
+        choices=UnreasonableRefusal.choices,
+        default=UnreasonableRefusal.REVIEW,
+        help_text="What a refusal judged unreasonable does to the request.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -148,6 +160,9 @@ class Offer(models.Model):
     # The referring landlord, kept plain so its staff find offers on their requests in their scope.
     referring_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     home = models.ForeignKey("properties.Home", on_delete=models.PROTECT, related_name="+")
+    # The tenancy the home is offered on, fixed when the offer is made: checked against her
+    # current tenure at the offer and at acceptance, and the tenancy the move records.
+    tenancy = models.CharField(max_length=2, choices=CoreTenancy.choices, blank=True)
     status = models.CharField(max_length=12, choices=OfferStatus.choices, default=OfferStatus.OFFERED)
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     offered_at = models.DateTimeField(default=timezone.now)
@@ -175,6 +190,39 @@ class Offer(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
+
+
+class OfferProposal(models.Model):
+    """A coordinator's proposal of a home to a request. Scoped to the home's landlord, which
+    alone commits its home: its lettings staff confirm (which makes the offer) or decline."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(MoveRequest, on_delete=models.CASCADE, related_name="proposals")
+    home = models.ForeignKey("properties.Home", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    offer = models.OneToOneField(Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal")
+
+    objects: ClassVar[models.Manager[OfferProposal]] = OrganisationScopedManager()
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "home"],
+                condition=Q(status=ProposalStatus.PROPOSED),
+                name="offer_proposal_one_open_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk}"
 
 
 class IdentityRelease(models.Model):
@@ -221,6 +269,11 @@ class Move(models.Model):
     check_in_done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    check_in_outcome = models.CharField(max_length=12, choices=CheckInOutcome.choices, blank=True)
+    # Free text about her and her new home: encrypted like every other personal note.
+    check_in_notes = EncryptedTextField(null=True, blank=True)
+    # Set when the move's ledger pair is posted: on the move date, not when a move is typed ahead.
+    ledger_posted_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[Move]] = OrganisationScopedManager()
 

@@ -727,7 +727,8 @@ def get_offer_view(membership: Membership, offer_id: Any) -> OfferView:
             home_wheelchair=home.get_wheelchair_standard_display(),
             home_pets=home.pets_allowed,
             home_rent=str(home.weekly_rent),
-            home_tenancy=home.get_tenancy_offered_display(),
+            # The tenancy fixed when the offer was made (what the move records), not retyped.
+            home_tenancy=offer.get_tenancy_display() if offer.tenancy else home.get_tenancy_offered_display(),
             home_available_from=home.available_from,
             home_address=home.address if own_offerer and not home.address_is_protected else "",
             is_offering_side=offering,
@@ -870,6 +871,10 @@ class MoveView:
     check_in_done_at: datetime | None
     is_rehousing_side: bool
     may_record_check_in: bool
+    # The check-in is about her, not the home: her landlord's case workers only.
+    check_in_outcome: str = ""
+    check_in_notes: str = ""
+    ledger_posted: bool = True
 
 
 def get_move_view(membership: Membership, move_id: Any) -> MoveView:
@@ -911,7 +916,13 @@ def get_move_view(membership: Membership, move_id: Any) -> MoveView:
             is_rehousing_side=rehousing,
             may_record_check_in=referring
             and policies.can_work_request(membership, case)
-            and move.check_in_done_at is None,
+            and move.check_in_done_at is None
+            and move.move_date <= timezone.localdate(),
+            check_in_outcome=move.get_check_in_outcome_display() if referring and move.check_in_outcome else "",
+            check_in_notes=(move.check_in_notes or "")
+            if referring and policies.can_work_request(membership, case)
+            else "",
+            ledger_posted=move.ledger_posted_at is not None,
         )
 
 

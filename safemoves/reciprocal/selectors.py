@@ -16,8 +16,8 @@ from safemoves.organisations.models import Membership
 from safemoves.properties.codes import HomeStatus
 from safemoves.properties.models import Home
 from safemoves.reciprocal import policies
-from safemoves.reciprocal.codes import OfferStatus, RequestStatus
-from safemoves.reciprocal.models import Move, MoveRequest, Offer
+from safemoves.reciprocal.codes import OfferStatus, ProposalStatus, RequestStatus
+from safemoves.reciprocal.models import Move, MoveRequest, Offer, OfferProposal
 
 
 def own_requests(membership: Membership) -> QuerySet[MoveRequest]:
@@ -70,6 +70,25 @@ def own_offers(membership: Membership) -> QuerySet[Offer]:
         .select_related("request")
         .order_by("-offered_at")
     )
+
+
+def own_proposals(membership: Membership) -> QuerySet[OfferProposal]:
+    """The coordinator's proposals of this landlord's homes, awaiting its lettings staff."""
+    if not policies.can_offer_homes(membership):
+        return OfferProposal.objects.none()
+    return (
+        OfferProposal.objects.filter(organisation_id=membership.organisation_id, status=ProposalStatus.PROPOSED)
+        .select_related("request", "home")
+        .order_by("proposed_at")
+    )
+
+
+def get_proposal(membership: Membership, proposal_id: Any) -> OfferProposal:
+    """An open proposal of one of this landlord's homes; anything else is not found."""
+    proposal = own_proposals(membership).filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404
+    return proposal
 
 
 def case_deadlines(case: Case) -> datetime | None:

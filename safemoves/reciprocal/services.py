@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
-from safemoves.cases.codes import TENURE_SECURITY, ConsentPurpose, CoreTenancy
+from safemoves.cases.codes import TENURE_SECURITY, CaseStatus, ConsentPurpose, CoreTenancy
 from safemoves.cases.models import Case
 from safemoves.cases.services import consent_in_force, refresh_next_due
 from safemoves.common.clock import LONDON, due_after_working_days
@@ -36,11 +36,14 @@ from safemoves.reciprocal.codes import (
     POOL_STATUSES,
     REQUEST_TRANSITIONS,
     AccessNeed,
+    CheckInOutcome,
     EndReason,
     LedgerReason,
     OfferStatus,
+    ProposalStatus,
     RefusalReason,
     RequestStatus,
+    UnreasonableRefusal,
 )
 from safemoves.reciprocal.models import (
     IdentityRelease,
@@ -48,9 +51,11 @@ from safemoves.reciprocal.models import (
     Move,
     MoveRequest,
     Offer,
+    OfferProposal,
     SchemePolicy,
     SharedProfile,
 )
+from safemoves.reciprocal.policies import HOME_OFFERERS
 from safemoves.reciprocal.profile import build_profile
 from safemoves.safety.catalogue import OLD_ADDRESS_FLAGS
 from safemoves.safety.codes import ActionStatus, Option
@@ -67,7 +72,9 @@ POLICY_LIMITS = {
     "minimum_areas": (1, 20),
     "offer_expiry_days": (1, 60),
     "circulation_working_days": (1, 30),
+    "max_offers": (1, 10),
 }
+POLICY_CHOICES = {"unreasonable_refusal": UnreasonableRefusal}
 
 
 def new_reference() -> str:
@@ -218,10 +225,22 @@ def request_circulate(*, request: MoveRequest, actor: User) -> None:
     _move_to(current, RequestStatus.CIRCULATED, "circulated")
     with organisation_scope(current.organisation_id):
         _check_appraisal(current.case, current.scheme_id)
+        consent = consent_in_force(current.case, ConsentPurpose.SCHEME_SHARING)
+    if consent is None:
+        raise ValidationError(
+            "No consent to sharing with the reciprocal scheme is in force for this case. Record the "
+            "tenant's consent, or the lawful basis for sharing without it, on the case before circulating."
+        )
     current.circulated_at = timezone.now()
     _save_request(current, ["circulated_at"])
     _snapshot(current)
-    _case_event(current, action="reciprocal.request_circulated", actor=actor, fields=["status"], reason="circulated")
+    _case_event(
+        current,
+        action="reciprocal.request_circulated",
+        actor=actor,
+        fields=["status"],
+        reason=f"circulated on consent {consent.pk} ({consent.basis})",
+    )
     _refresh_case_clock(current.case)
     request.refresh_from_db()
 
@@ -238,8 +257,9 @@ def _end_live_offers(request: MoveRequest, actor: User | None, *, keep: Offer | 
     return ended
 
 
-def _end(request: MoveRequest, actor: User, reason: str, target: str, doing: str) -> None:
-    if reason not in EndReason.values:
+def _end(request: MoveRequest, actor: User, reason: str, target: str, doing: str, *, by_case: bool = False) -> None:
+    # "The case was closed" is set only by closing the case, never chosen.
+    if reason not in EndReason.values or (reason == EndReason.CASE_CLOSED and not by_case):
         raise ValidationError({"reason": "Choose why the request ends."})
     current = _lock_request(request)
     _move_to(current, target, doing)
@@ -263,6 +283,20 @@ def request_withdraw(*, request: MoveRequest, actor: User, reason: str) -> None:
 def request_close(*, request: MoveRequest, actor: User, reason: str) -> None:
     """Close a circulated request without a move (for example no suitable home in the time agreed)."""
     _end(request, actor, reason, RequestStatus.CLOSED, "closed")
+
+
+def case_closed(case: Case, actor: User) -> None:
+    """Close hook of the cases app (``extensions.register_close_hook``), inside ``case_close``'s
+    transaction: the case's live request leaves the pool and its live offers are withdrawn
+    (their homes go back to the pool); open proposals on it are declined."""
+    with scopes_disabled():
+        live = list(MoveRequest.objects.filter(case_id=case.pk, status__in=LIVE_STATUSES))
+    for request in live:
+        _end(request, actor, EndReason.CASE_CLOSED, RequestStatus.WITHDRAWN, "withdrawn", by_case=True)
+        with scopes_disabled():
+            open_proposals = list(OfferProposal.objects.filter(request_id=request.pk, status=ProposalStatus.PROPOSED))
+        for proposal in open_proposals:
+            _end_proposal(proposal, ProposalStatus.DECLINED, actor, reason="case closed")
 
 
 # --- offers ---------------------------------------------------------------------------------
@@ -292,43 +326,125 @@ def _close_offer(offer: Offer, status: str, actor: User | None, **decision: Any)
     )
 
 
-def _back_to_pool(request: MoveRequest) -> None:
-    """After an offer ends: a request with no live offer left circulates again."""
+def _back_to_pool(request: MoveRequest, *, review: bool = False) -> None:
+    """After an offer ends: a request with no live offer left circulates again, or, after an
+    unreasonable refusal when the scheme's policy says so, returns to its landlord for review."""
     with scopes_disabled():
         live = Offer.objects.filter(request_id=request.pk, status__in=LIVE_OFFER_STATUSES).exists()
     if not live and request.status in (RequestStatus.OFFERED, RequestStatus.ACCEPTED):
-        _move_to(request, RequestStatus.CIRCULATED, "returned to circulation")
+        if review and request.status == RequestStatus.OFFERED:
+            _move_to(request, RequestStatus.REVIEW, "returned for review")
+        else:
+            _move_to(request, RequestStatus.CIRCULATED, "returned to circulation")
         _save_request(request, [])
 
 
-@transaction.atomic
-def offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
-    """Offer ``home`` to a circulated request, by the home's lettings staff or the coordinator."""
-    with organisation_scope(home.organisation_id):
-        current_home = Home.objects.select_for_update().get(pk=home.pk)
-    current = _lock_request(request)
-    if current.status not in POOL_STATUSES:
-        raise ValidationError(f"A request that is {_label(current.status)} cannot receive an offer.")
-    if current_home.status != HomeStatus.AVAILABLE:
-        raise ValidationError({"home": f"This home is {current_home.get_status_display().lower()}."})
-    if current_home.organisation_id == current.organisation_id:
-        raise ValidationError({"home": "A request cannot be offered a home of its own landlord."})
-    policy = pool.policy_in_force(current.scheme_id)
+def _tenure_error(old: str, new: str) -> str | None:
+    """Why a tenancy ``new`` does not keep her security of tenure ``old``, or None if it does."""
+    if old not in TENURE_SECURITY:
+        return "Her current tenure is not recorded on the case."
+    if new not in TENURE_SECURITY:
+        return "The home does not record the tenancy it is let on."
+    if TENURE_SECURITY[new] < TENURE_SECURITY[old]:
+        return (
+            f"A {CoreTenancy(new).label.lower()} tenancy is less secure than her current "
+            f"{CoreTenancy(old).label.lower()} tenancy: she must keep the same security of tenure or better."
+        )
+    return None
+
+
+def _check_pair(*, home: Home, request: MoveRequest, tenancy: str, stage: str, offer: Offer | None = None) -> None:
+    """Every rule of a home for a request, checked again at each step (offer, acceptance, move).
+
+    Tenure and "refused before" are checked here directly, so each holds even if the fit
+    computation changes; the rest is the engine's fit. A refusal names the rule that failed
+    and never a place or a distance.
+    """
+    tenure_problem = _tenure_error(request.case.tenure, tenancy)
+    if tenure_problem is not None:
+        raise ValidationError({"home": f"Tenure rule: {tenure_problem}"})
     with scopes_disabled():
-        live = Offer.objects.filter(request_id=current.pk, status__in=LIVE_OFFER_STATUSES).count()
+        refused = Offer.objects.filter(request_id=request.pk, home_id=home.pk, status=OfferStatus.REFUSED)
+        if offer is not None:
+            refused = refused.exclude(pk=offer.pk)
+        refused_before = refused.exists()
+    if refused_before:
+        raise ValidationError(
+            {"home": f"Refused-before rule: the household refused this home before; it cannot be {stage}."}
+        )
+    if not pool.home_fits_request(home, request):
+        raise ValidationError(
+            {
+                "home": f"Fit rule: this home no longer fits the request (size, access, pets, areas or safety); "
+                f"it cannot be {stage}."
+            }
+        )
+
+
+def _offers_used(request_id: Any) -> int:
+    """Offers that count against the scheme's total per request: all but those the landlord withdrew."""
+    with scopes_disabled():
+        return Offer.objects.filter(request_id=request_id).exclude(status=OfferStatus.WITHDRAWN).count()
+
+
+def _check_offerable(*, home: Home, request: MoveRequest) -> SchemePolicy:
+    """Everything an offer of ``home`` to ``request`` needs, before anything is written."""
+    if request.status not in POOL_STATUSES:
+        raise ValidationError(f"A request that is {_label(request.status)} cannot receive an offer.")
+    if request.case.status == CaseStatus.CLOSED:
+        raise ValidationError("The case behind this request is closed.")
+    if home.status != HomeStatus.AVAILABLE:
+        raise ValidationError({"home": f"This home is {home.get_status_display().lower()}."})
+    if home.organisation_id == request.organisation_id:
+        raise ValidationError({"home": "A request cannot be offered a home of its own landlord."})
+    policy = pool.policy_in_force(request.scheme_id)
+    with scopes_disabled():
+        live = Offer.objects.filter(request_id=request.pk, status__in=LIVE_OFFER_STATUSES).count()
     if live >= policy.live_offer_limit:
         raise ValidationError(
             f"This request already has {live} live offer{'s' if live != 1 else ''}; "
             f"the scheme allows {policy.live_offer_limit} at a time."
         )
-    if not pool.home_fits_request(current_home, current):
-        raise ValidationError({"home": "This home does not fit the request (size, access, pets, areas or safety)."})
+    used = _offers_used(request.pk)
+    if used >= policy.max_offers:
+        raise ValidationError(
+            f"This request has had {used} offer{'s' if used != 1 else ''}; "
+            f"the scheme allows {policy.max_offers} in total."
+        )
+    _check_pair(home=home, request=request, tenancy=home.tenancy_offered, stage="offered")
+    return policy
+
+
+def _home_landlord_staff(actor: User, home: Home) -> bool:
+    """Only the home's own landlord commits its home: its lettings staff, or its coordinator."""
+    with scopes_disabled():
+        membership = Membership.objects.filter(user_id=actor.pk, is_active=True).first()
+    return (
+        membership is not None
+        and membership.organisation_id == home.organisation_id
+        and membership.role in (HOME_OFFERERS | {Role.COORDINATOR})
+    )
+
+
+@transaction.atomic
+def offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
+    """Offer ``home`` to a circulated request, by the home's own lettings staff or a coordinator
+    employed by the home's landlord (a coordinator proposes other members' homes instead)."""
+    if not _home_landlord_staff(actor, home):
+        raise ValidationError(
+            {"home": "Only the home's own landlord can offer it; propose it to that landlord instead."}
+        )
+    with organisation_scope(home.organisation_id):
+        current_home = Home.objects.select_for_update().get(pk=home.pk)
+    current = _lock_request(request)
+    policy = _check_offerable(home=current_home, request=current)
     with organisation_scope(current_home.organisation_id):
         offer = Offer.objects.create(
             organisation_id=current_home.organisation_id,
             request=current,
             referring_organisation_id=current.organisation_id,
             home=current_home,
+            tenancy=current_home.tenancy_offered,
             offered_by=actor,
             expires_at=timezone.now() + timedelta(days=policy.offer_expiry_days),
         )
@@ -342,7 +458,7 @@ def offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
         organisation_id=current_home.organisation_id,
         object_type="offer",
         object_id=offer.pk,
-        fields=["home", "expires_at"],
+        fields=["home", "tenancy", "expires_at"],
         reason=f"request {current.reference}",
     )
     _case_event(current, action="reciprocal.offer_received", actor=actor, fields=["status"], reason=f"offer {offer.pk}")
@@ -376,6 +492,11 @@ def offer_decide(
     request = _lock_request(current.request)
     if accepted:
         _move_to(request, RequestStatus.ACCEPTED, "accepted")
+        with scopes_disabled():
+            home = Home.objects.get(pk=current.home_id)
+        _check_pair(
+            home=home, request=request, tenancy=current.tenancy or home.tenancy_offered, stage="accepted", offer=current
+        )
         with organisation_scope(current.organisation_id):
             current.status = OfferStatus.ACCEPTED
             current.decided_at = timezone.now()
@@ -405,7 +526,10 @@ def offer_decide(
         _close_offer(
             current, OfferStatus.REFUSED, actor, refusal_reason=refusal_reason, reasonable_refusal=reasonable_refusal
         )
-        _back_to_pool(request)
+        policy = pool.policy_in_force(request.scheme_id)
+        _back_to_pool(
+            request, review=not reasonable_refusal and policy.unreasonable_refusal == UnreasonableRefusal.REVIEW
+        )
         _case_event(
             request,
             action="reciprocal.offer_refused",
@@ -495,17 +619,9 @@ def identity_release(*, offer: Offer, actor: User) -> IdentityRelease:
 
 def check_tenure(old: str, new: str) -> None:
     """The new tenure must be as secure as the old one, or more."""
-    if new not in CoreTenancy.values:
-        raise ValidationError({"new_tenure": "Choose the tenancy she is given from the list."})
-    if old not in TENURE_SECURITY:
-        raise ValidationError({"new_tenure": "Her current tenure is not recorded on the case."})
-    if TENURE_SECURITY[new] < TENURE_SECURITY[old]:
-        raise ValidationError(
-            {
-                "new_tenure": f"A {CoreTenancy(new).label.lower()} tenancy is less secure than her current "
-                f"{CoreTenancy(old).label.lower()} tenancy: she must keep the same security of tenure or better."
-            }
-        )
+    problem = _tenure_error(old, new)
+    if problem is not None:
+        raise ValidationError({"new_tenure": problem})
 
 
 def ledger_post_move(
@@ -565,9 +681,10 @@ def _follow_ups(*, case: Case, move: Move, actor: User, owner: User) -> list[str
 
 
 @transaction.atomic
-def move_record(*, offer: Offer, actor: User, move_date: date, new_tenure: str) -> Move:
-    """The new tenancy: same or better security, any introductory period carried over, the new
-    address protected, the home let, the ledger posted and the follow-ups set on her case."""
+def move_record(*, offer: Offer, actor: User, move_date: date) -> Move:
+    """The new tenancy, on the tenancy the offer was made on (same or better security, checked
+    again), any introductory period carried over, the new address protected, the home let, the
+    follow-ups set on her case, and the ledger posted on the move date (now, or by the tick)."""
     current = _lock_offer(offer)
     if current.status != OfferStatus.ACCEPTED:
         raise ValidationError("A move can be recorded only for an accepted offer.")
@@ -576,11 +693,15 @@ def move_record(*, offer: Offer, actor: User, move_date: date, new_tenure: str) 
             raise ValidationError("Her identity has not been released to you yet: the referring landlord does that.")
     request = _lock_request(current.request)
     case = request.case
-    check_tenure(case.tenure, new_tenure)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError("The case behind this request is closed.")
     if move_date < timezone.localdate(current.offered_at):
         raise ValidationError({"move_date": "The move date cannot be before the offer was made."})
     with scopes_disabled():
         home = Home.objects.get(pk=current.home_id)
+    new_tenure = current.tenancy or home.tenancy_offered
+    check_tenure(case.tenure, new_tenure)
+    _check_pair(home=home, request=request, tenancy=new_tenure, stage="moved into", offer=current)
     from safemoves.risk.selectors import marac_area_for
 
     with organisation_scope(case.organisation_id):
@@ -612,22 +733,22 @@ def move_record(*, offer: Offer, actor: User, move_date: date, new_tenure: str) 
         current.save(update_fields=["status"])
     _move_to(request, RequestStatus.MOVED, "moved")
     _save_request(request, [])
-    ledger_post_move(
-        scheme_id=request.scheme_id,
-        move_id=move.pk,
-        mover_organisation_id=request.organisation_id,
-        rehousing_organisation_id=current.organisation_id,
-        reference=request.reference,
-        bedrooms=home.bedrooms,
-        actor=actor,
-    )
+    if move_date <= timezone.localdate():
+        _post_move_ledger(move, request=request, bedrooms=home.bedrooms, actor=actor)
     record_event(
         action="reciprocal.move_recorded",
         actor=actor,
         organisation_id=current.organisation_id,
         object_type="move",
         object_id=move.pk,
-        fields=["move_date", "new_tenure", "new_address", "new_postcode", "introductory_period_ends"],
+        fields=[
+            "move_date",
+            "new_tenure",
+            "new_address",
+            "new_postcode",
+            "introductory_period_ends",
+            "ledger_posted_at",
+        ],
         reason=f"offer {current.pk}: tenure {case.tenure} to {new_tenure}",
     )
     owner = case.assigned_officer or request.nominating_officer
@@ -643,18 +764,82 @@ def move_record(*, offer: Offer, actor: User, move_date: date, new_tenure: str) 
     return move
 
 
+def _post_move_ledger(move: Move, *, request: MoveRequest, bedrooms: int, actor: User) -> None:
+    ledger_post_move(
+        scheme_id=request.scheme_id,
+        move_id=move.pk,
+        mover_organisation_id=request.organisation_id,
+        rehousing_organisation_id=move.organisation_id,
+        reference=request.reference,
+        bedrooms=bedrooms,
+        actor=actor,
+    )
+    move.ledger_posted_at = timezone.now()
+    with organisation_scope(move.organisation_id):
+        move.save(update_fields=["ledger_posted_at"])
+
+
+def moves_post_ledger(*, today: date | None = None) -> int:
+    """Post the ledger pair of each move whose date has come (run by the tick). Idempotent: a
+    move is claimed under a row lock and marked posted in the same transaction."""
+    today = today or timezone.localdate()
+    with scopes_disabled():
+        due = list(
+            Move.objects.filter(ledger_posted_at__isnull=True, move_date__lte=today).values_list("pk", flat=True)
+        )
+    posted = 0
+    for move_id in due:
+        with transaction.atomic(), scopes_disabled():
+            move = (
+                Move.objects.select_for_update()
+                .select_related("request", "recorded_by")
+                .filter(pk=move_id, ledger_posted_at__isnull=True)
+                .first()
+            )
+            if move is None:
+                continue
+            bedrooms = Home.objects.filter(pk=move.home_id).values_list("bedrooms", flat=True).get()
+            _post_move_ledger(move, request=move.request, bedrooms=bedrooms, actor=move.recorded_by)
+            record_event(
+                action="reciprocal.move_ledger_posted",
+                actor=None,
+                organisation_id=move.organisation_id,
+                object_type="move",
+                object_id=move.pk,
+                fields=["ledger_posted_at"],
+                reason=f"move date {move.move_date.isoformat()}",
+            )
+            posted += 1
+    return posted
+
+
 @transaction.atomic
-def move_check_in(*, move: Move, actor: User) -> None:
-    """The case officer's post-move check-in with her is done."""
+def move_check_in(*, move: Move, actor: User, outcome: str, notes: str = "") -> None:
+    """The case officer's post-move check-in: what was found (an outcome code, and notes kept
+    encrypted), on or after the move date."""
+    if outcome not in CheckInOutcome.values:
+        raise ValidationError({"outcome": "Choose what the check-in found."})
     with scopes_disabled():
         current = Move.objects.select_for_update().select_related("request__case").get(pk=move.pk)
     if current.check_in_done_at is not None:
         raise ValidationError("The post-move check-in is already recorded.")
+    if timezone.localdate() < current.move_date:
+        raise ValidationError(
+            f"The check-in cannot be recorded before the move on {current.move_date.strftime('%-d %B %Y')}."
+        )
     with organisation_scope(current.organisation_id):
         current.check_in_done_at = timezone.now()
         current.check_in_done_by = actor
-        current.save(update_fields=["check_in_done_at", "check_in_done_by"])
-    _case_event(current.request, action="reciprocal.check_in_done", actor=actor, fields=["check_in_done_at"], reason="")
+        current.check_in_outcome = outcome
+        current.check_in_notes = notes.strip()
+        current.save(update_fields=["check_in_done_at", "check_in_done_by", "check_in_outcome", "check_in_notes"])
+    _case_event(
+        current.request,
+        action="reciprocal.check_in_done",
+        actor=actor,
+        fields=["check_in_done_at", "check_in_outcome", *(["check_in_notes"] if notes.strip() else [])],
+        reason=outcome,
+    )
     _refresh_case_clock(current.request.case)
     move.refresh_from_db(fields=["check_in_done_at", "check_in_done_by"])
 
@@ -700,7 +885,7 @@ def ledger_correct(*, entry: LedgerEntry, actor: User) -> list[LedgerEntry]:
 
 
 @transaction.atomic
-def policy_update(*, membership: Membership, values: dict[str, int]) -> SchemePolicy:
+def policy_update(*, membership: Membership, values: dict[str, int | str]) -> SchemePolicy:
     """A new version of the scheme's policy (the coordinator's edit); the old versions stay."""
     if membership.role != Role.COORDINATOR:
         raise ValidationError("Only the scheme coordinator can change the scheme policy.")
@@ -710,10 +895,14 @@ def policy_update(*, membership: Membership, values: dict[str, int]) -> SchemePo
         value = values.get(name)
         if not isinstance(value, int) or not low <= value <= high:
             errors[name] = f"Enter a whole number from {low} to {high}."
+    for name, choices in POLICY_CHOICES.items():
+        if values.get(name) not in choices.values:
+            errors[name] = "Choose one of the options."
     if errors:
         raise ValidationError(errors)
     previous = pool.policy_in_force(scheme_id)
-    changed = [name for name in POLICY_LIMITS if getattr(previous, name) != values[name]]
+    names = [*POLICY_LIMITS, *POLICY_CHOICES]
+    changed = [name for name in names if getattr(previous, name) != values[name]]
     if not changed:
         return previous
     version = (SchemePolicy.objects.filter(scheme_id=scheme_id).aggregate(top=Max("version"))["top"] or 0) + 1
@@ -721,7 +910,7 @@ def policy_update(*, membership: Membership, values: dict[str, int]) -> SchemePo
         scheme_id=scheme_id,
         version=version,
         created_by=membership.user,
-        **{name: values[name] for name in POLICY_LIMITS},
+        **{name: values[name] for name in names},
     )
     record_event(
         action="reciprocal.policy_changed",
@@ -733,3 +922,80 @@ def policy_update(*, membership: Membership, values: dict[str, int]) -> SchemePo
         reason=f"scheme {scheme_id} version {version}",
     )
     return policy
+
+
+# --- proposals: the coordinator proposes, the home's landlord commits -----------------------
+
+
+def _end_proposal(
+    proposal: OfferProposal, status: str, actor: User, *, reason: str, offer: Offer | None = None
+) -> None:
+    with organisation_scope(proposal.organisation_id):
+        proposal.status = status
+        proposal.decided_by = actor
+        proposal.decided_at = timezone.now()
+        proposal.offer = offer
+        proposal.save(update_fields=["status", "decided_by", "decided_at", "offer"])
+    record_event(
+        action=f"reciprocal.proposal_{status}",
+        actor=actor,
+        organisation_id=proposal.organisation_id,
+        object_type="offer_proposal",
+        object_id=proposal.pk,
+        fields=["status"],
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def proposal_create(*, membership: Membership, home: Home, request: MoveRequest) -> OfferProposal:
+    """The coordinator proposes another member's home to a request; that landlord's lettings
+    staff see it and decide. Checked as an offer would be, so a proposal is never unsafe."""
+    if membership.role != Role.COORDINATOR:
+        raise ValidationError("Only the scheme coordinator can propose a home.")
+    with scopes_disabled():
+        current_home = Home.objects.select_for_update().get(pk=home.pk)
+    current = _lock_request(request)
+    _check_offerable(home=current_home, request=current)
+    with scopes_disabled():
+        if OfferProposal.objects.filter(
+            request_id=current.pk, home_id=current_home.pk, status=ProposalStatus.PROPOSED
+        ).exists():
+            raise ValidationError("This home is already proposed to this request.")
+    with organisation_scope(current_home.organisation_id):
+        proposal = OfferProposal.objects.create(
+            organisation_id=current_home.organisation_id,
+            request=current,
+            home=current_home,
+            proposed_by=membership.user,
+        )
+    record_event(
+        action="reciprocal.proposal_made",
+        actor=membership.user,
+        organisation_id=current_home.organisation_id,
+        object_type="offer_proposal",
+        object_id=proposal.pk,
+        fields=["home", "request"],
+        reason=f"request {current.reference}",
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_decide(*, proposal: OfferProposal, actor: User, confirm: bool) -> Offer | None:
+    """The home's landlord confirms a proposal (which makes the offer, with every check of an
+    offer) or declines it."""
+    with scopes_disabled():
+        current = OfferProposal.objects.select_for_update().select_related("home", "request").get(pk=proposal.pk)
+    if current.status != ProposalStatus.PROPOSED:
+        raise ValidationError(f"This proposal is {current.get_status_display().lower()}: there is nothing to decide.")
+    if not _home_landlord_staff(actor, current.home):
+        raise ValidationError("Only the home's own landlord can decide on this proposal.")
+    if not confirm:
+        _end_proposal(current, ProposalStatus.DECLINED, actor, reason="declined")
+        proposal.refresh_from_db()
+        return None
+    offer = offer_create(actor=actor, home=current.home, request=current.request)
+    _end_proposal(current, ProposalStatus.CONFIRMED, actor, reason=f"offer {offer.pk}", offer=offer)
+    proposal.refresh_from_db()
+    return offer

@@ -17,6 +17,7 @@ urlpatterns = [
     path("homes/", views.home_list_view, name="homes"),
     path("homes/<uuid:home_id>/", views.home_fits_view, name="home_fits"),
     path("homes/<uuid:home_id>/offer/", views.offer_create_view, name="offer_create"),
+    path("proposals/<uuid:proposal_id>/decide/", views.proposal_decide_view, name="proposal_decide"),
     path("offers/<uuid:offer_id>/", views.offer_detail_view, name="offer_detail"),
     path("offers/<uuid:offer_id>/decide/", views.offer_decide_view, name="offer_decide"),
     path("offers/<uuid:offer_id>/withdraw/", views.offer_withdraw_view, name="offer_withdraw"),

@@ -19,7 +19,16 @@ from safemoves.geo import area_name, is_known_area
 from safemoves.properties.models import Home
 from safemoves.properties.selectors import get_home, own_home_listed
 from safemoves.reciprocal import policies, pool, probing, selectors, services
-from safemoves.reciprocal.forms import DecisionForm, EndForm, MoveForm, OfferForm, PolicyForm, RequestForm
+from safemoves.reciprocal.forms import (
+    CheckInForm,
+    DecisionForm,
+    EndForm,
+    MoveForm,
+    OfferForm,
+    PolicyForm,
+    ProposalDecisionForm,
+    RequestForm,
+)
 from safemoves.reciprocal.profile import build_profile, risk_band_label, suggested_bedrooms
 
 
@@ -87,10 +96,13 @@ def request_detail_view(request: StaffRequest, request_id: uuid.UUID) -> HttpRes
             "offers": pool.offers_on_request(move_request),
             "move": getattr(move_request, "move", None),
             "can_approve": policies.can_approve_request(membership, case) and move_request.status == "draft",
-            "can_circulate": policies.can_approve_request(membership, case) and move_request.status == "approved",
+            # A request returned for review after an unreasonable refusal circulates again only
+            # when its landlord's manager says so.
+            "can_circulate": policies.can_approve_request(membership, case)
+            and move_request.status in ("approved", "review"),
             "can_end": policies.can_work_request(membership, case) and not move_request.is_final,
             "can_close": policies.can_approve_request(membership, case)
-            and move_request.status in ("circulated", "offered"),
+            and move_request.status in ("circulated", "offered", "review"),
             "end_form": EndForm(),
         },
     )
@@ -162,7 +174,40 @@ def pool_request_view(request: StaffRequest, request_id: uuid.UUID) -> HttpRespo
 def home_list_view(request: StaffRequest) -> HttpResponse:
     homes = selectors.own_homes_for_offer(request.membership)
     rows = [{"home": home, "area": _area(home.area_code)} for home in homes]
-    return render(request, "reciprocal/homes.html", {"rows": rows, "offers": selectors.own_offers(request.membership)})
+    return render(
+        request,
+        "reciprocal/homes.html",
+        {
+            "rows": rows,
+            "offers": selectors.own_offers(request.membership),
+            "proposals": [
+                {"proposal": proposal, "area": _area(proposal.home.area_code)}
+                for proposal in selectors.own_proposals(request.membership)
+            ],
+        },
+    )
+
+
+@allowed_if(policies.can_offer_homes)
+@require_POST
+def proposal_decide_view(request: StaffRequest, proposal_id: uuid.UUID) -> HttpResponse:
+    proposal = selectors.get_proposal(request.membership, proposal_id)
+    form = ProposalDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to confirm or decline the proposal.")
+        return redirect("reciprocal:homes")
+    try:
+        offer = services.proposal_decide(
+            proposal=proposal, actor=request.user, confirm=form.cleaned_data["decision"] == "confirm"
+        )
+    except ValidationError as error:
+        _say(request, error)
+        return redirect("reciprocal:homes")
+    if offer is None:
+        messages.success(request, "The proposal is declined.")
+        return redirect("reciprocal:homes")
+    messages.success(request, "The offer is made; the nominating officer takes it to the household.")
+    return redirect("reciprocal:offer_detail", offer_id=offer.pk)
 
 
 def _listed_home(request: StaffRequest, home_id: uuid.UUID, *, purpose: str) -> Home:
@@ -285,32 +330,41 @@ def move_record_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpResponse
     form = MoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            move = services.move_record(
-                offer=offer,
-                actor=request.user,
-                move_date=form.cleaned_data["move_date"],
-                new_tenure=form.cleaned_data["new_tenure"],
-            )
+            move = services.move_record(offer=offer, actor=request.user, move_date=form.cleaned_data["move_date"])
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "The move is recorded: the new address is protected and the ledger posted.")
             return redirect("reciprocal:move_detail", move_id=move.pk)
-    return render(request, "reciprocal/move_form.html", {"form": form, "offer_id": offer.pk})
+    return render(
+        request,
+        "reciprocal/move_form.html",
+        {"form": form, "offer_id": offer.pk, "offer": pool.get_offer_view(request.membership, offer.pk)},
+    )
 
 
 @allowed_if(policies.can_see_offers)
 @require_GET
 def move_detail_view(request: StaffRequest, move_id: uuid.UUID) -> HttpResponse:
-    return render(request, "reciprocal/move_detail.html", {"move": pool.get_move_view(request.membership, move_id)})
+    return render(
+        request,
+        "reciprocal/move_detail.html",
+        {"move": pool.get_move_view(request.membership, move_id), "check_in_form": CheckInForm()},
+    )
 
 
 @allowed_if(policies.can_see_offers)
 @require_POST
 def move_check_in_view(request: StaffRequest, move_id: uuid.UUID) -> HttpResponse:
     move = pool.get_move_for_check_in(request.membership, move_id)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what the check-in found.")
+        return redirect("reciprocal:move_detail", move_id=move.pk)
     try:
-        services.move_check_in(move=move, actor=request.user)
+        services.move_check_in(
+            move=move, actor=request.user, outcome=form.cleaned_data["outcome"], notes=form.cleaned_data["notes"]
+        )
     except ValidationError as error:
         _say(request, error)
     else:
@@ -325,19 +379,28 @@ def move_check_in_view(request: StaffRequest, move_id: uuid.UUID) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def matching_view(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
-        made = 0
+        made = proposed = 0
         for pair in request.POST.getlist("proposal"):
             request_id, _, home_id = pair.partition(":")
             try:
                 move_request = pool.request_for_coordinator(request.membership, request_id)
                 home = pool.home_for_coordinator(request.membership, home_id)
-                services.offer_create(actor=request.user, home=home, request=move_request)
+                # Only a home's own landlord commits it: another member's home is proposed to it.
+                if home.organisation_id == request.membership.organisation_id:
+                    services.offer_create(actor=request.user, home=home, request=move_request)
+                    made += 1
+                else:
+                    services.proposal_create(membership=request.membership, home=home, request=move_request)
+                    proposed += 1
             except ValidationError as error:
                 _say(request, error)
-            else:
-                made += 1
         if made:
             messages.success(request, f"{made} offer{'s' if made != 1 else ''} made.")
+        if proposed:
+            messages.success(
+                request,
+                f"{proposed} proposal{'s' if proposed != 1 else ''} sent to the homes' landlords to confirm.",
+            )
         return redirect("reciprocal:matching")
     result = pool.batch_proposals(request.membership) if request.GET.get("run") else None
     return render(request, "reciprocal/matching.html", {"result": result})
@@ -367,7 +430,8 @@ def ledger_correct_view(request: StaffRequest, entry_id: int) -> HttpResponse:
 def policy_view(request: StaffRequest) -> HttpResponse:
     schemes = pool.member_scheme_ids(request.membership.organisation_id)
     current = pool.policy_in_force(schemes[0]) if schemes else None
-    initial = {name: getattr(current, name) for name in services.POLICY_LIMITS} if current else {}
+    names = [*services.POLICY_LIMITS, *services.POLICY_CHOICES]
+    initial = {name: getattr(current, name) for name in names} if current else {}
     form = PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
-from safemoves.cases.codes import ConsentPurpose
+from safemoves.cases.codes import CaseStatus, ConsentPurpose
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_view_case
 from safemoves.cases.services import consent_in_force, refresh_next_due
@@ -304,6 +304,8 @@ def safety_breaches_notify(*, now: datetime | None = None) -> list[BreachNotice]
             SafetyAction.objects.filter(
                 status=ActionStatus.OPEN, done_at__isnull=True, breach_notified_at__isnull=True, due_at__lt=now
             )
+            # A closed case's clocks have stopped: nobody is told of a breach on it.
+            .exclude(case__status=CaseStatus.CLOSED)
             .order_by("due_at")
             .values_list("pk", "organisation_id")
         )

@@ -61,6 +61,21 @@ def _a_offers(world: World) -> None:
     world.extra["offer_id"] = offer_home(world.a, home, request).pk
 
 
+def _a_home_proposed(world: World) -> None:
+    from safemoves.reciprocal import services
+    from tests.reciprocal.factories import circulated_request, make_home, reciprocal_case
+
+    c = _third(world)
+    request = circulated_request(c, reciprocal_case(c))
+    home = make_home(world.a, postcode="ME14 1XQ")
+    proposal = services.proposal_create(
+        membership=c[Role.COORDINATOR].membership,
+        home=home,
+        request=request,
+    )
+    world.extra["proposal_id"] = proposal.pk
+
+
 def _a_offers_accepted(world: World) -> None:
     from safemoves.common.scoping import scopes_disabled
     from safemoves.reciprocal.models import Offer
@@ -83,9 +98,7 @@ def _a_moved(world: World) -> None:
     with scopes_disabled():
         offer = Offer.objects.get(pk=str(world.extra["offer_id"]))
     with organisation_scope(world.a.organisation.pk):
-        move = services.move_record(
-            offer=offer, actor=world.a[Role.LETTINGS_OFFICER], move_date=timezone.localdate(), new_tenure="7"
-        )
+        move = services.move_record(offer=offer, actor=world.a[Role.LETTINGS_OFFICER], move_date=timezone.localdate())
     world.extra["move_id"] = move.pk
 
 
@@ -116,7 +129,6 @@ def _a_refers_moved(world: World) -> None:
             offer=offer,
             actor=c[Role.LETTINGS_OFFICER],  # type: ignore[index]
             move_date=timezone.localdate(),
-            new_tenure="7",
         )
     world.extra["move_id"] = move.pk
     with scopes_disabled():
@@ -129,7 +141,14 @@ def _key(name: str) -> Any:
     return lambda world: {name: world.extra[name]}
 
 
-POLICY_POST = {"live_offer_limit": "1", "minimum_areas": "5", "offer_expiry_days": "9", "circulation_working_days": "5"}
+POLICY_POST = {
+    "live_offer_limit": "1",
+    "minimum_areas": "5",
+    "offer_expiry_days": "9",
+    "circulation_working_days": "5",
+    "max_offers": "3",
+    "unreasonable_refusal": "review",
+}
 
 ROUTES: tuple[Route, ...] = (
     Route("reciprocal:requests", CASE_READERS),
@@ -193,6 +212,16 @@ ROUTES: tuple[Route, ...] = (
         notes="Without a request the form is refused before anything is recorded.",
     ),
     Route(
+        "reciprocal:proposal_decide",
+        OFFERERS,
+        kwargs=_key("proposal_id"),
+        methods=("POST",),
+        post_data=lambda world: {"decision": "decline"},
+        targets_object=True,
+        setup=_a_home_proposed,
+        notes="The coordinator proposes; only the home's own lettings staff confirm or decline.",
+    ),
+    Route(
         "reciprocal:offer_detail",
         frozenset({Role.LETTINGS_OFFICER, Role.MANAGER, Role.COORDINATOR}),
         kwargs=_key("offer_id"),
@@ -230,7 +259,7 @@ ROUTES: tuple[Route, ...] = (
         OFFERERS,
         kwargs=_key("offer_id"),
         methods=("GET", "POST"),
-        post_data=lambda world: {"move_date": "", "new_tenure": "7"},
+        post_data=lambda world: {"move_date": ""},
         targets_object=True,
         setup=_a_offers_accepted,
     ),

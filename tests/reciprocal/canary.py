@@ -22,7 +22,5 @@ def reciprocal_rows(world: World) -> dict[str, list[Any]]:
     offer = offer_home(world.b, make_home(world.b), request)
     accept(world.a, offer)
     with organisation_scope(world.b.organisation.pk):
-        move = services.move_record(
-            offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate(), new_tenure="7"
-        )
+        move = services.move_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate())
     return {"reciprocal.move": [move]}

@@ -69,7 +69,12 @@ def reciprocal_case(
 
 
 def make_home(
-    landlord: Landlord, *, postcode: str = "CT1 1AA", bedrooms: int = 2, address: str = "4 Bramley Gardens"
+    landlord: Landlord,
+    *,
+    postcode: str = "CT1 1AA",
+    bedrooms: int = 2,
+    address: str = "4 Bramley Gardens",
+    tenancy: str = "2",
 ) -> Home:
     user = landlord[Role.LETTINGS_OFFICER]
     with scopes_disabled():
@@ -87,7 +92,7 @@ def make_home(
                 wheelchair_standard="2",
                 pets_allowed=True,
                 weekly_rent=Decimal("104.50"),
-                tenancy_offered="2",
+                tenancy_offered=tenancy,
                 available_from=date(2026, 12, 1),
             ),
         )

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from safemoves.audit.models import AuditEvent
+from safemoves.cases import services as case_services
+from safemoves.cases.codes import ConsentBasis, ConsentPurpose
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
 from safemoves.properties.codes import HomeStatus
@@ -124,9 +126,7 @@ def test_the_whole_journey_moves_ledger_and_follow_ups(world: World) -> None:
     accept(world.a, offer)
     assert _status(request) == RequestStatus.ACCEPTED
     with organisation_scope(world.b.organisation.pk):
-        move = services.move_record(
-            offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate(), new_tenure="2"
-        )
+        move = services.move_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate())
     assert _status(request) == RequestStatus.MOVED
     with scopes_disabled():
         stored = Move.objects.get(pk=move.pk)
@@ -144,31 +144,32 @@ def test_the_whole_journey_moves_ledger_and_follow_ups(world: World) -> None:
     assert pool.ledger_balances([world.scheme.pk]) == {world.a.organisation.pk: -1, world.b.organisation.pk: 1}
 
 
-def test_a_less_secure_tenure_is_refused(world: World) -> None:
+def test_a_less_secure_tenure_cannot_be_offered(world: World) -> None:
     case = reciprocal_case(world.a)
     request = circulated_request(world.a, case)
-    offer = offer_home(world.b, make_home(world.b), request)
-    accept(world.a, offer)
+    home = make_home(world.b, tenancy="4")
     with organisation_scope(world.b.organisation.pk), pytest.raises(ValidationError) as caught:
-        services.move_record(
-            offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate(), new_tenure="4"
-        )
+        services.offer_create(actor=world.b[Role.LETTINGS_OFFICER], home=home, request=request)
     assert caught.value.message_dict == {
-        "new_tenure": [
-            "A assured shorthold (fixed term) tenancy is less secure than her current secure (lifetime) tenancy: "
-            "she must keep the same security of tenure or better."
+        "home": [
+            "Tenure rule: A assured shorthold (fixed term) tenancy is less secure than her current secure "
+            "(lifetime) tenancy: she must keep the same security of tenure or better."
         ]
     }
     with scopes_disabled():
-        assert not Move.objects.exists()
-        assert not LedgerEntry.objects.exists()
+        assert not Offer.objects.exists()
+        assert Home.objects.get(pk=home.pk).status == HomeStatus.AVAILABLE
 
 
 def test_identity_needs_consent(world: World) -> None:
-    case = reciprocal_case(world.a, consent=False)
+    case = reciprocal_case(world.a)
     request = circulated_request(world.a, case)
     offer = offer_home(world.b, make_home(world.b), request)
     accept(world.a, offer, release=False)
+    with organisation_scope(world.a.organisation.pk):
+        case_services.consent_record(
+            case=case, actor=world.a[Role.MANAGER], purpose=ConsentPurpose.SCHEME_SHARING, basis=ConsentBasis.WITHDRAWN
+        )
     with organisation_scope(world.a.organisation.pk), pytest.raises(ValidationError) as caught:
         services.identity_release(offer=offer, actor=world.a[Role.OFFICER])
     assert caught.value.messages == [
@@ -239,9 +240,7 @@ def test_ledger_is_append_only_and_corrections_reverse_pairs(world: World) -> No
     offer = offer_home(world.b, make_home(world.b), request)
     accept(world.a, offer)
     with organisation_scope(world.b.organisation.pk):
-        services.move_record(
-            offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate(), new_tenure="7"
-        )
+        services.move_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate())
     with scopes_disabled():
         entry = LedgerEntry.objects.first()
         assert entry is not None
@@ -260,7 +259,14 @@ def test_ledger_is_append_only_and_corrections_reverse_pairs(world: World) -> No
 
 def test_policy_versions_and_audit(world: World) -> None:
     membership = world.a[Role.COORDINATOR].membership
-    values = {"live_offer_limit": 2, "minimum_areas": 3, "offer_expiry_days": 10, "circulation_working_days": 4}
+    values: dict[str, int | str] = {
+        "live_offer_limit": 2,
+        "minimum_areas": 3,
+        "offer_expiry_days": 10,
+        "circulation_working_days": 4,
+        "max_offers": 3,
+        "unreasonable_refusal": "review",
+    }
     first = services.policy_update(membership=membership, values=values)
     second = services.policy_update(membership=membership, values={**values, "minimum_areas": 4})
     assert (first.version, second.version) == (1, 2)

@@ -192,9 +192,7 @@ def test_protected_address_only_for_rehousing_and_named_officer(world: World) ->
     offer = offer_home(world.b, make_home(world.b, address="77 Protected Row"), request)
     accept(world.a, offer)
     with organisation_scope(world.b.organisation.pk):
-        move = services.move_record(
-            offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate(), new_tenure="7"
-        )
+        move = services.move_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate())
     url = reverse("reciprocal:move_detail", kwargs={"move_id": move.pk})
     shown = {
         label: "77 Protected Row" in sign_in(Client(), user).get(url).content.decode()

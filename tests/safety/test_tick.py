@@ -47,8 +47,9 @@ def test_tick_twice_sends_each_breach_exactly_once(world: World, django_capture_
         safety_actions_for_new_case(Case.objects.exclude(pk=overdue.pk).get(), None)
 
     assert (
-        _tick(django_capture_on_commit_callbacks)
-        == "offers: 0 offer(s) expired.\nsafety breaches: 1 new breach(es) notified.\n"
+        _tick(django_capture_on_commit_callbacks) == "moves ledger: 0 move(s) posted to the ledger on their date.\n"
+        "offers: 0 offer(s) expired.\n"
+        "safety breaches: 1 new breach(es) notified.\n"
     )
     assert len(mail.outbox) == 1
     [message] = mail.outbox
@@ -60,8 +61,9 @@ def test_tick_twice_sends_each_breach_exactly_once(world: World, django_capture_
         assert personal not in message.body
 
     assert (
-        _tick(django_capture_on_commit_callbacks)
-        == "offers: 0 offer(s) expired.\nsafety breaches: 0 new breach(es) notified.\n"
+        _tick(django_capture_on_commit_callbacks) == "moves ledger: 0 move(s) posted to the ledger on their date.\n"
+        "offers: 0 offer(s) expired.\n"
+        "safety breaches: 0 new breach(es) notified.\n"
     )
     assert len(mail.outbox) == 1
     with scopes_disabled():
@@ -81,8 +83,9 @@ def test_done_actions_and_other_landlords_are_left_alone(
         action = SafetyAction.objects.get(case=case)
         safety_action_complete(action=action, actor=world.a[Role.OFFICER], evidence_note="Done late")
     assert (
-        _tick(django_capture_on_commit_callbacks)
-        == "offers: 0 offer(s) expired.\nsafety breaches: 0 new breach(es) notified.\n"
+        _tick(django_capture_on_commit_callbacks) == "moves ledger: 0 move(s) posted to the ledger on their date.\n"
+        "offers: 0 offer(s) expired.\n"
+        "safety breaches: 0 new breach(es) notified.\n"
     )
     assert mail.outbox == []
 

@@ -51,7 +51,7 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reciprocal", "0001_initial"),
+        ("reciprocal", "0002_offer_tenancy_proposals_policy_checkin"),
         ("risk", "0001_risk_assessments_and_marac"),
     ]
 
