@@ -243,15 +243,24 @@ def ledger_balances(scheme_ids: Iterable[int]) -> dict[int, int]:
 
 
 def _offerable_requests(scheme_ids: Sequence[int]) -> list[MoveRequest]:
-    """Circulated requests (and offered ones below the scheme's live-offer limit)."""
+    """Requests that can take an offer now: circulated (or offered below the scheme's live-offer
+    limit), and below the scheme's total offers per request (withdrawn offers do not count)."""
     requests = list(
         MoveRequest.objects.filter(scheme_id__in=scheme_ids, status__in=POOL_STATUSES)
         .select_related("case", "profile")
-        .annotate(live_offers=Count("offers", filter=Q(offers__status__in=LIVE_OFFER_STATUSES)))
+        .annotate(
+            live_offers=Count("offers", filter=Q(offers__status__in=LIVE_OFFER_STATUSES)),
+            offers_used=Count("offers", filter=~Q(offers__status=OfferStatus.WITHDRAWN)),
+        )
         .order_by("reference")
     )
-    limits = {scheme_id: policy_in_force(scheme_id).live_offer_limit for scheme_id in scheme_ids}
-    return [request for request in requests if request.live_offers < limits[request.scheme_id]]
+    policies_in_force = {scheme_id: policy_in_force(scheme_id) for scheme_id in scheme_ids}
+    return [
+        request
+        for request in requests
+        if request.live_offers < policies_in_force[request.scheme_id].live_offer_limit
+        and request.offers_used < policies_in_force[request.scheme_id].max_offers
+    ]
 
 
 # ADR 0010: which access each home provides, and which code each household need asks for.

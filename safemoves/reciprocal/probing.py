@@ -24,6 +24,7 @@ from django.utils import timezone
 from safemoves.accounts.models import User
 from safemoves.audit.models import AuditEvent
 from safemoves.audit.services import record_event
+from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Membership, Role
 from safemoves.reciprocal.models import MoveRequest
 
@@ -41,23 +42,27 @@ def _check_key(home_id: object, home_organisation_id: int) -> str:
 def homes_checked(request: MoveRequest, home_organisation_id: int) -> set[str]:
     """The different homes of one landlord checked against ``request`` in the period."""
     since = timezone.now() - PERIOD
-    return set(
-        AuditEvent.objects.filter(
-            organisation_id=request.organisation_id,
-            action=CHECKED,
-            object_type="move_request",
-            object_id=str(request.pk),
-            occurred_at__gte=since,
-            reason__endswith=f" of landlord {home_organisation_id}",
-        ).values_list("reason", flat=True)
-    )
+    # The referring landlord's log, read whatever scope the caller is in: the limit must hold
+    # for every route to a fit answer (the matching pages and offers alike).
+    with scopes_disabled():
+        return set(
+            AuditEvent.objects.filter(
+                organisation_id=request.organisation_id,
+                action=CHECKED,
+                object_type="move_request",
+                object_id=str(request.pk),
+                occurred_at__gte=since,
+                reason__endswith=f" of landlord {home_organisation_id}",
+            ).values_list("reason", flat=True)
+        )
 
 
 def _managers(organisation_id: int) -> list[str]:
-    managers = Membership.objects.filter(
-        organisation_id=organisation_id, role=Role.MANAGER, is_active=True, user__is_active=True
-    ).select_related("user")
-    return sorted(member.user.email for member in managers if member.user.email)
+    with scopes_disabled():
+        managers = Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.MANAGER, is_active=True, user__is_active=True
+        ).select_related("user")
+        return sorted(member.user.email for member in managers if member.user.email)
 
 
 def _send_alert(reference: str, homes: int, recipients: list[str]) -> None:

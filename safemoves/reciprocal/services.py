@@ -29,7 +29,7 @@ from safemoves.properties.codes import HomeStatus
 from safemoves.properties.importing import MAX_BEDROOMS
 from safemoves.properties.models import Home
 from safemoves.properties.services import home_mark_let, home_set_offer_status
-from safemoves.reciprocal import pool
+from safemoves.reciprocal import pool, probing
 from safemoves.reciprocal.codes import (
     LIVE_OFFER_STATUSES,
     LIVE_STATUSES,
@@ -426,7 +426,6 @@ def _home_landlord_staff(actor: User, home: Home) -> bool:
     )
 
 
-@transaction.atomic
 def offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
     """Offer ``home`` to a circulated request, by the home's own lettings staff or a coordinator
     employed by the home's landlord (a coordinator proposes other members' homes instead)."""
@@ -434,6 +433,31 @@ def offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
         raise ValidationError(
             {"home": "Only the home's own landlord can offer it; propose it to that landlord instead."}
         )
+    _count_fit_check(actor=actor, home=home, request=request)
+    return _offer_create(actor=actor, home=home, request=request)
+
+
+def _count_fit_check(*, actor: User, home: Home, request: MoveRequest) -> None:
+    """An offer answers "does this home fit?" as surely as the matching page does, so it counts
+    against the same per-landlord limit (ADR 0012). The check is recorded in its own
+    transaction: an offer refused by the fit rule still counts."""
+    if home.organisation_id == request.organisation_id:
+        return
+    with transaction.atomic():
+        allowed = probing.fit_check_allowed(
+            request=request, home_id=home.pk, home_organisation_id=home.organisation_id, actor=actor
+        )
+    if not allowed:
+        raise ValidationError(
+            {
+                "home": "Limit rule: your landlord has checked as many homes against this request as the "
+                "scheme allows in the period; it cannot be offered another now."
+            }
+        )
+
+
+@transaction.atomic
+def _offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
     with organisation_scope(home.organisation_id):
         current_home = Home.objects.select_for_update().get(pk=home.pk)
     current = _lock_request(request)

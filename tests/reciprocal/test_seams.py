@@ -18,7 +18,7 @@ from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
 from safemoves.properties.codes import HomeStatus
 from safemoves.properties.models import Home
-from safemoves.reciprocal import services
+from safemoves.reciprocal import pool, probing, services
 from safemoves.reciprocal.codes import CheckInOutcome, OfferStatus, ProposalStatus, RequestStatus
 from safemoves.reciprocal.models import LedgerEntry, Move, MoveRequest, Offer, OfferProposal, SchemePolicy
 from safemoves.safety import services as safety_services
@@ -221,11 +221,17 @@ def test_a_refused_home_is_never_offered_again_for_that_request(world: World) ->
 def test_the_policy_limits_offers_in_total(world: World) -> None:
     _policy(world, max_offers=1, unreasonable_refusal="recirculate")
     request = circulated_request(world.a, reciprocal_case(world.a))
-    _refuse(world, offer_home(world.b, make_home(world.b), request), reasonable=True)
     second = make_home(world.b, postcode="CT2 7NZ", address="9 Saxon Rise")
+    lettings = world.b[Role.LETTINGS_OFFICER].membership
+    with organisation_scope(world.b.organisation.pk):
+        assert [fit.profile.request_id for fit in pool.fits_for_home(lettings, second)] == [request.pk]
+    _refuse(world, offer_home(world.b, make_home(world.b), request), reasonable=True)
     with organisation_scope(world.b.organisation.pk), pytest.raises(ValidationError) as caught:
         services.offer_create(actor=world.b[Role.LETTINGS_OFFICER], home=second, request=request)
     assert caught.value.messages == ["This request has had 1 offer; the scheme allows 1 in total."]
+    # Nor is it listed as a fit for the home any more: it can take no offer.
+    with organisation_scope(world.b.organisation.pk):
+        assert pool.fits_for_home(lettings, second) == []
 
 
 def test_an_unreasonable_refusal_returns_the_request_for_review(world: World) -> None:
@@ -382,4 +388,22 @@ def test_circulation_needs_consent_or_a_lawful_basis(world: World) -> None:
             notes="Risk to life; the tenant cannot be reached safely.",
         )
         services.request_circulate(request=request, actor=manager)
+    assert _status(request) == RequestStatus.CIRCULATED
+
+
+def test_a_refused_offer_counts_against_the_fit_check_limit(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An offer answers "does this home fit?" too: without counting, offering (and failing) home
+    # after home would locate her places past the matching page's limit (ADR 0012).
+    monkeypatch.setattr(probing, "HOMES_PER_REQUEST", 1)
+    request = circulated_request(world.a, reciprocal_case(world.a))
+    too_big = make_home(world.b, bedrooms=4, address="1 Wide Way")
+    fitting = make_home(world.b, postcode="CT2 7NZ", address="9 Saxon Rise")
+    lettings = world.b[Role.LETTINGS_OFFICER]
+    with organisation_scope(world.b.organisation.pk):
+        with pytest.raises(ValidationError) as caught:
+            services.offer_create(actor=lettings, home=too_big, request=request)
+        assert caught.value.messages[0].startswith("Fit rule:")
+        with pytest.raises(ValidationError) as caught:
+            services.offer_create(actor=lettings, home=fitting, request=request)
+        assert caught.value.messages[0].startswith("Limit rule:")
     assert _status(request) == RequestStatus.CIRCULATED

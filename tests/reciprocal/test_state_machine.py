@@ -257,9 +257,7 @@ class SchemeMachine(RuleBasedStateMachine):
         for found in fits:
             with scopes_disabled():
                 request = MoveRequest.objects.select_related("case").get(pk=found.profile.request_id)
-            # Places and areas only: listing by tenure and refused homes comes with the matching
-            # contract v2 (ADR 0010); offers enforce both already (see live_offers_are_safe).
-            problem = self._safety_problem(request, home, tenancy=home.tenancy_offered, places_only=True)
+            problem = self._safety_problem(request, home, tenancy=home.tenancy_offered)
             assert problem is None, f"listed as a fit: {problem}"
 
     @precondition(lambda self: bool(self.homes) and bool(self.cases))
@@ -401,9 +399,7 @@ class SchemeMachine(RuleBasedStateMachine):
 
     # --- the independent rules -------------------------------------------------------------
 
-    def _safety_problem(
-        self, request: MoveRequest, home: Home, *, tenancy: str, places_only: bool = False
-    ) -> str | None:
+    def _safety_problem(self, request: MoveRequest, home: Home, *, tenancy: str) -> str | None:
         case = request.case
         with organisation_scope(case.organisation_id):
             places = list(Place.objects.filter(appraisal__case_id=case.pk))
@@ -424,8 +420,6 @@ class SchemeMachine(RuleBasedStateMachine):
                 return "outside a required radius"
         if chosen and home.area_code not in chosen:
             return "outside the chosen areas"
-        if places_only:
-            return None
         if TENURE_SECURITY[tenancy] < TENURE_SECURITY[case.tenure]:
             return "a less secure tenancy"
         with scopes_disabled():
