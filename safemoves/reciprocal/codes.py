@@ -57,10 +57,10 @@ LIVE_STATUSES = (
 class EndReason(models.TextChoices):
     """Why a request was withdrawn or closed (codes only: free text could identify her)."""
 
-    SAFE_AT_HOME = "safe_at_home", "She can now be made safe at home"
-    MOVED_ELSEWHERE = "moved_elsewhere", "She moved another way"
-    TENANT_WITHDREW = "tenant_withdrew", "She no longer wants to move"
-    NO_CONTACT = "no_contact", "We lost contact with her"
+    SAFE_AT_HOME = "safe_at_home", "The household can now be made safe at home"
+    MOVED_ELSEWHERE = "moved_elsewhere", "The household moved another way"
+    TENANT_WITHDREW = "tenant_withdrew", "The tenant no longer wants to move"
+    NO_CONTACT = "no_contact", "We lost contact with the tenant"
     NO_SUITABLE_HOME = "no_suitable_home", "No suitable home within the time agreed"
     ENTERED_IN_ERROR = "entered_in_error", "Raised in error"
     # Set by the service when the case itself is closed (not offered on the request form).
@@ -129,7 +129,7 @@ def age_band(age: int | None) -> str:
 
 
 class OfferStatus(models.TextChoices):
-    OFFERED = "offered", "Offered, awaiting her decision"
+    OFFERED = "offered", "Offered, awaiting the tenant's decision"
     ACCEPTED = "accepted", "Accepted"
     REFUSED = "refused", "Refused"
     EXPIRED = "expired", "Expired"
@@ -141,13 +141,13 @@ LIVE_OFFER_STATUSES = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 
 
 class RefusalReason(models.TextChoices):
-    UNSAFE_LOCATION = "unsafe_location", "The location is not safe for her"
-    TOO_FAR = "too_far", "Too far from her support network, school or work"
+    UNSAFE_LOCATION = "unsafe_location", "The location is not safe for the household"
+    TOO_FAR = "too_far", "Too far from their support network, school or work"
     SIZE = "size", "Wrong size for the household"
     ACCESS = "access", "Does not meet the household's access needs"
     CONDITION = "condition", "Condition of the home"
-    COST = "cost", "Rent she cannot afford"
-    CIRCUMSTANCES_CHANGED = "circumstances_changed", "Her circumstances changed"
+    COST = "cost", "Rent the household cannot afford"
+    CIRCUMSTANCES_CHANGED = "circumstances_changed", "The household's circumstances changed"
     OTHER = "other", "Other reason"
 
 

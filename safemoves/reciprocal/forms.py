@@ -18,8 +18,8 @@ class RequestForm(forms.Form):
     access_need = forms.ChoiceField(
         label="Access the household needs (CORE housing needs)", choices=AccessNeed.choices, initial=AccessNeed.NONE
     )
-    pets = forms.BooleanField(label="The household has pets that must move with her", required=False)
-    urgent = forms.BooleanField(label="Urgent: she cannot stay where she is", required=False)
+    pets = forms.BooleanField(label="The household has pets that must move with it", required=False)
+    urgent = forms.BooleanField(label="Urgent: the household cannot stay where it is", required=False)
 
 
 class EndForm(forms.Form):
@@ -32,17 +32,17 @@ class EndForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Her decision",
-        choices=[("accept", "She accepts the offer"), ("refuse", "She refuses the offer")],
+        label="The tenant's decision",
+        choices=[("accept", "The tenant accepts the offer"), ("refuse", "The tenant refuses the offer")],
         widget=forms.RadioSelect,
     )
     refusal_reason = forms.ChoiceField(
-        label="Reason for refusing (if she refuses)",
+        label="Reason for refusing (if refused)",
         choices=[("", "Choose a reason"), *RefusalReason.choices],
         required=False,
     )
     reasonable_refusal = forms.ChoiceField(
-        label="Was the refusal reasonable? (if she refuses)",
+        label="Was the refusal reasonable? (if refused)",
         choices=[("yes", "Yes, reasonable"), ("no", "No, not reasonable")],
         widget=forms.RadioSelect,
         required=False,
@@ -85,7 +85,7 @@ class PolicyForm(forms.Form):
         label="Minimum safe areas a request names", widget=forms.NumberInput(attrs=_NUMBER)
     )
     offer_expiry_days = forms.IntegerField(
-        label="Days she has to decide on an offer", widget=forms.NumberInput(attrs=_NUMBER)
+        label="Days the tenant has to decide on an offer", widget=forms.NumberInput(attrs=_NUMBER)
     )
     circulation_working_days = forms.IntegerField(
         label="Working days from approval to circulation", widget=forms.NumberInput(attrs=_NUMBER)

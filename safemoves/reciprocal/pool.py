@@ -792,7 +792,7 @@ def released_identity(membership: Membership, offer_id: Any) -> Identity | None:
             if rules.safe_times:
                 route.append(f"Safe times: {rules.safe_times}")
         if not route:
-            route.append("Through her case officer at the referring landlord")
+            route.append("Through the named case officer at the referring landlord")
         identity = Identity(name=case.lead_name, contact_route=route)
         with transaction.atomic():
             record_event(

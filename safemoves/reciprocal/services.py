@@ -146,7 +146,7 @@ def _check_appraisal(case: Case, scheme_id: int) -> dict[str, Any]:
             "landlords. Add them as areas to live near on the case's options appraisal."
         )
     if not case.tenure:
-        errors["tenure"] = "Record her current tenure on the case: the new tenancy must be as secure."
+        errors["tenure"] = "Record the tenant's current tenure on the case: the new tenancy must be as secure."
     if errors:
         raise ValidationError(errors)
     return places
@@ -342,13 +342,13 @@ def _back_to_pool(request: MoveRequest, *, review: bool = False) -> None:
 def _tenure_error(old: str, new: str) -> str | None:
     """Why a tenancy ``new`` does not keep her security of tenure ``old``, or None if it does."""
     if old not in TENURE_SECURITY:
-        return "Her current tenure is not recorded on the case."
+        return "The tenant's current tenure is not recorded on the case."
     if new not in TENURE_SECURITY:
         return "The home does not record the tenancy it is let on."
     if TENURE_SECURITY[new] < TENURE_SECURITY[old]:
         return (
-            f"A {CoreTenancy(new).label.lower()} tenancy is less secure than her current "
-            f"{CoreTenancy(old).label.lower()} tenancy: she must keep the same security of tenure or better."
+            f"A {CoreTenancy(new).label.lower()} tenancy is less secure than the current "
+            f"{CoreTenancy(old).label.lower()} tenancy: the tenant must keep the same security of tenure or better."
         )
     return None
 
@@ -512,7 +512,7 @@ def offer_decide(
     if current.status != OfferStatus.OFFERED:
         raise ValidationError(f"This offer is {current.get_status_display().lower()}: there is nothing to decide.")
     if current.expires_at <= timezone.now():
-        raise ValidationError("This offer expired before her decision was recorded.")
+        raise ValidationError("This offer expired before the tenant's decision was recorded.")
     request = _lock_request(current.request)
     if accepted:
         _move_to(request, RequestStatus.ACCEPTED, "accepted")
@@ -542,7 +542,7 @@ def offer_decide(
     else:
         errors = {}
         if refusal_reason not in RefusalReason.values:
-            errors["refusal_reason"] = "Choose why she refused the offer."
+            errors["refusal_reason"] = "Choose why the offer was refused."
         if reasonable_refusal is None:
             errors["reasonable_refusal"] = "Say whether the refusal was reasonable."
         if errors:
@@ -604,18 +604,18 @@ def identity_release(*, offer: Offer, actor: User) -> IdentityRelease:
     offer and with her consent to sharing with the scheme in force."""
     current = _lock_offer(offer)
     if current.status != OfferStatus.ACCEPTED:
-        raise ValidationError("Her identity can be released only once she has accepted the offer.")
+        raise ValidationError("The identity can be released only once the tenant has accepted the offer.")
     case = current.request.case
     with organisation_scope(case.organisation_id):
         consent = consent_in_force(case, ConsentPurpose.SCHEME_SHARING)
     if consent is None:
         raise ValidationError(
-            "Record her consent to sharing with the reciprocal scheme on the case first: "
-            "without it her identity cannot be released."
+            "Record the tenant's consent to sharing with the reciprocal scheme on the case first: "
+            "without it the identity cannot be released."
         )
     with scopes_disabled():
         if IdentityRelease.objects.filter(offer=current).exists():
-            raise ValidationError("Her identity has already been released for this offer.")
+            raise ValidationError("The identity has already been released for this offer.")
     with organisation_scope(current.organisation_id):
         release = IdentityRelease.objects.create(
             organisation_id=current.organisation_id, offer=current, consent=consent, released_by=actor
@@ -714,7 +714,7 @@ def move_record(*, offer: Offer, actor: User, move_date: date) -> Move:
         raise ValidationError("A move can be recorded only for an accepted offer.")
     with scopes_disabled():
         if not IdentityRelease.objects.filter(offer=current).exists():
-            raise ValidationError("Her identity has not been released to you yet: the referring landlord does that.")
+            raise ValidationError("The identity has not been released to you yet: the referring landlord does that.")
     request = _lock_request(current.request)
     case = request.case
     if case.status == CaseStatus.CLOSED:

@@ -117,7 +117,7 @@ def _transition_view(request: StaffRequest, request_id: uuid.UUID, *, action: st
             messages.success(request, "Approved: the anonymised profile is taken and the circulation clock runs.")
         elif action == "circulate":
             services.request_circulate(request=move_request, actor=request.user)
-            messages.success(request, "Circulated to the members with stock in her safe areas.")
+            messages.success(request, "Circulated to the members with stock in the household's safe areas.")
         else:
             form = EndForm(request.POST)
             reason = form.data.get("reason", "")
@@ -253,7 +253,7 @@ def offer_create_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse
     except ValidationError as error:
         _say(request, error)
         return redirect("reciprocal:home_fits", home_id=home.pk)
-    messages.success(request, "The offer is made; the nominating officer takes it to her.")
+    messages.success(request, "The offer is made; the nominating officer takes it to the tenant.")
     return redirect("reciprocal:offer_detail", offer_id=offer.pk)
 
 
@@ -278,7 +278,7 @@ def offer_decide_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpRespons
     offer = pool.get_offer_for_work(request.membership, offer_id, side="referring")
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose whether she accepts or refuses the offer.")
+        messages.error(request, "Choose whether the tenant accepts or refuses the offer.")
         return redirect("reciprocal:offer_detail", offer_id=offer.pk)
     data = form.cleaned_data
     reasonable = {"yes": True, "no": False}.get(data["reasonable_refusal"])
@@ -293,7 +293,7 @@ def offer_decide_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpRespons
     except ValidationError as error:
         _say(request, error)
     else:
-        messages.success(request, "Her decision is recorded.")
+        messages.success(request, "The tenant's decision is recorded.")
     return redirect("reciprocal:offer_detail", offer_id=offer.pk)
 
 
@@ -319,7 +319,7 @@ def identity_release_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpRes
     except ValidationError as error:
         _say(request, error)
     else:
-        messages.success(request, "Her name and safe contact route are released to the rehousing landlord.")
+        messages.success(request, "The tenant's name and safe contact route are released to the rehousing landlord.")
     return redirect("reciprocal:offer_detail", offer_id=offer.pk)
 
 

@@ -39,7 +39,5 @@ def test_the_uprn_of_a_let_home_is_not_stored_anywhere() -> None:
     offer = offer_home(world.b, home, request)
     accept(world.a, offer)
     with organisation_scope(world.b.organisation.pk):
-        services.move_record(
-            offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate(), new_tenure="7"
-        )
+        services.move_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate())
     assert [cell for cell in _raw_cells() if uprn in cell] == []

@@ -48,7 +48,7 @@ def test_the_data_migration_drops_the_areas_and_adds_the_band(world: World) -> N
 
     from django.apps import apps
 
-    migration = importlib.import_module("safemoves.reciprocal.migrations.0002_profile_risk_band_not_unsafe_areas")
+    migration = importlib.import_module("safemoves.reciprocal.migrations.0003_profile_risk_band_not_unsafe_areas")
     request = circulated_request(world.a, reciprocal_case(world.a))
     with scopes_disabled():
         profile = SharedProfile.objects.get(request=request)

@@ -79,8 +79,8 @@ def test_acceptance_checks_tenure_again(world: World) -> None:
         services.offer_decide(offer=offer, actor=world.a[Role.OFFICER], accepted=True)
     assert caught.value.message_dict == {
         "home": [
-            "Tenure rule: A periodic tenancy is less secure than her current secure (lifetime) tenancy: "
-            "she must keep the same security of tenure or better."
+            "Tenure rule: A periodic tenancy is less secure than the current secure (lifetime) tenancy: "
+            "the tenant must keep the same security of tenure or better."
         ]
     }
     assert _offer_status(offer) == OfferStatus.OFFERED

@@ -152,8 +152,8 @@ def test_a_less_secure_tenure_cannot_be_offered(world: World) -> None:
         services.offer_create(actor=world.b[Role.LETTINGS_OFFICER], home=home, request=request)
     assert caught.value.message_dict == {
         "home": [
-            "Tenure rule: A assured shorthold (fixed term) tenancy is less secure than her current secure "
-            "(lifetime) tenancy: she must keep the same security of tenure or better."
+            "Tenure rule: A assured shorthold (fixed term) tenancy is less secure than the current secure "
+            "(lifetime) tenancy: the tenant must keep the same security of tenure or better."
         ]
     }
     with scopes_disabled():
@@ -173,8 +173,8 @@ def test_identity_needs_consent(world: World) -> None:
     with organisation_scope(world.a.organisation.pk), pytest.raises(ValidationError) as caught:
         services.identity_release(offer=offer, actor=world.a[Role.OFFICER])
     assert caught.value.messages == [
-        "Record her consent to sharing with the reciprocal scheme on the case first: "
-        "without it her identity cannot be released."
+        "Record the tenant's consent to sharing with the reciprocal scheme on the case first: "
+        "without it the identity cannot be released."
     ]
     assert pool.released_identity(world.b[Role.LETTINGS_OFFICER].membership, offer.pk) is None
 
