@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from safemoves.audit.models import AuditEvent
 from safemoves.cases import selectors, services
-from safemoves.cases.codes import CaseStatus, ContactChannel
+from safemoves.cases.codes import CaseSource, CaseStatus, ContactChannel
 from safemoves.cases.contact import ContactRefused, plan_contact
 from safemoves.cases.models import Case
 from safemoves.common.clock import LONDON, due_after_working_days
@@ -57,8 +57,10 @@ def test_assignment_opens_the_case_and_is_audited(world: World) -> None:
         actions = list(
             AuditEvent.objects.filter(object_id=str(case.pk)).order_by("seq").values_list("action", "fields")
         )
+    # A police case gets its lock change as it is opened (issue 10 item 5).
     assert actions == [("case.opened", ["address", "lead_date_of_birth", "lead_name", "postcode", "referral_summary",
-                                        "tenure"]), ("case.assigned", ["assigned_officer", "status"])]  # fmt: skip
+                                        "tenure"]), ("safety.action_set", ["action_type", "due_at", "owner"]),
+                       ("case.assigned", ["assigned_officer", "status"])]  # fmt: skip
 
 
 def test_cannot_assign_to_someone_outside_the_landlord(world: World) -> None:
@@ -115,7 +117,8 @@ def test_no_rules_means_no_contact_and_nothing_is_recorded(world: World) -> None
 
 
 def test_recorded_contact_stops_the_first_contact_clock(world: World) -> None:
-    case = make_case(world.a, full=True)
+    # A staff-opened case: no lock change clock runs beside the first-contact clock.
+    case = make_case(world.a, full=True, source=CaseSource.STAFF)
     with organisation_scope(world.a.organisation.pk):
         services.contact_record(case=case, actor=world.a[Role.MANAGER], channel="phone", summary="Safe to talk.")
         stored = Case.objects.get(pk=case.pk)
