@@ -3,9 +3,9 @@
 ``form_data(html)`` returns what pressing the form's submit button would send: each named
 input's value (checkboxes and radios only when checked), each select's selected option(s) (the
 first option when none is marked, as browsers do), each textarea's text (less the one newline
-browsers drop after the opening tag). Date, time and number inputs keep their value only when
-it is in the format the input type accepts, as in a browser. Used to prove that saving an edit form unchanged
-changes nothing.
+browsers drop after the opening tag, with CRLF line breaks as browsers send them). Date, time
+and number inputs keep their value only when it is in the format the input type accepts, as
+in a browser. Used to prove that saving an edit form unchanged changes nothing.
 """
 
 from __future__ import annotations
@@ -127,6 +127,8 @@ class _FormParser(HTMLParser):
                 text = text[2:]
             elif text.startswith("\n"):
                 text = text[1:]
+            # Browsers submit every line break in a textarea as CRLF.
+            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
             self._form.add(self._textarea, text)
             self._textarea = None
 
