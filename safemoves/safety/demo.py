@@ -157,9 +157,9 @@ def _seed_case(index: int, case: Case, actor: User, agencies: dict[str, Agency],
         tally["actions"] += 1
         risk_assessment_record(case=case, actor=actor, answers=_answers(11), police_callouts=1)
         tally["assessments"] += 1
-    elif pattern == 2:
-        # Staying safely at home: the tenant chose to stay and we agreed, the sanctuary survey
-        # done, measures and reviews on their clocks.
+    elif pattern == 2 and not case.perpetrators.filter(lives_at_address=True).exists():
+        # Staying safely at home (never while the perpetrator lives there): the tenant chose
+        # to stay and we agreed, the survey done, measures and reviews on their clocks.
         services.sanctuary_agreement_save(
             case=case,
             actor=actor,

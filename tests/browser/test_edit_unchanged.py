@@ -62,3 +62,43 @@ def test_a_case_edited_twice_without_changes_keeps_every_stored_field(page: Page
     expect(page.locator(".messages")).to_contain_text("Perpetrator details saved.")
     assert_accessible(page)
     assert stored(Perpetrator, perpetrator.pk, case.organisation_id) == perpetrator_before
+
+
+def test_the_sanctuary_and_risk_settings_pages_work_and_pass_axe(page: Page, live_server: Any) -> None:
+    world = make_world()
+    case = make_case(world.a, assigned_to=world.a[Role.OFFICER])
+
+    sign_in(page, world.a[Role.OFFICER])
+    page.goto(f"/cases/{case.pk}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Record the tenant's choice and our agreement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sanctuary: the tenant's choice and our agreement")
+    assert_accessible(page)
+    page.get_by_label("We, the landlord, agree to sanctuary at this home").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The landlord can agree to sanctuary only once the tenant has chosen to stay."
+    )
+    assert_accessible(page)
+    page.get_by_label("The tenant chooses to stay at home with sanctuary measures").check()
+    page.get_by_label("How and when the tenant told us").fill("In person at the office, with the IDVA")
+    page.get_by_label("Reasons for agreeing").fill("The perpetrator has left and is barred by an order")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Sanctuary choice and agreement saved (in place).")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    assert_accessible(page)
+
+    sign_in(page, world.a[Role.MANAGER])
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Risk settings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Risk settings")
+    assert_accessible(page)
+    page.get_by_label("High risk from this many yes answers").fill("15")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("The high-risk threshold can be lowered, never raised above 14")
+    assert_accessible(page)
+    page.get_by_label("High risk from this many yes answers").fill("13")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Risk settings for the default saved.")
+    expect(page.get_by_role("row", name=re.compile("^Default"))).to_contain_text("13")
+    assert_accessible(page)

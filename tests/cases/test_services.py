@@ -14,6 +14,7 @@ from safemoves.cases.models import Case
 from safemoves.common.clock import LONDON, due_after_working_days
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
+from safemoves.safety.models import SafetyAction
 from tests.cases.factories import make_case
 from tests.factories import World
 
@@ -117,13 +118,14 @@ def test_no_rules_means_no_contact_and_nothing_is_recorded(world: World) -> None
 
 
 def test_recorded_contact_stops_the_first_contact_clock(world: World) -> None:
-    # A staff-opened case: no lock change clock runs beside the first-contact clock.
+    # A staff-opened case; its perpetrator has a key, so the lock change's clock runs on.
     case = make_case(world.a, full=True, source=CaseSource.STAFF)
     with organisation_scope(world.a.organisation.pk):
+        [lock_due] = SafetyAction.objects.filter(case=case, status="open").values_list("due_at", flat=True)
         services.contact_record(case=case, actor=world.a[Role.MANAGER], channel="phone", summary="Safe to talk.")
         stored = Case.objects.get(pk=case.pk)
     assert stored.first_contact_at is not None
-    assert stored.next_due_at is None
+    assert stored.next_due_at == lock_due
 
 
 def test_consent_without_consent_needs_a_reason(world: World) -> None:
