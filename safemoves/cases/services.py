@@ -33,6 +33,7 @@ from safemoves.cases.codes import (
     ContactChannel,
     MemberKind,
     NoteKind,
+    Relationship,
 )
 from safemoves.cases.contact import ContactPlan, plan_contact
 from safemoves.cases.models import (
@@ -650,6 +651,8 @@ def perpetrator_update(*, case: Case, actor: User, perpetrator: Perpetrator, cha
         raise ValidationError("That person is not on this case.")
     if "name" in changes and not str(changes["name"]).strip():
         raise ValidationError({"name": "Enter the name, or 'Not known'."})
+    if "relationship" in changes and changes["relationship"] not in Relationship.values:
+        raise ValidationError({"relationship": "Choose the relationship from the list."})
     current = Perpetrator.objects.select_for_update().get(pk=perpetrator.pk)
     cleaned = {name: value.strip() if isinstance(value, str) else value for name, value in changes.items()}
     changed = [name for name, value in cleaned.items() if getattr(current, name) != value]

@@ -161,6 +161,9 @@ def test_a_perpetrator_who_moves_back_in_sets_the_lock_change(scoped: World) -> 
         lives_at_address=False, joint_tenant=False, has_key=False,
     )  # fmt: skip
     assert _locks(case) == []
+    with pytest.raises(ValidationError) as caught:
+        perpetrator_update(case=case, actor=officer, perpetrator=perpetrator, changes={"relationship": "landlord"})
+    assert caught.value.message_dict == {"relationship": ["Choose the relationship from the list."]}
     assert perpetrator_update(
         case=case, actor=officer, perpetrator=perpetrator, changes={"lives_at_address": True}
     ) == ["lives_at_address"]
