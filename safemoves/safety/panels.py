@@ -17,7 +17,6 @@ def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "actions": list(selectors.actions(case)),
-        "sanctuary": selectors.sanctuary_agreement(case),
         "now": timezone.now(),
         "can_work_safety": can_work_case(request.membership, case),
     }
