@@ -32,6 +32,14 @@ TENURE_SECURITY: dict[str, int] = {
 }
 
 
+class Answer(models.TextChoices):
+    """A yes / no / not known answer about the household's safety."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+
+
 class CaseStatus(models.TextChoices):
     NEW = "new", "New (triage)"
     OPEN = "open", "Open"

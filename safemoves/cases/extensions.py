@@ -5,6 +5,9 @@
   caseloads can be ordered by the next clock due.
 * A **close hook** ends an app's open work on a case when the case is closed (inside the
   closing transaction, so a hook that refuses leaves the case open).
+* A **case-opened hook** runs inside the transaction that opens a case, whoever opened it
+  (staff, an agency's link, the tenant's own request): the safety app sets the lock change.
+* A **perpetrator hook** runs inside the transaction that records a perpetrator on a case.
 
 Apps register both in their ``AppConfig.ready()``.
 """
@@ -18,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from safemoves.accounts.models import User
-    from safemoves.cases.models import Case
+    from safemoves.cases.models import Case, Perpetrator
     from safemoves.common.http import StaffRequest
 
 
@@ -74,3 +77,36 @@ def register_close_hook(hook: Callable[[Case, User], None]) -> None:
 
 def close_hooks() -> tuple[Callable[[Case, User], None], ...]:
     return tuple(_close_hooks)
+
+
+@dataclass(frozen=True)
+class CaseOpened:
+    """What was known about a case when it was opened, for the apps that act on it."""
+
+    case: Case
+    actor: User | None
+    # Answers (cases.codes.Answer values, "" when not asked) given when the case was opened.
+    perpetrator_at_address: str = ""
+    perpetrator_has_key: str = ""
+
+
+_case_opened_hooks: list[Callable[[CaseOpened], None]] = []
+_perpetrator_hooks: list[Callable[[Case, Perpetrator, User | None], None]] = []
+
+
+def register_case_opened_hook(hook: Callable[[CaseOpened], None]) -> None:
+    if hook not in _case_opened_hooks:
+        _case_opened_hooks.append(hook)
+
+
+def case_opened_hooks() -> tuple[Callable[[CaseOpened], None], ...]:
+    return tuple(_case_opened_hooks)
+
+
+def register_perpetrator_hook(hook: Callable[[Case, Perpetrator, User | None], None]) -> None:
+    if hook not in _perpetrator_hooks:
+        _perpetrator_hooks.append(hook)
+
+
+def perpetrator_hooks() -> tuple[Callable[[Case, Perpetrator, User | None], None], ...]:
+    return tuple(_perpetrator_hooks)

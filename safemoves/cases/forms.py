@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.cases.codes import (
+    Answer,
     CaseOutcome,
     CaseSource,
     CaseStatus,
@@ -19,7 +20,9 @@ from safemoves.cases.codes import (
     Relationship,
 )
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# ISO dates: <input type="date"> accepts only YYYY-MM-DD, so a date rendered in the page's
+# language (17/05/1990) would show as empty and an unchanged save would wipe it.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.TextInput
 PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
 
@@ -73,13 +76,36 @@ class CaseEditForm(CaseDetailsForm, VersionedForm):
 
 class OpenCaseForm(CaseDetailsForm):
     source = forms.ChoiceField(label="Who told us", choices=CaseSource.choices, initial=CaseSource.STAFF)
+    perpetrator_at_address = forms.ChoiceField(
+        label="Does the perpetrator live at the address?",
+        choices=_blank(Answer.choices, "Not asked yet"),
+        required=False,
+    )
+    perpetrator_has_key = forms.ChoiceField(
+        label="Does the perpetrator have, or have they had, a key to the home?",
+        choices=_blank(Answer.choices, "Not asked yet"),
+        required=False,
+        help_text="A yes or not known sets the lock change on its 24-hour clock.",
+    )
 
-    field_order = ["source", "lead_name", "lead_date_of_birth", "address", "postcode", "tenure", "referral_summary"]
+    field_order = [
+        "source",
+        "lead_name",
+        "lead_date_of_birth",
+        "address",
+        "postcode",
+        "tenure",
+        "tenancy_start",
+        "introductory_period_ends",
+        "perpetrator_at_address",
+        "perpetrator_has_key",
+        "referral_summary",
+    ]
 
 
 class ContactRulesForm(VersionedForm):
     is_safe_to_talk_checked = forms.BooleanField(
-        label="We have asked her whether it is safe to talk now and whether this number is safe to call",
+        label="We have asked the tenant whether it is safe to talk now and whether this number is safe to call",
         required=False,
     )
     safe_phone = forms.CharField(label="Safe phone number", max_length=40, required=False, widget=TEXT(attrs=PRIVATE))
@@ -123,12 +149,16 @@ class HouseholdMemberForm(forms.Form):
 
 class PerpetratorForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200, widget=TEXT(attrs=PRIVATE))
-    relationship = forms.ChoiceField(label="Relationship to her", choices=Relationship.choices)
+    relationship = forms.ChoiceField(label="Relationship to the tenant", choices=Relationship.choices)
     lives_at_address = forms.BooleanField(label="Lives at the address", required=False)
     joint_tenant = forms.BooleanField(label="Is a joint tenant", required=False)
-    has_key = forms.BooleanField(label="Has a key", required=False)
+    has_key = forms.BooleanField(
+        label="Has a key to the home",
+        required=False,
+        help_text="Tick if they have ever had one: copies may exist. Cleared when the locks are changed.",
+    )
     known_address = forms.CharField(
-        label="His address, if known", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Their address, if known", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     description = forms.CharField(
         label="Description and risk notes", required=False, widget=forms.Textarea(attrs={"rows": 3})

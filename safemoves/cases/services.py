@@ -24,6 +24,7 @@ from safemoves.cases import extensions
 from safemoves.cases.codes import (
     AGENCY_SOURCES,
     PERMITTING_BASES,
+    Answer,
     CaseOutcome,
     CaseSource,
     CaseStatus,
@@ -32,6 +33,7 @@ from safemoves.cases.codes import (
     ContactChannel,
     MemberKind,
     NoteKind,
+    Relationship,
 )
 from safemoves.cases.contact import ContactPlan, plan_contact
 from safemoves.cases.models import (
@@ -138,9 +140,14 @@ class NewCase:
     postcode: str = ""
     lead_date_of_birth: date | None = None
     tenure: str = ""
+    tenancy_start: date | None = None
+    introductory_period_ends: date | None = None
     referrer_details: str = ""
     # Carried in the referral summary until households are recorded; kept for the intake form.
     children: int = 0
+    # What the referrer or officer said of the perpetrator's access to the home (Answer values).
+    perpetrator_at_address: str = ""
+    perpetrator_has_key: str = ""
 
 
 def _create_case(*, organisation_id: int, data: NewCase, actor: User | None, received_at: datetime) -> Case:
@@ -148,6 +155,13 @@ def _create_case(*, organisation_id: int, data: NewCase, actor: User | None, rec
         raise ValidationError({"lead_name": "Enter the tenant's name."})
     if data.source not in CaseSource.values:
         raise ValidationError({"source": f"{data.source!r} is not a referral source."})
+    for name in ("perpetrator_at_address", "perpetrator_has_key"):
+        if getattr(data, name) not in ("", *Answer.values):
+            raise ValidationError({name: "Choose yes, no or not known."})
+    if data.tenancy_start and data.introductory_period_ends and data.introductory_period_ends < data.tenancy_start:
+        raise ValidationError(
+            {"introductory_period_ends": "The introductory period cannot end before the tenancy starts."}
+        )
     settings = case_settings_for(organisation_id)
     due = due_after_working_days(received_at, settings.first_contact_working_days)
     case = Case.objects.create(
@@ -164,10 +178,24 @@ def _create_case(*, organisation_id: int, data: NewCase, actor: User | None, rec
         referral_summary=data.referral_summary.strip(),
         referrer_details=data.referrer_details.strip(),
         tenure=data.tenure,
+        tenancy_start=data.tenancy_start,
+        introductory_period_ends=data.introductory_period_ends,
         updated_by=actor,
     )
     _index_case(case)
     return case
+
+
+def _case_opened(case: Case, data: NewCase, actor: User | None) -> None:
+    """Let the apps built on cases act on a new case (the lock change), in this transaction."""
+    event = extensions.CaseOpened(
+        case=case,
+        actor=actor,
+        perpetrator_at_address=data.perpetrator_at_address,
+        perpetrator_has_key=data.perpetrator_has_key,
+    )
+    for hook in extensions.case_opened_hooks():
+        hook(event)
 
 
 @transaction.atomic
@@ -185,6 +213,7 @@ def case_open(*, membership: Membership, data: NewCase) -> Case:
         fields=[name for name in CASE_FIELDS if getattr(case, name)],
         reason=f"source: {data.source}",
     )
+    _case_opened(case, data, membership.user)
     return case
 
 
@@ -250,6 +279,7 @@ def case_receive_agency_referral(*, link: ReferralLink, data: NewCase) -> Case:
         fields=[name for name in CASE_FIELDS if getattr(case, name)],
         reason=f"referral link {link.pk}",
     )
+    _case_opened(case, NewCase(**{**data.__dict__, "source": link.source}), None)
     return case
 
 
@@ -314,6 +344,7 @@ def case_receive_self_referral(*, organisation: Organisation, request: SelfRefer
         object_id=case.pk,
         fields=["lead_name", "safe_phone", "safe_email", "safe_times", "referral_summary"],
     )
+    _case_opened(case, NewCase(lead_name=request.name, source=CaseSource.TENANT), None)
     return case
 
 
@@ -426,6 +457,8 @@ def case_assign(*, case: Case, actor: User, officer: User) -> None:
     current = _lock(case)
     if current.status == CaseStatus.CLOSED:
         raise ValidationError("A closed case cannot be assigned.")
+    if current.assigned_officer_id == officer.pk and current.status != CaseStatus.NEW:
+        return  # Already theirs: an unchanged save changes nothing.
     current.assigned_officer = officer
     current.assigned_at = timezone.now()
     if current.status == CaseStatus.NEW:
@@ -455,6 +488,9 @@ def case_restrict(*, case: Case, actor: User, restricted: bool, named_staff: Ite
     if restricted and case.assigned_officer is not None and case.assigned_officer not in staff:
         staff.append(case.assigned_officer)
     current = _lock(case)
+    wanted = {user.pk for user in staff} if restricted else set()
+    if current.restricted == restricted and set(current.named_staff.values_list("pk", flat=True)) == wanted:
+        return  # An unchanged save changes nothing.
     current.restricted = restricted
     current.version += 1
     current.save(update_fields=["restricted", "version"])
@@ -592,7 +628,74 @@ def perpetrator_add(
         fields=["name", "relationship", "lives_at_address", "joint_tenant", "has_key", "known_address"],
         reason=f"perpetrator {perpetrator.pk}",
     )
+    for hook in extensions.perpetrator_hooks():
+        hook(case, perpetrator, actor)
     return perpetrator
+
+
+PERPETRATOR_FIELDS = (
+    "name",
+    "relationship",
+    "lives_at_address",
+    "joint_tenant",
+    "has_key",
+    "known_address",
+    "description",
+)
+
+
+@transaction.atomic
+def perpetrator_update(*, case: Case, actor: User, perpetrator: Perpetrator, changes: Mapping[str, Any]) -> list[str]:
+    """Correct what is known of a perpetrator (moved out, gave the key back, new address)."""
+    unknown = set(changes) - set(PERPETRATOR_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if perpetrator.case_id != case.pk:
+        raise ValidationError("That person is not on this case.")
+    if "name" in changes and not str(changes["name"]).strip():
+        raise ValidationError({"name": "Enter the name, or 'Not known'."})
+    if "relationship" in changes and changes["relationship"] not in Relationship.values:
+        raise ValidationError({"relationship": "Choose the relationship from the list."})
+    current = Perpetrator.objects.select_for_update().get(pk=perpetrator.pk)
+    cleaned = {name: value.strip() if isinstance(value, str) else value for name, value in changes.items()}
+    changed = [name for name, value in cleaned.items() if getattr(current, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(current, name, cleaned[name])
+    current.save(update_fields=changed)
+    record_event(
+        action="case.perpetrator_updated",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=changed,
+        reason=f"perpetrator {current.pk}",
+    )
+    for hook in extensions.perpetrator_hooks():
+        hook(case, current, actor)
+    perpetrator.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def perpetrator_keys_cleared(*, case: Case, actor: User | None, reason: str) -> list[Perpetrator]:
+    """The locks were changed: no perpetrator on the case still has a key. Returns those updated."""
+    holders = list(Perpetrator.objects.select_for_update().filter(case=case, has_key=True))
+    for perpetrator in holders:
+        perpetrator.has_key = False
+        perpetrator.save(update_fields=["has_key"])
+        record_event(
+            action="case.perpetrator_key_cleared",
+            actor=actor,
+            organisation_id=case.organisation_id,
+            object_type="case",
+            object_id=case.pk,
+            fields=["has_key"],
+            reason=f"perpetrator {perpetrator.pk}: {reason}",
+        )
+    return holders
 
 
 @transaction.atomic

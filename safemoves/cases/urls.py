@@ -16,6 +16,11 @@ urlpatterns = [
     path("<uuid:case_id>/household/<uuid:member_id>/remove/", views.household_remove_view, name="household_remove"),
     path("<uuid:case_id>/perpetrators/add/", views.perpetrator_add_view, name="perpetrator_add"),
     path(
+        "<uuid:case_id>/perpetrators/<uuid:perpetrator_id>/edit/",
+        views.perpetrator_edit_view,
+        name="perpetrator_edit",
+    ),
+    path(
         "<uuid:case_id>/perpetrators/<uuid:perpetrator_id>/orders/add/",
         views.court_order_add_view,
         name="court_order_add",

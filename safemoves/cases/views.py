@@ -256,6 +256,24 @@ def perpetrator_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def perpetrator_edit_view(request: StaffRequest, case_id: UUID, perpetrator_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, policies.can_work_case)
+    perpetrator = get_object_or_404(Perpetrator, pk=perpetrator_id, case=case)
+    initial = {name: getattr(perpetrator, name) for name in services.PERPETRATOR_FIELDS}
+    return _simple_form_view(
+        request,
+        case,
+        PerpetratorForm(request.POST or None, initial=initial),
+        title="Change what is known of the perpetrator",
+        submit="Save",
+        action=lambda data: services.perpetrator_update(
+            case=case, actor=request.user, perpetrator=perpetrator, changes=data
+        ),
+        done="Perpetrator details saved.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def court_order_add_view(request: StaffRequest, case_id: UUID, perpetrator_id: UUID) -> HttpResponse:
     case = _case(request, case_id, policies.can_work_case)
     perpetrator = get_object_or_404(Perpetrator, pk=perpetrator_id, case=case)

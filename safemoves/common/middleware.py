@@ -72,3 +72,30 @@ class NoStoreMiddleware:
         response["Cache-Control"] = "no-store, max-age=0"
         response["Pragma"] = "no-cache"
         return response
+
+
+class FormNewlinesMiddleware:
+    """Give views the text of a submitted form with "\\n" line breaks, as it was stored.
+
+    Browsers send every line break in a textarea as CRLF (the HTML form-submission rules), so
+    an address stored as "1 Mill Lane\\nRochester" came back as "1 Mill Lane\\r\\nRochester":
+    an unchanged save looked like a change to every multi-line field, bumped versions and wrote
+    audit events. Normalising here covers every form of every app in one place.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            posted = request.POST
+            if any("\r" in value for values in posted.lists() for value in values[1]):
+                normalised = posted.copy()
+                for key, values in posted.lists():
+                    normalised.setlist(key, [value.replace("\r\n", "\n").replace("\r", "\n") for value in values])
+                normalised._mutable = False
+                request.POST = normalised  # type: ignore[assignment]
+        return self.get_response(request)

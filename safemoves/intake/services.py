@@ -23,7 +23,6 @@ from safemoves.cases.services import (
 from safemoves.common.scoping import organisation_scope
 from safemoves.geo import PostcodeError, normalise_postcode
 from safemoves.organisations.models import Organisation
-from safemoves.safety.services import safety_actions_for_new_case
 
 POSTCODE_ERROR = "Enter a postcode in the right format, like ME1 1AA, or leave it blank."
 YES, NO, NOT_KNOWN = "yes", "no", "not_known"
@@ -127,12 +126,12 @@ def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral) -> C
         lead_date_of_birth=referral.tenant_date_of_birth,
         referrer_details=_referrer_details(referral),
         children=referral.children,
+        perpetrator_at_address=referral.perpetrator_at_address,
+        perpetrator_has_key=referral.perpetrator_has_key,
     )
     with organisation_scope(link.organisation_id):
-        case = case_receive_agency_referral(link=link, data=data)
-        # The lock change goes on its 24-hour clock from the moment the referral arrives.
-        safety_actions_for_new_case(case, None)
-        return case
+        # The case-opened hooks set the lock change, on its 24-hour clock from the referral.
+        return case_receive_agency_referral(link=link, data=data)
 
 
 @transaction.atomic

@@ -7,7 +7,8 @@ class RiskConfig(AppConfig):
     verbose_name = "Risk assessment and MARAC"
 
     def ready(self) -> None:
-        from safemoves.cases.extensions import CasePanel, register_panel
-        from safemoves.risk.panels import risk_panel_context
+        from safemoves.cases.extensions import CasePanel, register_export_section, register_panel
+        from safemoves.risk.panels import export_section, risk_panel_context
 
         register_panel(CasePanel(order=20, template="risk/_panel.html", context=risk_panel_context))
+        register_export_section("risk", export_section)

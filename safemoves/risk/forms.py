@@ -105,3 +105,31 @@ class MaracUpdateForm(forms.Form):
 class MaracTransferForm(forms.Form):
     to_area_code = forms.ChoiceField(label="New MARAC area", choices=area_choices)
     transferred_on = forms.DateField(label="Date transferred", widget=DATE_INPUT)
+
+
+def settings_area_choices() -> list[tuple[str, str]]:
+    return [("", "Our default (every area without its own setting)"), *area_choices()[1:]]
+
+
+class RiskSettingsForm(forms.Form):
+    area_code = forms.ChoiceField(label="MARAC area", choices=settings_area_choices, required=False)
+    high_threshold = forms.IntegerField(
+        label="High risk from this many yes answers",
+        min_value=1,
+        help_text="14 is the default; it can be lowered, never raised.",
+    )
+    medium_threshold = forms.IntegerField(
+        label="Medium risk from this many yes answers",
+        min_value=1,
+        help_text="10 is the default; it can be lowered, never raised.",
+    )
+    escalation_callouts = forms.IntegerField(
+        label="Escalate to MARAC after this many police call-outs",
+        min_value=1,
+        help_text="3 is the default; it can be lowered, never raised.",
+    )
+    escalation_window_months = forms.IntegerField(
+        label="Counting call-outs over this many months",
+        min_value=1,
+        help_text="12 months by default (6 in Kent and Medway); it can be lengthened, never shortened.",
+    )

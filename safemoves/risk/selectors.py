@@ -19,19 +19,41 @@ DEFAULT_WINDOW_MONTHS = 12
 KENT_AND_MEDWAY_WINDOW_MONTHS = 6
 
 
+def default_window_months(area_code: str) -> int:
+    """The built-in escalation window of a MARAC area ("" may stand for any area: the longest)."""
+    return KENT_AND_MEDWAY_WINDOW_MONTHS if area_code in KENT_AND_MEDWAY else DEFAULT_WINDOW_MONTHS
+
+
+def default_rules(area_code: str) -> tuple[Thresholds, EscalationRule]:
+    """The built-in (and least strict allowed) thresholds and escalation rule of the area."""
+    return Thresholds(), EscalationRule(window_months=default_window_months(area_code))
+
+
 def risk_rules_for(*, organisation_id: int, area_code: str) -> tuple[Thresholds, EscalationRule]:
     """Thresholds and escalation rule of the MARAC area: the landlord's setting for the area,
-    else its default setting, else the built-in default for the area."""
+    else its default setting, else the built-in default for the area.
+
+    A setting can only make the rules stricter (ADR 0014): a stored value laxer than the
+    built-in default (from before that rule) is read as the default.
+    """
     rows = {row.area_code: row for row in RiskSettings.objects.filter(organisation_id=organisation_id)}
     row = rows.get(area_code) if area_code else None
     row = row or rows.get("")
-    if row is not None:
-        return (
-            Thresholds(high=row.high_threshold, medium=row.medium_threshold),
-            EscalationRule(callouts=row.escalation_callouts, window_months=row.escalation_window_months),
-        )
-    window = KENT_AND_MEDWAY_WINDOW_MONTHS if area_code in KENT_AND_MEDWAY else DEFAULT_WINDOW_MONTHS
-    return Thresholds(), EscalationRule(window_months=window)
+    thresholds, rule = default_rules(area_code)
+    if row is None:
+        return thresholds, rule
+    high = min(row.high_threshold, thresholds.high)
+    return (
+        Thresholds(high=high, medium=min(row.medium_threshold, thresholds.medium, high)),
+        EscalationRule(
+            callouts=min(row.escalation_callouts, rule.callouts),
+            window_months=max(row.escalation_window_months, rule.window_months),
+        ),
+    )
+
+
+def risk_settings(organisation_id: int) -> list[RiskSettings]:
+    return sorted(RiskSettings.objects.filter(organisation_id=organisation_id), key=lambda row: row.area_code)
 
 
 def marac_area_for(case: Case) -> str:

@@ -24,7 +24,7 @@ from safemoves.geo import area_name, is_known_area
 from safemoves.risk import scoring
 from safemoves.risk.models import MaracReferral, RiskAssessment, RiskBand, RiskSettings
 from safemoves.risk.questions import CURRENT_VERSION, question_set
-from safemoves.risk.selectors import latest_assessment, marac_area_for, risk_rules_for
+from safemoves.risk.selectors import default_rules, latest_assessment, marac_area_for, risk_rules_for
 
 REPEAT_WINDOW_MONTHS = 12
 
@@ -274,19 +274,43 @@ def risk_settings_save(
     escalation_callouts: int,
     escalation_window_months: int,
 ) -> RiskSettings:
-    """Banding and escalation for one MARAC area ("" for the landlord's default)."""
+    """Banding and escalation for one MARAC area ("" for the landlord's default).
+
+    Settings can only make the rules stricter than the built-in default (ADR 0014): a lower
+    high-risk or medium threshold, fewer call-outs or a longer window, never the reverse.
+    """
     if area_code:
         _check_area(area_code)
-    try:
-        scoring.Thresholds(high=high_threshold, medium=medium_threshold)
-    except ValueError:
-        raise ValidationError(
-            {"medium_threshold": "The medium threshold must be at least 1 and no higher than the high threshold."}
-        ) from None
-    if high_threshold > len(question_set().questions):
-        raise ValidationError({"high_threshold": f"The high threshold cannot exceed {len(question_set().questions)}."})
-    if escalation_callouts < 1 or escalation_window_months < 1:
-        raise ValidationError({"escalation_callouts": "Escalation needs at least 1 call-out in at least 1 month."})
+    default_thresholds, default_rule = default_rules(area_code)
+    errors: dict[str, str] = {}
+    if high_threshold > default_thresholds.high:
+        errors["high_threshold"] = (
+            f"The high-risk threshold can be lowered, never raised above {default_thresholds.high}: "
+            "a higher threshold would leave high-risk cases without a MARAC referral."
+        )
+    elif high_threshold < 1:
+        errors["high_threshold"] = "The high-risk threshold must be at least 1."
+    if medium_threshold > default_thresholds.medium:
+        errors["medium_threshold"] = (
+            f"The medium threshold can be lowered, never raised above {default_thresholds.medium}."
+        )
+    elif not 1 <= medium_threshold <= high_threshold:
+        errors["medium_threshold"] = "The medium threshold must be at least 1 and no higher than the high threshold."
+    if escalation_callouts > default_rule.callouts:
+        errors["escalation_callouts"] = (
+            f"The escalation count can be lowered, never raised above {default_rule.callouts} call-outs."
+        )
+    elif escalation_callouts < 1:
+        errors["escalation_callouts"] = "Escalation needs at least 1 call-out."
+    if escalation_window_months < default_rule.window_months:
+        errors["escalation_window_months"] = (
+            f"The escalation window can be lengthened, never shortened below {default_rule.window_months} months"
+            f"{' for this area' if area_code else ' for the default setting, which may apply to any area'}."
+        )
+    elif escalation_window_months > 120:
+        errors["escalation_window_months"] = "The escalation window can be at most 120 months."
+    if errors:
+        raise ValidationError(errors)
     row, _ = RiskSettings.objects.update_or_create(
         organisation_id=organisation_id,
         area_code=area_code,

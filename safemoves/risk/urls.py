@@ -5,6 +5,7 @@ from safemoves.risk import views
 app_name = "risk"
 
 urlpatterns = [
+    path("settings/", views.risk_settings_view, name="settings"),
     path("cases/<uuid:case_id>/", views.risk_view, name="case"),
     path("cases/<uuid:case_id>/dash/new/", views.assessment_new_view, name="assessment_new"),
     path("cases/<uuid:case_id>/dash/<uuid:assessment_id>/", views.assessment_detail_view, name="assessment_detail"),

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_view_case, can_work_case
 from safemoves.cases.selectors import get_case
+from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name
-from safemoves.risk import selectors, services
-from safemoves.risk.forms import DashForm, MaracReferralForm, MaracTransferForm, MaracUpdateForm
+from safemoves.risk import policies, selectors, services
+from safemoves.risk.forms import DashForm, MaracReferralForm, MaracTransferForm, MaracUpdateForm, RiskSettingsForm
 from safemoves.risk.panels import risk_panel_context
 from safemoves.risk.questions import question_set
 
@@ -169,3 +170,34 @@ def marac_transfer_view(request: StaffRequest, case_id: UUID, referral_id: UUID)
         "risk/marac_transfer.html",
         {"case": case, "referral": referral, "form": form, "area_name": area_name(referral.area_code)},
     )
+
+
+@allowed_if(policies.can_manage_risk_settings)
+@require_http_methods(["GET", "POST"])
+def risk_settings_view(request: StaffRequest) -> HttpResponse:
+    """The landlord's DASH thresholds and escalation rule per MARAC area (only stricter than default)."""
+    organisation_id = request.membership.organisation_id
+    area = request.GET.get("area", "")
+    thresholds, rule = selectors.risk_rules_for(organisation_id=organisation_id, area_code=area)
+    initial = {
+        "area_code": area,
+        "high_threshold": thresholds.high,
+        "medium_threshold": thresholds.medium,
+        "escalation_callouts": rule.callouts,
+        "escalation_window_months": rule.window_months,
+    }
+    form = RiskSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_settings_save(organisation_id=organisation_id, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            where = area_name(form.cleaned_data["area_code"]) if form.cleaned_data["area_code"] else "the default"
+            messages.success(request, f"Risk settings for {where} saved.")
+            return redirect("risk:settings")
+    rows = [
+        {"area": area_name(row.area_code) if row.area_code else "Default", "code": row.area_code, "row": row}
+        for row in selectors.risk_settings(organisation_id)
+    ]
+    return render(request, "risk/settings.html", {"form": form, "rows": rows})

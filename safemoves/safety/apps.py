@@ -9,9 +9,11 @@ class SafetyConfig(AppConfig):
     def ready(self) -> None:
         from safemoves.cases.extensions import (
             CasePanel,
+            register_case_opened_hook,
             register_clock_source,
             register_export_section,
             register_panel,
+            register_perpetrator_hook,
         )
         from safemoves.common.ticks import register_tick
         from safemoves.safety.panels import (
@@ -20,11 +22,18 @@ class SafetyConfig(AppConfig):
             options_panel_context,
             referrals_panel_context,
         )
-        from safemoves.safety.services import next_open_due, safety_breaches_notify
+        from safemoves.safety.services import (
+            lock_change_on_case_opened,
+            lock_change_on_perpetrator,
+            next_open_due,
+            safety_breaches_notify,
+        )
 
         register_panel(CasePanel(order=10, template="safety/_panel_actions.html", context=actions_panel_context))
         register_panel(CasePanel(order=30, template="safety/_panel_referrals.html", context=referrals_panel_context))
         register_panel(CasePanel(order=40, template="safety/_panel_options.html", context=options_panel_context))
         register_clock_source(next_open_due)
+        register_case_opened_hook(lock_change_on_case_opened)
+        register_perpetrator_hook(lock_change_on_perpetrator)
         register_export_section("safety", export_section)
         register_tick("safety breaches", lambda: f"{len(safety_breaches_notify())} new breach(es) notified.")

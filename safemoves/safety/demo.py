@@ -157,8 +157,17 @@ def _seed_case(index: int, case: Case, actor: User, agencies: dict[str, Agency],
         tally["actions"] += 1
         risk_assessment_record(case=case, actor=actor, answers=_answers(11), police_callouts=1)
         tally["assessments"] += 1
-    elif pattern == 2:
-        # Staying safely at home: the sanctuary survey done, measures and reviews on their clocks.
+    elif pattern == 2 and not case.perpetrators.filter(lives_at_address=True).exists():
+        # Staying safely at home (never while the perpetrator lives there): the tenant chose
+        # to stay and we agreed, the survey done, measures and reviews on their clocks.
+        services.sanctuary_agreement_save(
+            case=case,
+            actor=actor,
+            tenant_chooses_to_stay=True,
+            tenant_choice_note="In person at the office, with the IDVA (demo).",
+            landlord_agrees=True,
+            landlord_agreement_note="The perpetrator has left and is barred by an order; the home can be made safe.",
+        )
         survey = services.safety_action_create(
             case=case, actor=actor, type_code=SANCTUARY_SURVEY, starts_at=now - timedelta(days=3)
         )

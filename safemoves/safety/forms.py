@@ -60,6 +60,25 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label="Why is this action no longer needed?", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class SanctuaryAgreementForm(forms.Form):
+    tenant_chooses_to_stay = forms.BooleanField(
+        label="The tenant chooses to stay at home with sanctuary measures", required=False
+    )
+    tenant_choice_note = forms.CharField(
+        label="How and when the tenant told us",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: in person at the office on 3 March, with their IDVA.",
+    )
+    landlord_agrees = forms.BooleanField(label="We, the landlord, agree to sanctuary at this home", required=False)
+    landlord_agreement_note = forms.CharField(
+        label="Reasons for agreeing",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: the perpetrator has left, the home can be made safe, joint tenancy considered.",
+    )
+
+
 class AgencyForm(forms.Form):
     name = forms.CharField(label="Name of the service", max_length=200)
     kind = forms.ChoiceField(label="Kind of service", choices=AgencyKind.choices)

@@ -205,3 +205,35 @@ class Place(models.Model):
     @property
     def area_label(self) -> str:
         return area_name(self.area_code) if is_known_area(self.area_code) else self.area_code
+
+
+class SanctuaryAgreement(models.Model):
+    """The tenant's choice to stay at home with sanctuary measures, and the landlord's agreement.
+
+    Sanctuary measures are fitted only on both: the tenant chose to stay (never pressed to) and
+    the landlord agreed the home can be made safe (one per case).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="sanctuary_agreement")
+    tenant_chooses_to_stay = models.BooleanField(default=False)
+    # How and when the tenant said so (e.g. "in person at the office, 3 March, with the IDVA").
+    tenant_choice_note = EncryptedTextField(blank=True, default="")
+    landlord_agrees = models.BooleanField(default=False)
+    landlord_agreement_note = EncryptedTextField(blank=True, default="")
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[models.Manager[SanctuaryAgreement]] = OrganisationScopedManager()
+
+    def __str__(self) -> str:
+        return f"sanctuary agreement of {self.case_id}"
+
+    @property
+    def is_in_place(self) -> bool:
+        return self.tenant_chooses_to_stay and self.landlord_agrees

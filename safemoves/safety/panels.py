@@ -49,7 +49,17 @@ def options_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
 def export_section(case: Case) -> dict[str, Any]:
     """Everything the safety app holds about the case, for a subject-access export."""
     found = selectors.appraisal(case)
+    agreement = selectors.sanctuary_agreement(case)
     return {
+        "sanctuary_agreement": None
+        if agreement is None
+        else {
+            "tenant_chooses_to_stay": agreement.tenant_chooses_to_stay,
+            "tenant_choice_note": agreement.tenant_choice_note,
+            "landlord_agrees": agreement.landlord_agrees,
+            "landlord_agreement_note": agreement.landlord_agreement_note,
+            "agreed_at": agreement.agreed_at.isoformat() if agreement.agreed_at else None,
+        },
         "safety_actions": [
             {
                 "action": action.action_type.label,

@@ -13,7 +13,15 @@ from safemoves.cases.selectors import visible_cases
 from safemoves.geo import area_name
 from safemoves.organisations.models import Membership, Role
 from safemoves.safety.codes import ActionStatus, Option, PlaceKind, Priority
-from safemoves.safety.models import Agency, AgencyReferral, OptionsAppraisal, Place, SafetyAction, SafetyActionType
+from safemoves.safety.models import (
+    Agency,
+    AgencyReferral,
+    OptionsAppraisal,
+    Place,
+    SafetyAction,
+    SafetyActionType,
+    SanctuaryAgreement,
+)
 
 
 def action_types() -> QuerySet[SafetyActionType]:
@@ -26,6 +34,14 @@ def actions(case: Case) -> QuerySet[SafetyAction]:
 
 def open_actions(case: Case) -> QuerySet[SafetyAction]:
     return actions(case).filter(status=ActionStatus.OPEN)
+
+
+def sanctuary_agreement(case: Case) -> SanctuaryAgreement | None:
+    return SanctuaryAgreement.objects.filter(case=case).select_related("agreed_by").first()
+
+
+def perpetrator_at_home(case: Case) -> bool:
+    return case.perpetrators.filter(lives_at_address=True).exists()
 
 
 def get_action(case: Case, action_id: Any) -> SafetyAction:

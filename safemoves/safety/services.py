@@ -19,14 +19,21 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
-from safemoves.cases.codes import CaseStatus, ConsentPurpose
-from safemoves.cases.models import Case
+from safemoves.cases.codes import Answer, CaseSource, CaseStatus, ConsentPurpose
+from safemoves.cases.extensions import CaseOpened
+from safemoves.cases.models import Case, Perpetrator
 from safemoves.cases.policies import can_view_case
-from safemoves.cases.services import consent_in_force, refresh_next_due
+from safemoves.cases.services import consent_in_force, perpetrator_keys_cleared, refresh_next_due
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.geo import PostcodeError, area_name, is_known_area, lookup_postcode
 from safemoves.organisations.models import Membership, Role
-from safemoves.safety.catalogue import AFTER_SURVEY, CATALOGUE, LOCK_CHANGE, SANCTUARY_SURVEY
+from safemoves.safety.catalogue import (
+    AFTER_SURVEY,
+    CATALOGUE,
+    LOCK_CHANGE,
+    SANCTUARY_MEASURES,
+    SANCTUARY_SURVEY,
+)
 from safemoves.safety.clocks import due_at
 from safemoves.safety.codes import (
     REFERRAL_TRANSITIONS,
@@ -45,6 +52,7 @@ from safemoves.safety.models import (
     Place,
     SafetyAction,
     SafetyActionType,
+    SanctuaryAgreement,
 )
 
 logger = logging.getLogger(__name__)
@@ -136,6 +144,28 @@ def _create_action(
     return action
 
 
+PERPETRATOR_AT_HOME = (
+    "Sanctuary is not safe while the perpetrator lives at the address: a survey or measures cannot be set. "
+    "Record that they have left the address first."
+)
+NO_SANCTUARY_AGREEMENT = (
+    "Record the tenant's choice to stay at home and the landlord's agreement (Sanctuary: choice and agreement) "
+    "before sanctuary measures are set."
+)
+
+
+def _check_sanctuary(case: Case, code: str) -> None:
+    """Sanctuary only where it is safe, chosen by the tenant and agreed by the landlord."""
+    if code not in (SANCTUARY_SURVEY, SANCTUARY_MEASURES):
+        return
+    if Perpetrator.objects.filter(case=case, lives_at_address=True).exists():
+        raise ValidationError(PERPETRATOR_AT_HOME)
+    if code == SANCTUARY_MEASURES:
+        agreement = SanctuaryAgreement.objects.filter(case=case).first()
+        if agreement is None or not agreement.is_in_place:
+            raise ValidationError(NO_SANCTUARY_AGREEMENT)
+
+
 @transaction.atomic
 def safety_action_create(
     *, case: Case, actor: User, type_code: str, owner: User | None = None, starts_at: datetime | None = None
@@ -144,6 +174,7 @@ def safety_action_create(
     if case.is_closed:
         raise ValidationError("A closed case has no open safety actions.")
     action_type = _action_type(type_code)
+    _check_sanctuary(case, action_type.code)
     owner = owner or case.assigned_officer or actor
     _check_owner(case, owner)
     action = _create_action(
@@ -179,6 +210,51 @@ def safety_actions_for_new_case(case: Case, actor: User | None) -> list[SafetyAc
     return [action]
 
 
+# Who opened the case does not matter: these facts put the lock change on the first day.
+LOCK_CHANGE_ANSWERS = (Answer.YES, Answer.NOT_KNOWN)
+
+
+def lock_change_needed(*, source: str, perpetrator_at_address: str, perpetrator_has_key: str) -> bool:
+    """A police report, or a perpetrator who has (or had, or may have) a key or lives at the address."""
+    return (
+        source == CaseSource.POLICE
+        or perpetrator_at_address in LOCK_CHANGE_ANSWERS
+        or perpetrator_has_key in LOCK_CHANGE_ANSWERS
+    )
+
+
+def lock_change_on_case_opened(event: CaseOpened) -> None:
+    """Case-opened hook: the lock change on its 24-hour clock from the referral, when needed."""
+    if lock_change_needed(
+        source=event.case.source,
+        perpetrator_at_address=event.perpetrator_at_address,
+        perpetrator_has_key=event.perpetrator_has_key,
+    ):
+        safety_actions_for_new_case(event.case, event.actor)
+
+
+def lock_change_on_perpetrator(case: Case, perpetrator: Perpetrator, actor: User | None) -> None:
+    """Perpetrator hook: one with a key or living at the address, on an open case whose locks
+    are not changed or being changed, sets the lock change, due 24 hours from now (when we learnt it)."""
+    if case.is_closed or not (perpetrator.has_key or perpetrator.lives_at_address):
+        return
+    action_type = _catalogue_type(LOCK_CHANGE)
+    if action_type is None:
+        return
+    if SafetyAction.objects.filter(
+        case=case, action_type=action_type, status__in=[ActionStatus.OPEN, ActionStatus.DONE]
+    ).exists():
+        return
+    _create_action(
+        case=case,
+        actor=actor,
+        action_type=action_type,
+        owner=case.assigned_officer or actor,
+        starts_at=timezone.now(),
+    )
+    refresh_next_due(case)
+
+
 @transaction.atomic
 def safety_action_complete(
     *, action: SafetyAction, actor: User, evidence_note: str, done_at: datetime | None = None
@@ -198,6 +274,10 @@ def safety_action_complete(
     done_at = done_at or now
     if done_at > now:
         raise ValidationError({"done_at": "The time it was done cannot be in the future."})
+    if current.action_type.code == SANCTUARY_SURVEY:
+        # Completing the survey sets the measures on their clock: both must be allowed now.
+        _check_sanctuary(current.case, SANCTUARY_SURVEY)
+        _check_sanctuary(current.case, SANCTUARY_MEASURES)
     current.status = ActionStatus.DONE
     current.done_at = done_at
     current.evidence_note = evidence_note.strip()
@@ -211,6 +291,8 @@ def safety_action_complete(
         fields=["status", "done_at", "evidence_note"],
         reason=f"action {current.pk}: {current.action_type.code}{' late' if current.done_late else ''}",
     )
+    if current.action_type.code == LOCK_CHANGE:
+        perpetrator_keys_cleared(case=current.case, actor=actor, reason=f"locks changed, action {current.pk}")
     follow_ups: list[SafetyAction] = []
     if current.action_type.code == SANCTUARY_SURVEY:
         for code in AFTER_SURVEY:
@@ -253,6 +335,60 @@ def safety_action_cancel(*, action: SafetyAction, actor: User, reason: str) -> N
     )
     refresh_next_due(current.case)
     action.refresh_from_db()
+
+
+@transaction.atomic
+def sanctuary_agreement_save(
+    *,
+    case: Case,
+    actor: User,
+    tenant_chooses_to_stay: bool,
+    tenant_choice_note: str,
+    landlord_agrees: bool,
+    landlord_agreement_note: str,
+) -> SanctuaryAgreement:
+    """Record the tenant's choice to stay at home and the landlord's agreement to sanctuary."""
+    errors: dict[str, str] = {}
+    if tenant_chooses_to_stay and not tenant_choice_note.strip():
+        errors["tenant_choice_note"] = "Say how and when the tenant told us they choose to stay."
+    if landlord_agrees and not tenant_chooses_to_stay:
+        errors["landlord_agrees"] = "The landlord can agree to sanctuary only once the tenant has chosen to stay."
+    if landlord_agrees and not landlord_agreement_note.strip():
+        errors["landlord_agreement_note"] = "Give the reasons for agreeing (for example, the home can be made safe)."
+    if errors:
+        raise ValidationError(errors)
+    if case.is_closed:
+        raise ValidationError("This case is closed.")
+    agreement = SanctuaryAgreement.objects.select_for_update().filter(case=case).first()
+    if agreement is None:
+        agreement = SanctuaryAgreement(organisation_id=case.organisation_id, case=case, version=0)
+    values = {
+        "tenant_chooses_to_stay": tenant_chooses_to_stay,
+        "tenant_choice_note": tenant_choice_note.strip() if tenant_chooses_to_stay else "",
+        "landlord_agrees": landlord_agrees,
+        "landlord_agreement_note": landlord_agreement_note.strip() if landlord_agrees else "",
+    }
+    changed = [name for name, value in values.items() if getattr(agreement, name) != value]
+    if not changed and agreement.pk and agreement.version:
+        return agreement
+    for name in changed:
+        setattr(agreement, name, values[name])
+    if "landlord_agrees" in changed:
+        agreement.agreed_by = actor if landlord_agrees else None
+        agreement.agreed_at = timezone.now() if landlord_agrees else None
+    agreement.version += 1
+    agreement.updated_at = timezone.now()
+    agreement.save()
+    record_event(
+        action="safety.sanctuary_agreement_saved",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=changed,
+        reason=f"agreement {agreement.pk}: {'in place' if agreement.is_in_place else 'not in place'}",
+    )
+    return agreement
 
 
 def next_open_due(case: Case) -> datetime | None:
@@ -540,6 +676,8 @@ def appraisal_save(
         "decision_reason": decision_reason.strip() if decision else "",
     }
     changed = [name for name, value in values.items() if getattr(appraisal, name) != value]
+    if not changed and appraisal.version:
+        return appraisal  # An unchanged save changes nothing.
     for name in changed:
         setattr(appraisal, name, values[name])
     if "decision" in changed or "decision_reason" in changed:

@@ -28,6 +28,7 @@ from safemoves.safety.forms import (
     PlaceForm,
     ReferralForm,
     ReferralUpdateForm,
+    SanctuaryAgreementForm,
 )
 from safemoves.safety.panels import actions_panel_context, options_panel_context, referrals_panel_context
 
@@ -144,6 +145,29 @@ def action_cancel_view(request: StaffRequest, case_id: UUID, action_id: UUID) ->
             messages.success(request, f"“{action.action_type.label}” cancelled.")
             return _back(case)
     return render(request, "safety/action_cancel.html", {"case": case, "action": action, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def sanctuary_agreement_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, work=True)
+    current = selectors.sanctuary_agreement(case)
+    names = ("tenant_chooses_to_stay", "tenant_choice_note", "landlord_agrees", "landlord_agreement_note")
+    initial = {name: getattr(current, name) for name in names} if current else {}
+    form = SanctuaryAgreementForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.sanctuary_agreement_save(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            state = "in place" if saved.is_in_place else "not in place: sanctuary measures cannot be set"
+            messages.success(request, f"Sanctuary choice and agreement saved ({state}).")
+            return _back(case)
+    return render(
+        request,
+        "safety/sanctuary_form.html",
+        {"case": case, "form": form, "perpetrator_at_home": selectors.perpetrator_at_home(case)},
+    )
 
 
 @allowed_if(policies.can_see_overdue)

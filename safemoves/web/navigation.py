@@ -12,6 +12,7 @@ from safemoves.organisations import policies
 from safemoves.organisations.models import Membership
 from safemoves.properties import policies as home_policies
 from safemoves.reciprocal import policies as reciprocal_policies
+from safemoves.risk import policies as risk_policies
 from safemoves.safety import policies as safety_policies
 
 
@@ -29,6 +30,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Caseloads", "cases:caseloads", case_policies.can_see_caseloads),
     NavItem("Overdue actions", "safety:overdue", safety_policies.can_see_overdue),
     NavItem("Support agencies", "safety:agencies", safety_policies.can_read_directory),
+    NavItem("Risk settings", "risk:settings", risk_policies.can_manage_risk_settings),
     NavItem("Referral links", "intake:links", case_policies.can_manage_referral_links),
     NavItem("Void homes", "properties:list", home_policies.can_manage_homes),
     NavItem("Move requests", "reciprocal:requests", reciprocal_policies.can_list_own_requests),

@@ -76,6 +76,15 @@ ROUTES: tuple[Route, ...] = (
     ),
     _on_case("cases:perpetrator_add", WORKERS, post_data=lambda world: {"name": "Probe", "relationship": "other"}),
     Route(
+        "cases:perpetrator_edit",
+        WORKERS,
+        kwargs=_perpetrator_kwargs,
+        methods=("GET", "POST"),
+        post_data=lambda world: {"name": "Probe", "relationship": "other"},
+        targets_object=True,
+        setup=_case,
+    ),
+    Route(
         "cases:court_order_add",
         WORKERS,
         kwargs=_perpetrator_kwargs,

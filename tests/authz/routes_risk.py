@@ -63,6 +63,18 @@ def _today(world: World) -> str:
 
 
 ROUTES: tuple[Route, ...] = (
+    Route(
+        "risk:settings",
+        frozenset({Role.MANAGER, Role.ADMIN}),
+        methods=("GET", "POST"),
+        post_data=lambda world: {
+            "area_code": "",
+            "high_threshold": "13",
+            "medium_threshold": "9",
+            "escalation_callouts": "2",
+            "escalation_window_months": "12",
+        },
+    ),
     Route("risk:case", READERS, kwargs=_case_kwargs, targets_object=True, setup=_case),
     Route(
         "risk:assessment_new",

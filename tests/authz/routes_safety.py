@@ -121,6 +121,15 @@ ROUTES: tuple[Route, ...] = (
         setup=_action,
     ),
     Route(
+        "safety:sanctuary",
+        WORKERS,
+        kwargs=_case_kwargs,
+        methods=("GET", "POST"),
+        post_data=lambda world: {"tenant_chooses_to_stay": "on", "tenant_choice_note": "In person, with the IDVA"},
+        targets_object=True,
+        setup=_case,
+    ),
+    Route(
         "safety:referral_new",
         WORKERS,
         kwargs=_case_kwargs,

@@ -72,7 +72,7 @@ def test_referral_is_triaged_assigned_and_worked(page: Page, live_server: Any) -
     assert_accessible(page)
     page.get_by_role("navigation", name="Case actions").get_by_role("link", name="Safe-contact rules").click()
     assert_accessible(page)
-    page.get_by_label("We have asked her whether it is safe to talk now").check()
+    page.get_by_label("We have asked the tenant whether it is safe to talk now").check()
     page.get_by_label("Safe phone number").fill("07700 900456")
     page.get_by_label("Safe times to contact").fill("Weekdays 10:00 to 12:00")
     page.get_by_label("Phone calls").check()

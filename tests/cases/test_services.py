@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from safemoves.audit.models import AuditEvent
 from safemoves.cases import selectors, services
-from safemoves.cases.codes import CaseStatus, ContactChannel
+from safemoves.cases.codes import CaseSource, CaseStatus, ContactChannel
 from safemoves.cases.contact import ContactRefused, plan_contact
 from safemoves.cases.models import Case
 from safemoves.common.clock import LONDON, due_after_working_days
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
+from safemoves.safety.models import SafetyAction
 from tests.cases.factories import make_case
 from tests.factories import World
 
@@ -57,8 +58,10 @@ def test_assignment_opens_the_case_and_is_audited(world: World) -> None:
         actions = list(
             AuditEvent.objects.filter(object_id=str(case.pk)).order_by("seq").values_list("action", "fields")
         )
+    # A police case gets its lock change as it is opened (issue 10 item 5).
     assert actions == [("case.opened", ["address", "lead_date_of_birth", "lead_name", "postcode", "referral_summary",
-                                        "tenure"]), ("case.assigned", ["assigned_officer", "status"])]  # fmt: skip
+                                        "tenure"]), ("safety.action_set", ["action_type", "due_at", "owner"]),
+                       ("case.assigned", ["assigned_officer", "status"])]  # fmt: skip
 
 
 def test_cannot_assign_to_someone_outside_the_landlord(world: World) -> None:
@@ -115,12 +118,14 @@ def test_no_rules_means_no_contact_and_nothing_is_recorded(world: World) -> None
 
 
 def test_recorded_contact_stops_the_first_contact_clock(world: World) -> None:
-    case = make_case(world.a, full=True)
+    # A staff-opened case; its perpetrator has a key, so the lock change's clock runs on.
+    case = make_case(world.a, full=True, source=CaseSource.STAFF)
     with organisation_scope(world.a.organisation.pk):
+        [lock_due] = SafetyAction.objects.filter(case=case, status="open").values_list("due_at", flat=True)
         services.contact_record(case=case, actor=world.a[Role.MANAGER], channel="phone", summary="Safe to talk.")
         stored = Case.objects.get(pk=case.pk)
     assert stored.first_contact_at is not None
-    assert stored.next_due_at is None
+    assert stored.next_due_at == lock_due
 
 
 def test_consent_without_consent_needs_a_reason(world: World) -> None:

@@ -54,6 +54,14 @@ def risk_and_safety_rows(world: World) -> dict[str, list[Any]]:
         place = services.place_add(
             case=case, actor=officer, kind=PlaceKind.AVOID, label="x", postcode="ME14 1XX", radius_km="5"
         )
+        sanctuary = services.sanctuary_agreement_save(
+            case=case,
+            actor=officer,
+            tenant_chooses_to_stay=True,
+            tenant_choice_note="placeholder",
+            landlord_agrees=True,
+            landlord_agreement_note="placeholder",
+        )
         action.refresh_from_db()
         referral.refresh_from_db()
         appraisal.refresh_from_db()
@@ -64,4 +72,5 @@ def risk_and_safety_rows(world: World) -> dict[str, list[Any]]:
         "safety.agencyreferral": [referral],
         "safety.optionsappraisal": [appraisal],
         "safety.place": [place],
+        "safety.sanctuaryagreement": [sanctuary],
     }

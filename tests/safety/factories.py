@@ -11,6 +11,7 @@ from safemoves.cases.services import NewCase, case_assign, case_open, consent_re
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Membership, Role
 from safemoves.risk.questions import question_set
+from safemoves.safety.models import SafetyAction
 from tests.factories import World
 
 
@@ -19,10 +20,14 @@ def make_case(
     *,
     officer: User | None = None,
     postcode: str = "ME4 4TR",
-    source: str = CaseSource.POLICE,
+    source: str = CaseSource.STAFF,
     received_at: datetime | None = None,
 ) -> Case:
-    """A case of landlord A from the police, assigned to A's officer (or ``officer``)."""
+    """A case of landlord A opened by its staff, assigned to A's officer (or ``officer``).
+
+    Opened with nothing said of the perpetrator's key, so no lock change is set on opening
+    (a police case would get one): the safety tests set their own actions.
+    """
     landlord = world.a
     with scopes_disabled():
         manager_membership = Membership.objects.get(user=landlord[Role.MANAGER])
@@ -51,4 +56,25 @@ def give_consent(case: Case, actor: User, basis: str = ConsentBasis.CONSENT) -> 
         basis=basis,
         how_given="Verbally on the safe phone" if basis == ConsentBasis.CONSENT else "",
         notes="" if basis in (ConsentBasis.CONSENT, ConsentBasis.REFUSED, ConsentBasis.WITHDRAWN) else "Risk to life",
+    )
+
+
+def lock_change_of(case: Case) -> SafetyAction:
+    """The case's open lock change (set when a police case, or one with a key holder, is opened)."""
+    from safemoves.safety.catalogue import LOCK_CHANGE
+
+    return SafetyAction.objects.get(case=case, action_type__code=LOCK_CHANGE, status="open")
+
+
+def agree_sanctuary(case: Case, actor: User) -> None:
+    """The tenant chose to stay and the landlord agreed, so sanctuary measures may be set."""
+    from safemoves.safety.services import sanctuary_agreement_save
+
+    sanctuary_agreement_save(
+        case=case,
+        actor=actor,
+        tenant_chooses_to_stay=True,
+        tenant_choice_note="In person at the office, with the IDVA",
+        landlord_agrees=True,
+        landlord_agreement_note="The perpetrator has left; the home can be made safe",
     )

@@ -16,7 +16,7 @@ from safemoves.safety.clocks import due_at
 from safemoves.safety.models import SafetyAction, SafetyActionType
 from safemoves.safety.services import safety_action_complete, safety_action_create, safety_actions_for_new_case
 from tests.factories import World
-from tests.safety.factories import make_case
+from tests.safety.factories import agree_sanctuary, make_case
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -74,7 +74,7 @@ def test_the_catalogue_migration_seeds_every_type_and_can_run_again(db: None) ->
     assert seeded["sanctuary_review_6m"] == ("months", 6, "survey_done")
 
 
-def test_a_police_referral_on_the_night_the_clocks_go_forward(scoped: World) -> None:
+def test_a_lock_change_from_a_referral_on_the_night_the_clocks_go_forward(scoped: World) -> None:
     case = make_case(scoped, received_at=london(2026, 3, 28, 22, 30))
     [lock] = safety_actions_for_new_case(case, None)
     assert lock.due_at == london(2026, 3, 29, 23, 30)
@@ -86,6 +86,7 @@ def test_a_police_referral_on_the_night_the_clocks_go_forward(scoped: World) -> 
 def test_the_survey_sets_measures_and_reviews_across_the_autumn_change(scoped: World) -> None:
     officer = scoped.a[Role.OFFICER]
     case = make_case(scoped, received_at=london(2026, 10, 19, 9))
+    agree_sanctuary(case, officer)
     survey = safety_action_create(case=case, actor=officer, type_code="sanctuary_survey")
     # 5 working days from Monday 19 October 2026 09:00.
     assert survey.due_at == london(2026, 10, 26, 9)
