@@ -53,7 +53,7 @@ class CaseSource(models.TextChoices):
     IDVA = "idva", "IDVA service"
     CHILDRENS_SERVICES = "childrens_services", "Children's services"
     OTHER_AGENCY = "other_agency", "Other agency"
-    TENANT = "tenant", "The tenant herself (contact-me page)"
+    TENANT = "tenant", "The tenant (contact-me page)"
 
 
 AGENCY_SOURCES = (

@@ -333,7 +333,7 @@ def case_receive_self_referral(*, organisation: Organisation, request: SelfRefer
             organisation_id=organisation.pk,
             case=case,
             kind=NoteKind.SYSTEM,
-            body="She said a letter would be safe, but gave no address: confirm a safe postal address before "
+            body="The tenant said a letter would be safe, but gave no address: confirm a safe postal address before "
             "switching letters on.",
         )
     record_event(
@@ -749,7 +749,7 @@ def consent_record(
     if basis not in ConsentBasis.values:
         raise ValidationError({"basis": "Choose the consent decision or lawful basis."})
     if basis == ConsentBasis.CONSENT and not how_given.strip():
-        raise ValidationError({"how_given": "Say how she gave consent (e.g. signed form, verbally by phone)."})
+        raise ValidationError({"how_given": "Say how consent was given (e.g. signed form, verbally by phone)."})
     if basis not in (ConsentBasis.CONSENT, ConsentBasis.WITHDRAWN, ConsentBasis.REFUSED) and not notes.strip():
         raise ValidationError({"notes": "Explain why sharing without consent is justified."})
     if expires_on is not None and expires_on <= timezone.localdate():
@@ -812,7 +812,7 @@ def contact_record(*, case: Case, actor: User, channel: str, summary: str) -> Co
     Raises ``ContactRefused`` (nothing recorded) when the channel is not safe or agreed.
     """
     if channel not in ContactChannel.values:
-        raise ValidationError({"channel": "Choose how you contacted her."})
+        raise ValidationError({"channel": "Choose how you made contact."})
     plan = plan_contact(case, channel)
     if not summary.strip():
         raise ValidationError({"summary": "Summarise the contact."})

@@ -330,7 +330,7 @@ def contact_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         else:
             messages.success(request, "Contact recorded.")
             return redirect("cases:detail", case_id=case.pk)
-    return _form_page(request, case, form, title="Record contact with her", submit="Record contact")
+    return _form_page(request, case, form, title="Record contact with the tenant", submit="Record contact")
 
 
 @require_http_methods(["GET", "POST"])

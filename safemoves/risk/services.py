@@ -124,7 +124,7 @@ def _sharing_basis(case: Case) -> str:
     if latest is not None and latest.marac_required:
         return ConsentBasis.MARAC_HIGH_RISK
     raise ValidationError(
-        "A MARAC referral needs her consent to referrals, or a high-risk (or escalated) DASH on the case: "
+        "A MARAC referral needs the tenant's consent to referrals, or a high-risk (or escalated) DASH on the case: "
         "record one of them first."
     )
 

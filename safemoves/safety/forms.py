@@ -143,11 +143,11 @@ class AppraisalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     priorities = forms.MultipleChoiceField(
-        label="Her priorities", choices=Priority.choices, widget=FieldsetCheckboxes, required=False
+        label="The tenant's priorities", choices=Priority.choices, widget=FieldsetCheckboxes, required=False
     )
     priorities_other = forms.CharField(label="Other priority", required=False, max_length=500)
     tenant_wishes = forms.CharField(
-        label="Her own wishes, in her words", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="The tenant's own wishes, in their words", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     decision = forms.ChoiceField(
         label="Decision", choices=[("", "No decision yet"), *Option.choices], required=False, widget=FieldsetRadios
@@ -160,7 +160,7 @@ class AppraisalForm(forms.Form):
 class PlaceForm(forms.Form):
     kind = forms.ChoiceField(label="This place is", choices=PlaceKind.choices, widget=FieldsetRadios)
     label = forms.CharField(
-        label="What it is (for example: her mother's home, the children's school)", required=False, max_length=200
+        label="What it is (for example: a parent's home, the children's school)", required=False, max_length=200
     )
     postcode = forms.CharField(label="Postcode", required=False, max_length=12, help_text="For a single place.")
     radius_km = forms.DecimalField(

@@ -543,8 +543,8 @@ def agency_referral_create(*, case: Case, actor: User, agency: Agency, purpose: 
     consent = consent_in_force(case, ConsentPurpose.AGENCY_REFERRAL)
     if consent is None:
         raise ValidationError(
-            "No consent to referrals is in force for this case. Record her consent, or the lawful basis "
-            "for referring without it, before referring her to an agency."
+            "No consent to referrals is in force for this case. Record the tenant's consent, or the lawful basis "
+            "for referring without it, before referring to an agency."
         )
     if AgencyReferral.objects.filter(
         case=case, agency=agency, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED]
@@ -643,9 +643,9 @@ def appraisal_save(
     if set(options) - set(Option.values):
         errors["options_considered"] = "Choose the options from the list."
     if set(chosen_priorities) - set(Priority.values):
-        errors["priorities"] = "Choose her priorities from the list."
+        errors["priorities"] = "Choose the tenant's priorities from the list."
     if Priority.OTHER in chosen_priorities and not priorities_other.strip():
-        errors["priorities_other"] = "Say what her other priority is."
+        errors["priorities_other"] = "Say what the other priority is."
     if own_stock_unsuitable and not own_stock_reason.strip():
         errors["own_stock_reason"] = "Say why a transfer within our own stock is not suitable."
     if decision:
@@ -724,7 +724,7 @@ def place_add(
     The postcode is resolved offline; the exact point stays encrypted inside this landlord.
     """
     if kind not in PlaceKind.values:
-        raise ValidationError({"kind": "Choose whether she wants to be near this place or avoid it."})
+        raise ValidationError({"kind": "Choose whether the tenant wants to be near this place or avoid it."})
     postcode, area_code = postcode.strip(), area_code.strip()
     if bool(postcode) == bool(area_code):
         raise ValidationError({"postcode": "Enter a postcode, or choose an area from the list (not both)."})

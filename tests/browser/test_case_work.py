@@ -60,7 +60,9 @@ def test_referral_is_triaged_assigned_and_worked(page: Page, live_server: Any) -
     assert_accessible(page)
     page.get_by_role("link", name=case.reference).click()
     assert_accessible(page)
-    expect(page.get_by_text("No safe-contact rules recorded. Do not contact her until they are.")).to_be_visible()
+    expect(
+        page.get_by_text("No safe-contact rules recorded. Do not contact the tenant until they are.")
+    ).to_be_visible()
     page.get_by_role("navigation", name="Case actions").get_by_role("link", name="Record contact").click()
     assert_accessible(page)
     page.get_by_label("How").select_option("phone")

@@ -174,7 +174,7 @@ def test_a_marac_referral_needs_high_risk_or_consent(scoped: World) -> None:
     officer = scoped.a[Role.OFFICER]
     case = make_case(scoped)
     risk_assessment_record(case=case, actor=officer, answers=answers(11))
-    with pytest.raises(ValidationError, match="needs her consent to referrals, or a high-risk"):
+    with pytest.raises(ValidationError, match="needs the tenant's consent to referrals, or a high-risk"):
         marac_referral_record(case=case, actor=officer, area_code=MEDWAY, referred_on=timezone.localdate())
     assert MaracReferral.objects.count() == 0
     give_consent(case, officer)

@@ -254,7 +254,7 @@ def test_the_decision_is_one_of_the_options_and_has_reasons(scoped: World) -> No
     with pytest.raises(ValidationError) as caught:
         _appraisal(scoped, case, decision=Option.PRIVATE_RENTED, decision_reason="", priorities=["other"])
     assert caught.value.message_dict == {
-        "priorities_other": ["Say what her other priority is."],
+        "priorities_other": ["Say what the other priority is."],
         "decision": ["The decision must be one of the options considered."],
         "decision_reason": ["Give the reasons for the decision."],
     }
