@@ -129,7 +129,8 @@ def test_pool_pages_in_priority_order(world: World) -> None:
 
 HOME_LIST_PAGES = {
     "homes": ListPage(Role.LETTINGS_OFFICER, "properties:list", 6),
-    "homes to offer": ListPage(Role.LETTINGS_OFFICER, "reciprocal:homes", 6),
+    # One more than the homes list: the coordinator's proposals awaiting this landlord.
+    "homes to offer": ListPage(Role.LETTINGS_OFFICER, "reciprocal:homes", 7),
 }
 
 
