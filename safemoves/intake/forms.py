@@ -66,7 +66,9 @@ class AgencyReferralForm(PublicForm):
         label="Is the perpetrator still living at the address?", choices=YES_NO_NOT_KNOWN, widget=Radios
     )
     perpetrator_has_key = forms.ChoiceField(
-        label="Does the perpetrator have a key?", choices=YES_NO_NOT_KNOWN, widget=Radios
+        label="Does the perpetrator have, or have they had, a key to the home?",
+        choices=YES_NO_NOT_KNOWN,
+        widget=Radios,
     )
     what_happened = forms.CharField(
         label="What happened?",

@@ -79,7 +79,7 @@ def _summary(referral: AgencyReferral) -> str:
         "",
         f"Children in the household: {referral.children}",
         f"Perpetrator still living at the address: {ANSWER_WORDS[referral.perpetrator_at_address]}",
-        f"Perpetrator has a key: {ANSWER_WORDS[referral.perpetrator_has_key]}",
+        f"Perpetrator has or had a key: {ANSWER_WORDS[referral.perpetrator_has_key]}",
         "",
         "Safe contact, as the referrer understands it (confirm with the tenant before relying on it):",
         f"Safe for us to contact the tenant directly: {ANSWER_WORDS[referral.contact_directly]}",

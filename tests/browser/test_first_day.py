@@ -31,7 +31,8 @@ def _police_referral(page: Page, token: str) -> None:
     page.get_by_role("group", name="Is the perpetrator still living at the address?").get_by_label(
         "No", exact=True
     ).check()
-    page.get_by_role("group", name="Does the perpetrator have a key?").get_by_label("Yes", exact=True).check()
+    key_question = "Does the perpetrator have, or have they had, a key to the home?"
+    page.get_by_role("group", name=key_question).get_by_label("Yes", exact=True).check()
     page.get_by_label("What happened?").fill("Assaulted by her ex-partner last night; he still has a key.")
     page.get_by_role("group", name="Is it safe for us to contact the tenant directly?").get_by_label(
         "Yes", exact=True

@@ -23,7 +23,7 @@ EXPECTED_SUMMARY = (
     "\n"
     "Children in the household: 2\n"
     "Perpetrator still living at the address: No\n"
-    "Perpetrator has a key: Yes\n"
+    "Perpetrator has or had a key: Yes\n"
     "\n"
     "Safe contact, as the referrer understands it (confirm with the tenant before relying on it):\n"
     "Safe for us to contact the tenant directly: Yes\n"
