@@ -7,6 +7,7 @@ class CommonConfig(AppConfig):
     verbose_name = "Common"
 
     def ready(self) -> None:
+        from safemoves.common import checks  # noqa: F401 - registers the system check
         from safemoves.common.scoping import connect_row_guards
 
         connect_row_guards()
