@@ -7,8 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from safemoves.cases.codes import AGENCY_SOURCES
-from safemoves.intake.services import NO, NOT_KNOWN, YES, clean_postcode
+from safemoves.cases.codes import AGENCY_SOURCES, CourtOrderType, Relationship
+from safemoves.cases.services import MAX_CHILD_AGE
+from safemoves.intake.services import DASH_LEVELS, NO, NOT_KNOWN, YES, clean_postcode
 
 YES_NO = [(YES, "Yes"), (NO, "No")]
 YES_NO_NOT_KNOWN = [(YES, "Yes"), (NO, "No"), (NOT_KNOWN, "Not known")]
@@ -28,6 +29,19 @@ def _phone(value: str) -> str:
     if compact and not _PHONE_RE.fullmatch(compact):
         raise ValidationError(PHONE_ERROR)
     return value.strip()
+
+
+AGES_ERROR = f"Enter each child's age in whole years from 0 to {MAX_CHILD_AGE}, separated by commas, like 4, 9."
+
+
+def parse_ages(text: str) -> tuple[int, ...]:
+    parts = [part.strip() for part in re.split(r"[,;\s]+", text) if part.strip()]
+    if not all(part.isascii() and part.isdigit() and len(part) <= 2 for part in parts):
+        raise ValidationError(AGES_ERROR)
+    ages = tuple(int(part) for part in parts)
+    if any(age > MAX_CHILD_AGE for age in ages):
+        raise ValidationError(AGES_ERROR)
+    return ages
 
 
 class PublicForm(forms.Form):
@@ -62,12 +76,50 @@ class AgencyReferralForm(PublicForm):
         initial=0,
         error_messages={"invalid": "Enter the number of children, 0 if none."},
     )
+    children_ages = forms.CharField(
+        label="The children's ages (optional)",
+        max_length=100,
+        required=False,
+        help_text="In years, separated by commas, for example: 4, 9",
+    )
+    perpetrator_name = forms.CharField(label="The perpetrator's name (optional)", max_length=200, required=False)
+    perpetrator_relationship = forms.ChoiceField(
+        label="The perpetrator's relationship to the tenant (optional)",
+        choices=[("", "Not known"), *Relationship.choices],
+        required=False,
+    )
     perpetrator_at_address = forms.ChoiceField(
         label="Is the perpetrator still living at the address?", choices=YES_NO_NOT_KNOWN, widget=Radios
     )
     perpetrator_has_key = forms.ChoiceField(
         label="Does the perpetrator have, or have they had, a key to the home?",
         choices=YES_NO_NOT_KNOWN,
+        widget=Radios,
+    )
+    court_orders = forms.MultipleChoiceField(
+        label="Court orders or bail conditions against the perpetrator (optional)",
+        choices=CourtOrderType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    crime_reference = forms.CharField(label="Crime reference (police only, optional)", max_length=40, required=False)
+    police_officer = forms.CharField(
+        label="Police officer in the case (optional)",
+        max_length=200,
+        required=False,
+        help_text="Name and collar number",
+    )
+    police_station = forms.CharField(label="Police station (optional)", max_length=200, required=False)
+    police_dash_level = forms.ChoiceField(
+        label="Risk level from a DASH assessment already made (optional)",
+        choices=[(value, label) for value, label in DASH_LEVELS.items() if value] + [("", "No DASH assessment made")],
+        required=False,
+        widget=Radios,
+    )
+    marac_referred = forms.ChoiceField(
+        label="Has a MARAC referral already been made? (optional)",
+        choices=YES_NO_NOT_KNOWN,
+        required=False,
         widget=Radios,
     )
     what_happened = forms.CharField(
@@ -100,6 +152,12 @@ class AgencyReferralForm(PublicForm):
 
     def clean_safe_phone(self) -> str:
         return _phone(self.cleaned_data["safe_phone"])
+
+    def clean_children_ages(self) -> tuple[int, ...]:
+        return parse_ages(self.cleaned_data["children_ages"])
+
+    def clean_court_orders(self) -> tuple[str, ...]:
+        return tuple(self.cleaned_data["court_orders"])
 
     def clean_postcode(self) -> str:
         try:

@@ -13,9 +13,14 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from safemoves.cases.codes import CourtOrderType, Relationship
 from safemoves.cases.models import Case, ReferralLink
 from safemoves.cases.services import (
+    MAX_CHILD_AGE,
     NewCase,
+    ReferredContact,
+    ReferredPerpetrator,
+    ReferredRecords,
     SelfReferral,
     case_receive_agency_referral,
     case_receive_self_referral,
@@ -27,6 +32,9 @@ from safemoves.organisations.models import Organisation
 POSTCODE_ERROR = "Enter a postcode in the right format, like ME1 1AA, or leave it blank."
 YES, NO, NOT_KNOWN = "yes", "no", "not_known"
 ANSWER_WORDS = {YES: "Yes", NO: "No", NOT_KNOWN: "Not known", "": "Not answered"}
+# A risk level the police already assessed with the DASH checklist ("" when none was assessed).
+DASH_LEVELS = {"standard": "Standard", "medium": "Medium", "high": "High", "": "Not assessed"}
+MAX_CHILDREN = 20
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,16 @@ class AgencyReferral:
     safe_times: str = ""
     voicemail_ok: str = ""
     letter_ok: str = ""
+    # Police referrals (and any agency that has them).
+    crime_reference: str = ""
+    police_officer: str = ""
+    police_station: str = ""
+    police_dash_level: str = ""  # a DASH_LEVELS key
+    marac_referred: str = ""  # YES, NO, NOT_KNOWN or ""
+    children_ages: tuple[int, ...] = ()
+    perpetrator_name: str = ""
+    perpetrator_relationship: str = ""  # a Relationship value or ""
+    court_orders: tuple[str, ...] = ()  # CourtOrderType values
 
 
 def clean_postcode(text: str) -> str:
@@ -67,6 +85,12 @@ def _referrer_details(referral: AgencyReferral) -> str:
         f"Phone: {referral.referrer_phone.strip() or 'not given'}",
         f"E-mail: {referral.referrer_email.strip() or 'not given'}",
     ]
+    if referral.crime_reference.strip() or referral.police_officer.strip() or referral.police_station.strip():
+        lines += [
+            f"Crime reference: {referral.crime_reference.strip() or 'not given'}",
+            f"Police officer: {referral.police_officer.strip() or 'not given'}",
+            f"Police station: {referral.police_station.strip() or 'not given'}",
+        ]
     return "\n".join(lines)
 
 
@@ -78,6 +102,13 @@ def _summary(referral: AgencyReferral) -> str:
         referral.what_happened.strip(),
         "",
         f"Children in the household: {referral.children}",
+        *(
+            [f"Children's ages: {', '.join(str(age) for age in referral.children_ages)}"]
+            if referral.children_ages
+            else []
+        ),
+        *([f"Police DASH risk level: {DASH_LEVELS[referral.police_dash_level]}"] if referral.police_dash_level else []),
+        *([f"MARAC referral already made: {ANSWER_WORDS[referral.marac_referred]}"] if referral.marac_referred else []),
         f"Perpetrator still living at the address: {ANSWER_WORDS[referral.perpetrator_at_address]}",
         f"Perpetrator has or had a key: {ANSWER_WORDS[referral.perpetrator_has_key]}",
         "",
@@ -103,18 +134,39 @@ def _validate(referral: AgencyReferral) -> None:
         errors["tenant_name"] = "Enter the tenant's name."
     if not referral.what_happened.strip():
         errors["what_happened"] = "Tell us what happened."
-    if referral.children < 0:
+    if not 0 <= referral.children <= MAX_CHILDREN:
         errors["children"] = "Enter the number of children, 0 if none."
-    for name in ("perpetrator_at_address", "perpetrator_has_key", "contact_directly", "voicemail_ok", "letter_ok"):
+    elif referral.children_ages and len(referral.children_ages) != referral.children:
+        errors["children_ages"] = (
+            f"Give one age for each child: {referral.children} children, {len(referral.children_ages)} ages."
+        )
+    if any(not 0 <= age <= MAX_CHILD_AGE for age in referral.children_ages):
+        errors["children_ages"] = f"Give each child's age in years, from 0 to {MAX_CHILD_AGE}."
+    for name in (
+        "perpetrator_at_address",
+        "perpetrator_has_key",
+        "contact_directly",
+        "voicemail_ok",
+        "letter_ok",
+        "marac_referred",
+    ):
         if getattr(referral, name) not in ANSWER_WORDS:
             errors[name] = "Choose one of the answers."
+    if referral.police_dash_level not in DASH_LEVELS:
+        errors["police_dash_level"] = "Choose standard, medium or high, or leave it blank if none was assessed."
+    if referral.perpetrator_relationship not in ("", *Relationship.values):
+        errors["perpetrator_relationship"] = "Choose the relationship from the list."
+    if any(order not in CourtOrderType.values for order in referral.court_orders):
+        errors["court_orders"] = "Choose the court orders from the list."
+    if len(set(referral.court_orders)) != len(referral.court_orders):
+        errors["court_orders"] = "Name each kind of court order once."
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral) -> Case:
-    """Open a case in the landlord's triage inbox from an agency's referral form."""
+def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral, via: str = "referral link") -> Case:
+    """Open a case in the landlord's triage inbox from an agency's referral (web form or API)."""
     _validate(referral)
     postcode = clean_postcode(referral.postcode)
     data = NewCase(
@@ -131,7 +183,30 @@ def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral) -> C
     )
     with organisation_scope(link.organisation_id):
         # The case-opened hooks set the lock change, on its 24-hour clock from the referral.
-        return case_receive_agency_referral(link=link, data=data)
+        return case_receive_agency_referral(link=link, data=data, records=referred_records(referral), via=via)
+
+
+def referred_records(referral: AgencyReferral) -> ReferredRecords:
+    """The referral's structured facts as the case's own records (household, perpetrator, contact)."""
+    perpetrator = None
+    named = referral.perpetrator_name.strip()
+    if named or YES in (referral.perpetrator_at_address, referral.perpetrator_has_key) or referral.court_orders:
+        perpetrator = ReferredPerpetrator(
+            name=named or "Not known",
+            relationship=referral.perpetrator_relationship,
+            lives_at_address=referral.perpetrator_at_address == YES,
+            has_key=referral.perpetrator_has_key == YES,
+            court_orders=referral.court_orders,
+        )
+    contact = None
+    if referral.safe_phone.strip() or referral.safe_times.strip():
+        contact = ReferredContact(
+            safe_phone=referral.safe_phone,
+            safe_times=referral.safe_times,
+            phone_ok=referral.contact_directly == YES,
+            voicemail_ok=referral.contact_directly == YES and referral.voicemail_ok == YES,
+        )
+    return ReferredRecords(children_ages=referral.children_ages, perpetrator=perpetrator, contact=contact)
 
 
 @transaction.atomic
