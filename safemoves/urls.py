@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from safemoves.api.urls import api_v1_patterns
+
 urlpatterns = [
     path("", include("safemoves.web.urls")),
     path("account/", include("safemoves.accounts.urls")),
@@ -11,6 +13,8 @@ urlpatterns = [
     path("safety/", include("safemoves.safety.urls")),
     path("reciprocal/", include("safemoves.reciprocal.urls")),
     path("", include("safemoves.intake.urls")),
+    path("staff/", include("safemoves.api.urls")),
+    path("api/v1/", include((api_v1_patterns, "api"))),
 ]
 
 handler404 = "safemoves.web.errors.not_found"

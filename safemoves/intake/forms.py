@@ -9,12 +9,10 @@ from django.utils import timezone
 
 from safemoves.cases.codes import AGENCY_SOURCES, CourtOrderType, Relationship
 from safemoves.cases.services import MAX_CHILD_AGE
-from safemoves.intake.services import DASH_LEVELS, NO, NOT_KNOWN, YES, clean_postcode
+from safemoves.intake.services import DASH_LEVELS, NO, NOT_KNOWN, PHONE_ERROR, YES, clean_postcode, phone_is_valid
 
 YES_NO = [(YES, "Yes"), (NO, "No")]
 YES_NO_NOT_KNOWN = [(YES, "Yes"), (NO, "No"), (NOT_KNOWN, "Not known")]
-_PHONE_RE = re.compile(r"^\+?[0-9]{10,15}$")
-PHONE_ERROR = "Enter a phone number, like 07700 900982 or +44 7700 900982."
 
 
 class Radios(forms.RadioSelect):
@@ -25,8 +23,7 @@ class Radios(forms.RadioSelect):
 
 
 def _phone(value: str) -> str:
-    compact = re.sub(r"[\s()-]", "", value)
-    if compact and not _PHONE_RE.fullmatch(compact):
+    if not phone_is_valid(value):
         raise ValidationError(PHONE_ERROR)
     return value.strip()
 

@@ -7,11 +7,14 @@ visitor has no membership, so no scope is active until we open one).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from safemoves.cases.codes import CourtOrderType, Relationship
 from safemoves.cases.models import Case, ReferralLink
@@ -66,6 +69,17 @@ class AgencyReferral:
     perpetrator_name: str = ""
     perpetrator_relationship: str = ""  # a Relationship value or ""
     court_orders: tuple[str, ...] = ()  # CourtOrderType values
+
+
+PHONE_ERROR = "Enter a phone number, like 07700 900982 or +44 7700 900982."
+EMAIL_ERROR = "Enter an e-mail address, like name@example.com."
+_PHONE_RE = re.compile(r"^\+?[0-9]{10,15}$")
+
+
+def phone_is_valid(value: str) -> bool:
+    """A UK or international number, spaces, brackets and dashes allowed; "" is no number."""
+    compact = re.sub(r"[\s()-]", "", value)
+    return not compact or bool(_PHONE_RE.fullmatch(compact))
 
 
 def clean_postcode(text: str) -> str:
@@ -130,8 +144,18 @@ def _validate(referral: AgencyReferral) -> None:
         errors["referrer_role"] = "Enter your role and organisation."
     if not referral.referrer_phone.strip() and not referral.referrer_email.strip():
         errors["referrer_phone"] = "Enter a phone number or an e-mail address so that we can reach you."
+    for name in ("referrer_phone", "safe_phone"):
+        if not phone_is_valid(getattr(referral, name)):
+            errors[name] = PHONE_ERROR
+    if referral.referrer_email.strip():
+        try:
+            validate_email(referral.referrer_email.strip())
+        except ValidationError:
+            errors["referrer_email"] = EMAIL_ERROR
     if not referral.tenant_name.strip():
         errors["tenant_name"] = "Enter the tenant's name."
+    if referral.tenant_date_of_birth is not None and referral.tenant_date_of_birth > timezone.localdate():
+        errors["tenant_date_of_birth"] = "The date of birth must be in the past."
     if not referral.what_happened.strip():
         errors["what_happened"] = "Tell us what happened."
     if not 0 <= referral.children <= MAX_CHILDREN:
