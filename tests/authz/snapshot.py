@@ -13,11 +13,11 @@ from safemoves.common.scoping import scopes_disabled
 IGNORED = {"sessions.session", "accounts.staffsession", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 
 
-def database_digest() -> str:
+def database_digest(*, also_ignore: frozenset[str] = frozenset()) -> str:
     digest = hashlib.sha256()
     with scopes_disabled():
         for model in sorted(apps.get_models(), key=lambda m: m._meta.label_lower):
-            if model._meta.label_lower in IGNORED or model._meta.proxy:
+            if model._meta.label_lower in IGNORED | also_ignore or model._meta.proxy:
                 continue
             rows = list(model._base_manager.order_by("pk").values())
             digest.update(model._meta.label_lower.encode())

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safemoves.organisations.models import Role
+from tests.authz.api_matrix import API_URL_NAMES
 from tests.authz.matrix import PUBLIC, ROUTES, Route, url_pattern_names
 from tests.authz.snapshot import database_digest
 from tests.factories import World, sign_in
@@ -35,6 +36,10 @@ def _may_use(route: Route, landlord_label: str, role: Role) -> bool:
 def test_every_url_pattern_is_in_the_matrix() -> None:
     described = {route.name for route in ROUTES}
     assert len(described) == len(ROUTES), "a route is described twice"
+    # The API's operations are called with tokens, not sessions: tests/authz/api_matrix.py describes
+    # them (and test_api_matrix.py checks it against every operation of the OpenAPI document).
+    assert described & API_URL_NAMES == set(), "an API operation is described in the session matrix"
+    described |= API_URL_NAMES
     assert url_pattern_names() - described == set(), "URL patterns missing from tests/authz/matrix.py"
     assert described - url_pattern_names() == set(), "the matrix describes URLs that no longer exist"
 
