@@ -64,7 +64,7 @@ def test_the_whole_schema_survives_fuzzing(world: World, wsgi_app: Any) -> None:
     assert len(operations) == 10
 
     for operation in operations:
-        purpose = PURPOSE_BY_TAG[(operation.tags or [''])[0]]
+        purpose = PURPOSE_BY_TAG[(operation.tags or [""])[0]]
         headers = {"Authorization": f"Bearer {secrets[purpose]}"}
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 

@@ -119,7 +119,8 @@ def test_a_staff_token_sees_only_what_its_member_sees_on_the_web(world: World) -
     # An unassigned new case is in the triage inbox, which officers see.
     assert client.get(f"/api/v1/cases/{world.extra['case_id']}", **bearer(officer_token)).status_code == 200
     with scopes_disabled():
-        Case.objects.filter(pk=str(world.extra["case_id"])).update(assigned_officer=world.a[Role.MANAGER], status="open")
+        case = Case.objects.filter(pk=str(world.extra["case_id"]))
+        case.update(assigned_officer=world.a[Role.MANAGER], status="open")
     # Assigned to someone else: the officer's token, like the officer, gets "not found".
     assert client.get(f"/api/v1/cases/{world.extra['case_id']}", **bearer(officer_token)).status_code == 404
     assert client.get("/api/v1/cases", **bearer(officer_token)).json() == []
