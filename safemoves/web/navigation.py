@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from safemoves.api import policies as api_policies
 from safemoves.cases import policies as case_policies
 from safemoves.organisations import policies
 from safemoves.organisations.models import Membership
@@ -40,6 +41,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Scheme ledger", "reciprocal:ledger", reciprocal_policies.can_coordinate),
     NavItem("Scheme policy", "reciprocal:policy", reciprocal_policies.can_coordinate),
     NavItem("Staff", "organisations:staff", policies.can_manage_staff),
+    NavItem("API tokens", "api_tokens:tokens", api_policies.can_manage_api_tokens),
     NavItem("Audit log", "audit:log", policies.can_read_audit_log),
 )
 
