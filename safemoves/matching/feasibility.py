@@ -99,6 +99,8 @@ def point_distances(
     return pair_index, row, km
 
 
+_FEW_POINTS = 4
+"""Owners with at most this many points are checked one point index at a time."""
 _CHUNK_ROWS = 1 << 21
 """Pair x point rows handled at once by the distance rules, to bound temporary memory."""
 
@@ -176,14 +178,22 @@ def _violates_points(
         stop = max(int(np.searchsorted(rows_before, limit, side="right")), start + 1)
         owner = pair_owner[start:stop]
         counts = per_pair[start:stop]
-        if int(counts.max()) <= 1:
-            pair_index = np.flatnonzero(counts)
-            row = points.ptr[owner[pair_index]]
+        most = int(counts.max())
+        if most <= _FEW_POINTS:
+            # Few points per owner (the common case): the k-th point of every pair that has
+            # one, k = 0, 1, ..., with no expansion of pairs into rows.
+            hit = np.zeros(stop - start, dtype=np.bool_)
+            for k in range(most):
+                pair_index = np.flatnonzero(counts > k)
+                row = points.ptr[owner[pair_index]] + k
+                home = pair_home[start:stop][pair_index]
+                hit[pair_index[_rows_break(row, home, points, homes, point_axes, home_axes, avoid=avoid)]] = True
+            violated[start:stop] = hit
         else:
             pair_index, row = expand_points(owner.astype(np.int64), points)
-        home = pair_home[start:stop][pair_index]
-        broken = _rows_break(row, home, points, homes, point_axes, home_axes, avoid=avoid)
-        violated[start:stop] = np.bincount(pair_index[broken], minlength=stop - start) > 0
+            home = pair_home[start:stop][pair_index]
+            broken = _rows_break(row, home, points, homes, point_axes, home_axes, avoid=avoid)
+            violated[start:stop] = np.bincount(pair_index[broken], minlength=stop - start) > 0
         start = stop
     return violated
 
@@ -352,7 +362,7 @@ class _Shared:
     """Rules 2, 6-pets and v2's 7 and 9 as bit sets: a pair passes iff needs & ~offers == 0."""
 
 
-def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int32Array, int]:
+def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IndexArray, Int32Array, int]:
     """Feasible pairs of households ``first:last``, sorted by (household, home)."""
     instance = shared.instance
     households, homes = instance.households, instance.homes
@@ -378,6 +388,7 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int3
 
     near = households.near
     by_near = first + np.flatnonzero(generator[first:last] == GENERATOR_NEAR)
+    unfit = 0
     if len(by_near) and shared.tree is not None:
         rows = shared.anchor[by_near]
         found = shared.tree.query_ball_point(
@@ -395,11 +406,12 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int3
         fits = (beds >= want) & (beds <= want + instance.max_extra_bedrooms)
         parts_h.append(h[fits])
         parts_p.append(p[fits])
+        unfit = len(fits) - len(parts_h[-1])
 
     ph = np.concatenate(parts_h).astype(np.int32)
     pp = np.concatenate(parts_p).astype(np.int32)
     del parts_h, parts_p
-    candidates = len(ph)
+    candidates = len(ph) + unfit
 
     def keep(mask: BoolArray) -> None:
         nonlocal ph, pp
@@ -433,11 +445,11 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int3
 
     # Local keys fit in int32 on most chunks, which halves the sort's memory traffic.
     wide = (last - first) * m >= np.iinfo(np.int32).max
-    keys = (ph - first).astype(np.int64 if wide else np.int32)
+    keys: npt.NDArray[np.signedinteger[Any]] = (ph - first).astype(np.int64 if wide else np.int32)
     keys *= m
     keys += pp
     del ph, pp
     keys.sort()
-    household: IntArray = keys // m + first
+    household: IndexArray = keys // m + first
     home = (keys % m).astype(np.int32)
     return household, home, candidates
