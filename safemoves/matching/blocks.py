@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, maximum_bipartite_matching, min_weight_full_bipartite_matching
 
@@ -30,9 +31,10 @@ from .model import BoolArray, IndexArray, IntArray
 from .scoring import MAX_PAIR_SCORE
 
 
-def _compact(values: IndexArray) -> tuple[IntArray, IntArray]:
+def _compact(values: IndexArray) -> tuple[IntArray, npt.NDArray[np.int32]]:
+    """Unique values and each input's index into them, as int32 (sparse indices need no more)."""
     present = np.bincount(values) > 0
-    position = np.cumsum(present, dtype=np.int64) - 1
+    position = np.cumsum(present, dtype=np.int32) - 1
     return np.flatnonzero(present), position[values]
 
 
