@@ -120,7 +120,7 @@ def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray | Sc
         pick = np.flatnonzero(row_side[row_mask] & col_side[col_mask])
         if not len(pick):
             continue
-        cost = MAX_PAIR_SCORE + 1 - np.asarray(score_of(pick), dtype=np.float64)
+        cost = np.subtract(MAX_PAIR_SCORE + 1, score_of(pick), dtype=np.float64)
         rows, row_index = _compact(row_mask[pick])
         cols, col_index = _compact(col_mask[pick])
         del pick

@@ -10,6 +10,7 @@ import numpy as np
 from .contract import ContractError, Instance, IntArray, parse
 from .explain import reasons
 from .feasibility import feasible_pairs
+from .model import IndexArray
 from .scoring import score_pairs, score_totals
 from .solve import Solver, solve
 
@@ -34,7 +35,7 @@ def match(data: object, *, solver: Solver = "blocks") -> dict[str, Any]:
     built = perf_counter()
     scoring_ms = 0.0
 
-    def score_of(index: IntArray) -> IntArray:
+    def score_of(index: IntArray) -> IndexArray:
         # Scored on demand: the block solve asks only for the pairs a maximum matching can use.
         nonlocal scoring_ms
         began = perf_counter()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from .contract import FloatArray, Instance, IntArray
 from .feasibility import expand_points
@@ -147,7 +148,7 @@ def score_pairs(instance: Instance, household: IndexArray, home: IndexArray) -> 
 _CHUNK_PAIRS = 1 << 20
 
 
-def score_totals(instance: Instance, household: IndexArray, home: IndexArray) -> IntArray:
+def score_totals(instance: Instance, household: IndexArray, home: IndexArray) -> npt.NDArray[np.int16]:
     """``score_pairs(...).total``, in chunks so national pools stay within memory.
 
     Per-household and per-home parts are computed once and gathered; only the preferred
@@ -160,7 +161,8 @@ def score_totals(instance: Instance, household: IndexArray, home: IndexArray) ->
     per_home = LEDGER_POINTS_PER_HOME_OWED * np.clip(-instance.ledger[homes.landlord], 0, LEDGER_MAX_HOMES_COUNTED)
     points = households.prefer
     point_xyz, home_xyz = _axes(points.lat, points.lon), _axes(homes.lat, homes.lon)
-    total = np.empty(len(household), dtype=np.int64)
+    # int16 holds every score (at most MAX_PAIR_SCORE): a quarter of the memory of int64.
+    total = np.empty(len(household), dtype=np.int16)
     for start in range(0, len(household), _CHUNK_PAIRS):
         stop = start + _CHUNK_PAIRS
         h, p = household[start:stop], home[start:stop]

@@ -257,7 +257,7 @@ def _check_unscored_pairs(doc: dict[str, Any]) -> int:
     graph = engine_pairs(instance)
     asked: list[int] = []
 
-    def score_of(index: np.ndarray[Any, np.dtype[np.int64]]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    def score_of(index: np.ndarray[Any, np.dtype[np.int64]]) -> np.ndarray[Any, np.dtype[np.int16]]:
         asked.extend(index.tolist())
         return score_totals(instance, graph.household[index], graph.home[index])
 
