@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.cases.finding import SearchField
 from safemoves.cases.codes import (
     Answer,
     CaseOutcome,
@@ -223,3 +224,12 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label="Name or reference", required=False, max_length=200)
     status = forms.ChoiceField(label="Status", choices=_blank(CaseStatus.choices, "Not closed"), required=False)
     overdue = forms.BooleanField(label="Only cases with a clock overdue", required=False)
+
+
+class FindCasesForm(forms.Form):
+    field = forms.ChoiceField(label="Search by", choices=SearchField.choices, widget=forms.RadioSelect)
+    query = forms.CharField(
+        label="Search for",
+        max_length=200,
+        help_text="The whole postcode or phone number; for an address or name, every word you enter must match.",
+    )
