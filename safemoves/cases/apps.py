@@ -12,7 +12,5 @@ class CasesConfig(AppConfig):
 
         # First of the added sections: a warning belongs before the work.
         register_panel(
-            CasePanel(
-                order=0, template="cases/_panel_same_perpetrator.html", context=same_perpetrator_panel_context
-            )
+            CasePanel(order=0, template="cases/_panel_same_perpetrator.html", context=same_perpetrator_panel_context)
         )

@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.cases.finding import SearchField
 from safemoves.cases.codes import (
     Answer,
     CaseOutcome,
@@ -20,6 +19,7 @@ from safemoves.cases.codes import (
     MemberKind,
     Relationship,
 )
+from safemoves.cases.finding import SearchField
 
 # ISO dates: <input type="date"> accepts only YYYY-MM-DD, so a date rendered in the page's
 # language (17/05/1990) would show as empty and an unchanged save would wipe it.

@@ -237,12 +237,11 @@ def same_perpetrator_cases(membership: Membership, case: Case) -> list[Case]:
     Matched by the perpetrator's whole-name blind index, keyed per landlord: another landlord's
     cases can never match. Cases the member may not see are left out (they are not hinted at).
     """
-    tokens = [
-        token
-        for token in Perpetrator.objects.filter(case=case, organisation_id=case.organisation_id)
+    tokens = list(
+        Perpetrator.objects.filter(case=case, organisation_id=case.organisation_id)
         .exclude(name_index="")
         .values_list("name_index", flat=True)
-    ]
+    )
     if not tokens:
         return []
     others = (

@@ -36,6 +36,7 @@ from safemoves.cases.codes import (
     Relationship,
 )
 from safemoves.cases.contact import ContactPlan, plan_contact
+from safemoves.cases.finding import case_tokens, index_texts, perpetrator_match_token
 from safemoves.cases.models import (
     Case,
     CaseNote,
@@ -48,7 +49,6 @@ from safemoves.cases.models import (
     ReferralLink,
     SafeContactRules,
 )
-from safemoves.cases.finding import case_tokens, index_texts, perpetrator_match_token
 from safemoves.common.clock import due_after_working_days
 from safemoves.organisations.models import Membership, Organisation, Role
 

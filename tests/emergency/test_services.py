@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -91,7 +91,7 @@ def test_a_district_only_offer_gives_approximate_distances(scoped: World) -> Non
         ({"refusal_reason": "other", "decision_note": ""}, ["decision_note"]),
         ({"decision": "accepted"}, ["refusal_reason"]),
         ({"kind": "hotel"}, ["kind"]),
-        ({"offered_on": date.today() + timedelta(days=2)}, ["offered_on"]),
+        ({"offered_on": timezone.localdate() + timedelta(days=2)}, ["offered_on"]),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(

@@ -10,6 +10,14 @@ from django.db import migrations, models
 
 
 def fill_search_index(apps: Any, schema_editor: Any) -> None:
+    from safemoves.common.scoping import scopes_disabled
+
+    # A migration runs for every landlord at once; each case's tokens use its own landlord's key.
+    with scopes_disabled():
+        _fill(apps)
+
+
+def _fill(apps: Any) -> None:
     from safemoves.cases.finding import case_tokens, index_texts, perpetrator_match_token
 
     Case = apps.get_model("cases", "Case")
