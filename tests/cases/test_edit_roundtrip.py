@@ -7,8 +7,8 @@ stored field of the record is unchanged, encrypted fields compared decrypted.
 Edit forms covered: case details, safe-contact rules, perpetrator, assignment, restriction
 (cases); MARAC meeting and actions, risk settings (risk); options appraisal, sanctuary choice
 and agreement (safety); an emergency accommodation offer (emergency); home (properties);
-scheme policy (reciprocal); a member's role (organisations). The intake and accounts pages only create (referrals, links, sign-in), so
-they have no edit form.
+scheme policy (reciprocal); a member's role (organisations). The intake and accounts pages
+only create (referrals, links, sign-in), so they have no edit form.
 """
 
 from __future__ import annotations
