@@ -237,13 +237,12 @@ def same_perpetrator_cases(membership: Membership, case: Case) -> list[Case]:
     Matched by the perpetrator's whole-name blind index, keyed per landlord: another landlord's
     cases can never match. Cases the member may not see are left out (they are not hinted at).
     """
-    tokens = list(
+    # One query: the case's own tokens are a subquery, not fetched first.
+    tokens = (
         Perpetrator.objects.filter(case=case, organisation_id=case.organisation_id)
         .exclude(name_index="")
-        .values_list("name_index", flat=True)
+        .values("name_index")
     )
-    if not tokens:
-        return []
     others = (
         Perpetrator.objects.filter(organisation_id=case.organisation_id, name_index__in=tokens)
         .exclude(case_id=case.pk)
