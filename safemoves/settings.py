@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safemoves.cases",
     "safemoves.risk",
     "safemoves.safety",
+    "safemoves.emergency",
     "safemoves.intake",
     "safemoves.properties",
     "safemoves.reciprocal",

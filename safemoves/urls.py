@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("safemoves.cases.urls")),
     path("risk/", include("safemoves.risk.urls")),
     path("safety/", include("safemoves.safety.urls")),
+    path("emergency/", include("safemoves.emergency.urls")),
     path("reciprocal/", include("safemoves.reciprocal.urls")),
     path("", include("safemoves.intake.urls")),
 ]

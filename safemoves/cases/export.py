@@ -33,7 +33,8 @@ CONSENT_EXPORT_FIELDS = ("purpose", "basis", "recorded_on", "expires_on", "how_g
 # the reason it is exempt. A test fails for any model that is in neither (tests/cases/test_export.py).
 EXPORT_EXEMPT: dict[str, str] = {
     "cases.CaseSearchToken": (
-        "keyed blind-index hashes of the name and reference, for search inside the landlord only; "
+        "keyed blind-index hashes of the name, postcode, address, safe phone and perpetrators' names, "
+        "for search inside the landlord only; "
         "they hold nothing the case section does not already give in full, and cannot be read back"
     ),
 }

@@ -85,3 +85,8 @@ def can_see_my_cases(membership: Membership) -> bool:
 
 def can_manage_referral_links(membership: Membership) -> bool:
     return membership.is_active and membership.role in (Role.MANAGER, Role.ADMIN)
+
+
+def can_find_cases(membership: Membership) -> bool:
+    """Search by postcode, address, phone or perpetrator: those who read cases (results stay scoped)."""
+    return membership.is_active and membership.role in CASE_READERS

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list_view, name="list"),
     path("triage/", views.triage_view, name="triage"),
+    path("find/", views.find_cases_view, name="find"),
     path("caseloads/", views.caseloads_view, name="caseloads"),
     path("new/", views.open_case_view, name="open"),
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),

@@ -26,6 +26,7 @@ from safemoves.cases.forms import (
     ContactForm,
     ContactRulesForm,
     CourtOrderForm,
+    FindCasesForm,
     HouseholdMemberForm,
     LetterForm,
     NoteForm,
@@ -76,6 +77,24 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
         request,
         "cases/list.html",
         {"form": form, "page": page, "mine": mine, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+@allowed_if(policies.can_find_cases)
+@require_http_methods(["GET", "POST"])
+def find_cases_view(request: StaffRequest) -> HttpResponse:
+    """Search by postcode, address, phone or perpetrator. POST, so the searched text stays out
+    of addresses, browser history and server logs."""
+    form = FindCasesForm(request.POST if request.method == "POST" else None, initial={"field": "postcode"})
+    found: list[Case] | None = None
+    if request.method == "POST" and form.is_valid():
+        found = selectors.find_cases(
+            request.membership, field=form.cleaned_data["field"], query=form.cleaned_data["query"]
+        )
+    return render(
+        request,
+        "cases/find.html",
+        {"form": form, "found": found, "limit": selectors.FIND_LIMIT, "now": timezone.now()},
     )
 
 
