@@ -10,6 +10,8 @@ urlpatterns = [
     path("risk/", include("safemoves.risk.urls")),
     path("safety/", include("safemoves.safety.urls")),
     path("reciprocal/", include("safemoves.reciprocal.urls")),
+    path("documents/", include("safemoves.documents.urls")),
+    path("letters/", include("safemoves.letters.urls")),
     path("", include("safemoves.intake.urls")),
 ]
 

@@ -75,11 +75,18 @@ def _reciprocal_rows(world: World) -> dict[str, list[Any]]:
     return reciprocal_rows(world)
 
 
+def _documents_letters_rows(world: World) -> dict[str, list[Any]]:
+    from tests.documents.canary import documents_and_letters_rows
+
+    return documents_and_letters_rows(world)
+
+
 ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
     _case_rows,
     _home_rows,
     _risk_safety_rows,
     _reciprocal_rows,
+    _documents_letters_rows,
 ]
 
 
