@@ -90,7 +90,9 @@ class PdfDocument:
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         """A table with a header row (repeated on each page)."""
         self._pdf.set_font(FONT_FAMILY, "", 9)
-        with self._pdf.table(line_height=4.5, headings_style=FontFace(emphasis="BOLD"), first_row_as_headings=True) as table:
+        with self._pdf.table(
+            line_height=4.5, headings_style=FontFace(emphasis="BOLD"), first_row_as_headings=True
+        ) as table:
             header = table.row()
             for text in headers:
                 header.cell(text)

@@ -35,7 +35,7 @@ class BoundedMemoryUploadHandler(FileUploadHandler):
         self.received += len(raw_data)
         if self.received > upload_max_bytes():
             if self.request is not None:
-                self.request.upload_too_large = True
+                setattr(self.request, "upload_too_large", True)  # noqa: B010 - HttpRequest declares no such attribute
             self.file = BytesIO()
             raise SkipFile
         self.file.write(raw_data)

@@ -8,7 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safemoves.cases import policies, selectors as case_selectors
+from safemoves.cases import policies
+from safemoves.cases import selectors as case_selectors
 from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.common.uploads import upload_was_too_large

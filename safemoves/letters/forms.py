@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 
-from safemoves.letters.models import LetterTemplate
 from safemoves.letters.standard import MERGE_FIELDS
 
 MERGE_HELP = "Merge fields: " + ", ".join("{" + name + "} (" + text + ")" for name, text in MERGE_FIELDS.items()) + "."
@@ -15,8 +14,10 @@ class ChooseTemplateForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = choices
-        self.fields["template"].error_messages["invalid_choice"] = "Choose one of the letter templates listed."
+        field = self.fields["template"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = choices
+        field.error_messages["invalid_choice"] = "Choose one of the letter templates listed."
 
 
 class LetterForm(forms.Form):
@@ -30,18 +31,15 @@ class LetterForm(forms.Form):
     )
 
 
-class TemplateForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = LetterTemplate
-        fields = ["name", "letterhead", "sender_name", "sender_role", "subject", "body", "is_active"]
-        labels = {
-            "name": "Template name",
-            "letterhead": "Letterhead",
-            "sender_name": "Signed by",
-            "sender_role": "Job title under the signature",
-            "subject": "Subject",
-            "body": "Letter",
-            "is_active": "Offer this template to officers",
-        }
-        help_texts = {"sender_name": MERGE_HELP, "body": MERGE_HELP}
-        widgets = {"letterhead": forms.Textarea(attrs={"rows": 4}), "body": forms.Textarea(attrs={"rows": 14})}
+class TemplateForm(forms.Form):
+    name = forms.CharField(label="Template name", max_length=120)
+    letterhead = forms.CharField(
+        label="Letterhead",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The landlord's name on the first line, then its address and phone.",
+    )
+    sender_name = forms.CharField(label="Signed by", max_length=120, help_text=MERGE_HELP)
+    sender_role = forms.CharField(label="Job title under the signature", max_length=120, required=False)
+    subject = forms.CharField(label="Subject", max_length=200)
+    body = forms.CharField(label="Letter", widget=forms.Textarea(attrs={"rows": 14}), help_text=MERGE_HELP)
+    is_active = forms.BooleanField(label="Offer this template to officers", required=False)

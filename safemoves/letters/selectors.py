@@ -67,7 +67,9 @@ def template_list(organisation: Organisation, *, active_only: bool) -> list[Temp
     stored = list(stored_templates(organisation))
     replaced = {template.standard_key for template in stored if template.standard_key}
     choices = [_from_stored(template) for template in stored if template.is_active or not active_only]
-    choices += [_from_standard(standard, organisation) for standard in STANDARD_TEMPLATES if standard.key not in replaced]
+    choices += [
+        _from_standard(standard, organisation) for standard in STANDARD_TEMPLATES if standard.key not in replaced
+    ]
     return sorted(choices, key=lambda choice: choice.name.casefold())
 
 

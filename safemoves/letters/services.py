@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, dateformat
+from django.utils import dateformat, timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
@@ -18,6 +18,13 @@ from safemoves.letters.standard import MERGE_FIELDS, STANDARD_BY_KEY, merge, unk
 
 TEMPLATE_FIELDS = ("name", "letterhead", "sender_name", "sender_role", "subject", "body", "is_active")
 MERGEABLE = ("sender_name", "sender_role", "subject", "body")
+REQUIRED_LABELS = {
+    "name": "template name",
+    "letterhead": "letterhead",
+    "sender_name": "name it is signed by",
+    "subject": "subject",
+    "body": "letter",
+}
 
 
 def _check_placeholders(values: dict[str, Any], names: tuple[str, ...]) -> None:
@@ -38,10 +45,12 @@ def letter_template_save(
     *, organisation_id: int, actor: User, template: LetterTemplate | None, standard_key: str, changes: dict[str, Any]
 ) -> tuple[LetterTemplate, bool]:
     """Create or change a landlord's template; returns it and whether anything changed."""
-    cleaned = {name: changes[name].strip() if isinstance(changes[name], str) else changes[name] for name in TEMPLATE_FIELDS}
-    for required in ("name", "letterhead", "sender_name", "subject", "body"):
-        if not cleaned[required]:
-            raise ValidationError({required: f"Enter the {LetterTemplate._meta.get_field(required).verbose_name}."})
+    cleaned = {
+        name: changes[name].strip() if isinstance(changes[name], str) else changes[name] for name in TEMPLATE_FIELDS
+    }
+    missing = {name: f"Enter the {label}." for name, label in REQUIRED_LABELS.items() if not cleaned[name]}
+    if missing:
+        raise ValidationError(missing)
     _check_placeholders(cleaned, MERGEABLE)
     if standard_key and standard_key not in STANDARD_BY_KEY:
         raise ValidationError("Unknown standard template.")
@@ -79,7 +88,9 @@ def merge_values(*, case: Case, actor: User, safe_address: str) -> dict[str, str
     }
 
 
-def letter_pdf(*, choice: TemplateChoice, values: dict[str, str], address_lines: list[str], subject: str, body: str) -> bytes:
+def letter_pdf(
+    *, choice: TemplateChoice, values: dict[str, str], address_lines: list[str], subject: str, body: str
+) -> bytes:
     document = PdfDocument(title=subject, author=values["landlord_name"])
     document.letterhead(choice.letterhead.splitlines())
     document.address(address_lines)
@@ -87,7 +98,11 @@ def letter_pdf(*, choice: TemplateChoice, values: dict[str, str], address_lines:
     document.heading(subject, level=2)
     document.paragraph(body)
     document.paragraph(
-        "\n".join(line for line in ("Yours sincerely", "", merge(choice.sender_name, values), merge(choice.sender_role, values)) if line is not None)
+        "\n".join(
+            line
+            for line in ("Yours sincerely", "", merge(choice.sender_name, values), merge(choice.sender_role, values))
+            if line is not None
+        )
     )
     return document.output()
 

@@ -8,7 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safemoves.cases import policies as case_policies, selectors as case_selectors
+from safemoves.cases import policies as case_policies
+from safemoves.cases import selectors as case_selectors
 from safemoves.cases.contact import ContactRefused, plan_contact
 from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import add_validation_error
@@ -56,7 +57,9 @@ def write_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     elif choose.is_bound and choose.is_valid():
         choice = selectors.template_choice(organisation, choose.cleaned_data["template"])
         if choice is not None:
-            letter_form = LetterForm(initial={"template": choice.choice_id, "subject": choice.subject, "body": choice.body})
+            letter_form = LetterForm(
+                initial={"template": choice.choice_id, "subject": choice.subject, "body": choice.body}
+            )
     return render(
         request,
         "letters/write.html",
@@ -110,7 +113,9 @@ def _template_page(
             messages.success(request, "Template saved." if changed else "Nothing had changed.")
             return redirect("letters:templates")
     title = f"Change the template “{template.name}”" if template else "New letter template"
-    return render(request, "letters/template_form.html", {"form": form, "title": title}, status=400 if form.errors else 200)
+    return render(
+        request, "letters/template_form.html", {"form": form, "title": title}, status=400 if form.errors else 200
+    )
 
 
 @allowed_if(policies.can_manage_letter_templates)
