@@ -26,6 +26,12 @@ def max_bytes() -> int:
     return int(getattr(settings, "DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+def size_text(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):g} MB"
+    return f"{limit / 1024:g} KB"
+
+
 def sniff(data: bytes) -> FileType | None:
     for signature, file_type in SIGNATURES:
         if data.startswith(signature):

@@ -8,7 +8,7 @@ from django.db import transaction
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
 from safemoves.cases.models import Case
-from safemoves.documents.files import max_bytes, safe_file_name, sniff
+from safemoves.documents.files import max_bytes, safe_file_name, size_text, sniff
 from safemoves.documents.models import CaseDocument, DocumentContent, DocumentKind
 
 
@@ -23,7 +23,7 @@ def document_upload(
         raise ValidationError({"file": "The file is empty. Choose the document to upload."})
     limit = max_bytes()
     if len(data) > limit:
-        raise ValidationError({"file": f"The file is larger than {limit // (1024 * 1024)} MB. Upload a smaller copy."})
+        raise ValidationError({"file": f"The file is larger than {size_text(limit)}. Upload a smaller copy."})
     file_type = sniff(data)
     if file_type is None:
         raise ValidationError({"file": "The file is not a PDF, PNG or JPEG. Save or scan it as one of those."})

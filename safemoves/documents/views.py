@@ -14,7 +14,7 @@ from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.common.uploads import upload_was_too_large
 from safemoves.documents import selectors, services
-from safemoves.documents.files import max_bytes
+from safemoves.documents.files import max_bytes, size_text
 from safemoves.documents.forms import UploadForm
 
 
@@ -25,7 +25,7 @@ def upload_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     if request.method == "POST" and upload_was_too_large(request):
         form.is_valid()
         form.errors.pop("file", None)
-        form.add_error("file", f"The file is larger than {max_bytes() // (1024 * 1024)} MB. Upload a smaller copy.")
+        form.add_error("file", f"The file is larger than {size_text(max_bytes())}. Upload a smaller copy.")
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

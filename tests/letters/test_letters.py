@@ -72,7 +72,8 @@ def test_write_choose_edit_produce_and_download(world: World) -> None:
     url = reverse("letters:write", kwargs={"case_id": case.pk})
     page = client.get(url, {"template": "std:sign_up_pack"}).content.decode()
     assert "Your tenancy sign-up pack (our reference {reference})" in page
-    assert "PO Box 1" in page and "Example Street" not in page
+    assert "PO Box 1" in page
+    assert "Example Street" not in page
     response = client.post(url, {"template": "std:sign_up_pack", "subject": "Pack {reference}", "body": "Hello"})
     assert response.status_code == 302
     with organisation_scope(world.a.organisation.pk):
