@@ -97,13 +97,9 @@ def letter_pdf(
     document.paragraph(f"{values['date']}\nOur reference: {values['reference']}")
     document.heading(subject, level=2)
     document.paragraph(body)
-    document.paragraph(
-        "\n".join(
-            line
-            for line in ("Yours sincerely", "", merge(choice.sender_name, values), merge(choice.sender_role, values))
-            if line is not None
-        )
-    )
+    document.paragraph("Yours sincerely")
+    signature = (merge(choice.sender_name, values), merge(choice.sender_role, values))
+    document.paragraph("\n".join(line for line in signature if line))
     return document.output()
 
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from safemoves.audit.models import AuditEvent
 from safemoves.cases import services as case_services
@@ -64,9 +64,12 @@ def test_letter_document_export_and_summary(page: Page, live_server: Any) -> Non
     expect(page.get_by_role("heading", level=1)).to_have_text("Upload a document")
     assert_accessible(page)
     page.get_by_label("What is the document?").select_option(label="Police report")
-    page.get_by_label("File", exact=True).set_input_files(
-        files=[{"name": "police report.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Kent Police")}]
-    )
+    upload: FilePayload = {
+        "name": "police report.pdf",
+        "mimeType": "application/pdf",
+        "buffer": pdf_bytes("Kent Police"),
+    }
+    page.get_by_label("File", exact=True).set_input_files(files=[upload])
     page.get_by_label("Description (optional)").fill("Kent Police, 3 November")
     _press(page.get_by_role("button", name="Upload"))
     expect(page.get_by_text("Document uploaded and stored encrypted.")).to_be_visible()

@@ -196,6 +196,31 @@ def _role(world: World) -> EditPage:
     )
 
 
+def _letter_template(world: World) -> EditPage:
+    from safemoves.letters.models import LetterTemplate
+    from safemoves.letters.services import letter_template_save
+
+    manager = world.a[Role.MANAGER]
+    with organisation_scope(world.a.organisation.pk):
+        template, _ = letter_template_save(
+            organisation_id=world.a.organisation.pk,
+            actor=manager,
+            template=None,
+            standard_key="offer",
+            changes={
+                "name": "Our offer",
+                "letterhead": "Alpha Homes\n1 High Street\nChatham",
+                "sender_name": "{officer_name}",
+                "sender_role": "Tenancy services",
+                "subject": "Offer {reference}",
+                "body": "Dear {tenant_name},\n\nAn offer.\n\nYours",
+                "is_active": False,
+            },
+        )
+    url = reverse("letters:template_edit", kwargs={"template_id": template.pk})
+    return EditPage(url, manager, LetterTemplate, template.pk, world.a.organisation.pk)
+
+
 EDIT_PAGES: dict[str, Callable[[World], EditPage]] = {
     "cases:edit": _case_edit,
     "cases:contact_rules": _contact_rules,
@@ -208,6 +233,7 @@ EDIT_PAGES: dict[str, Callable[[World], EditPage]] = {
     "safety:sanctuary": _sanctuary,
     "properties:edit": _home,
     "organisations:change_role": _role,
+    "letters:template_edit": _letter_template,
 }
 
 

@@ -54,8 +54,9 @@ def test_no_letter_when_letters_are_not_agreed(world: World) -> None:
     assert response.status_code == 409
     assert "A letter is not allowed: the tenant has not agreed to letters." in response.content.decode()
     page = client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
-    assert "A letter is not allowed: the tenant has not agreed to letters." in page
-    assert reverse("letters:write", kwargs={"case_id": case.pk}) not in page
+    letters_section = page.split('id="letters-heading"')[1].split("</section>")[0]
+    assert "A letter is not allowed: the tenant has not agreed to letters." in letters_section
+    assert reverse("letters:write", kwargs={"case_id": case.pk}) not in letters_section
     with scopes_disabled():
         assert SentLetter.objects.count() == 0
 
