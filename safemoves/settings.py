@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "safemoves.intake",
     "safemoves.properties",
     "safemoves.reciprocal",
+    "safemoves.documents",
+    "safemoves.letters",
     "safemoves.web",
     "safemoves.demo",
 ]
@@ -252,3 +254,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Uploads stay in memory (never a clear temporary file) and are bounded (ADR 0023).
+FILE_UPLOAD_HANDLERS = ["safemoves.common.uploads.BoundedMemoryUploadHandler"]
+UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024

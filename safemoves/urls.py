@@ -11,6 +11,8 @@ urlpatterns = [
     path("safety/", include("safemoves.safety.urls")),
     path("emergency/", include("safemoves.emergency.urls")),
     path("reciprocal/", include("safemoves.reciprocal.urls")),
+    path("documents/", include("safemoves.documents.urls")),
+    path("letters/", include("safemoves.letters.urls")),
     path("", include("safemoves.intake.urls")),
 ]
 

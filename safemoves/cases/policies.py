@@ -75,6 +75,11 @@ def can_export_case(membership: Membership, case: Case) -> bool:
     return membership.role in (Role.MANAGER, Role.AUDITOR) and can_view_case(membership, case)
 
 
+def can_print_marac_summary(membership: Membership, case: Case) -> bool:
+    """The people working the case prepare it for the MARAC meeting."""
+    return membership.role in CASE_WORKERS and can_view_case(membership, case)
+
+
 def can_see_caseloads(membership: Membership) -> bool:
     return membership.is_active and membership.role == Role.MANAGER
 

@@ -160,6 +160,10 @@ def colleagues(membership: Membership) -> QuerySet[User]:
     ).order_by("full_name")
 
 
+# Reads of a case and of what is filed on it: the access log shows them, the history does not.
+READ_ACTIONS = ("case.viewed", "case.exported", "case.document_viewed", "case.letter_viewed", "case.summary_printed")
+
+
 def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
     """Who has looked at (or exported) this record, newest first."""
     events = (
@@ -167,7 +171,7 @@ def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
             organisation_id=case.organisation_id,
             object_type="case",
             object_id=str(case.pk),
-            action__in=["case.viewed", "case.exported"],
+            action__in=READ_ACTIONS,
         )
         .select_related("actor")
         .order_by("-pk")
@@ -179,7 +183,7 @@ def history(case: Case) -> QuerySet[AuditEvent]:
     """Changes to the case (not reads), newest first, for the timeline."""
     return (
         AuditEvent.objects.filter(organisation_id=case.organisation_id, object_type="case", object_id=str(case.pk))
-        .exclude(action__in=["case.viewed", "case.exported"])
+        .exclude(action__in=READ_ACTIONS)
         .select_related("actor")
         .order_by("-pk")
     )

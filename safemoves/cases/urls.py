@@ -36,4 +36,6 @@ urlpatterns = [
     path("<uuid:case_id>/access-log/", views.access_log_view, name="access_log"),
     path("<uuid:case_id>/export.json", views.export_json_view, name="export_json"),
     path("<uuid:case_id>/export/", views.export_html_view, name="export_html"),
+    path("<uuid:case_id>/marac-summary/", views.marac_summary_view, name="marac_summary"),
+    path("<uuid:case_id>/marac-summary.pdf", views.marac_summary_pdf_view, name="marac_summary_pdf"),
 ]

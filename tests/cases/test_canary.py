@@ -79,6 +79,10 @@ def _emergency_rows(world: World) -> dict[str, list[Any]]:
     from tests.emergency.canary import emergency_rows
 
     return emergency_rows(world)
+def _documents_letters_rows(world: World) -> dict[str, list[Any]]:
+    from tests.documents.canary import documents_and_letters_rows
+
+    return documents_and_letters_rows(world)
 
 
 ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
@@ -87,6 +91,7 @@ ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
     _risk_safety_rows,
     _reciprocal_rows,
     _emergency_rows,
+    _documents_letters_rows,
 ]
 
 

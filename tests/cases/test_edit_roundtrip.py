@@ -221,6 +221,29 @@ def _emergency_offer(world: World, *, postcode: str) -> EditPage:
         )
     url = reverse("emergency:offer_edit", kwargs={"case_id": case.pk, "offer_id": offer.pk})
     return EditPage(url, officer, EmergencyOffer, offer.pk, case.organisation_id)
+def _letter_template(world: World) -> EditPage:
+    from safemoves.letters.models import LetterTemplate
+    from safemoves.letters.services import letter_template_save
+
+    manager = world.a[Role.MANAGER]
+    with organisation_scope(world.a.organisation.pk):
+        template, _ = letter_template_save(
+            organisation_id=world.a.organisation.pk,
+            actor=manager,
+            template=None,
+            standard_key="offer",
+            changes={
+                "name": "Our offer",
+                "letterhead": "Alpha Homes\n1 High Street\nChatham",
+                "sender_name": "{officer_name}",
+                "sender_role": "Tenancy services",
+                "subject": "Offer {reference}",
+                "body": "Dear {tenant_name},\n\nAn offer.\n\nYours",
+                "is_active": False,
+            },
+        )
+    url = reverse("letters:template_edit", kwargs={"template_id": template.pk})
+    return EditPage(url, manager, LetterTemplate, template.pk, world.a.organisation.pk)
 
 
 EDIT_PAGES: dict[str, Callable[[World], EditPage]] = {
@@ -237,6 +260,7 @@ EDIT_PAGES: dict[str, Callable[[World], EditPage]] = {
     "safety:sanctuary": _sanctuary,
     "properties:edit": _home,
     "organisations:change_role": _role,
+    "letters:template_edit": _letter_template,
 }
 
 
