@@ -61,10 +61,13 @@ INSTALLED_APPS = [
     "safemoves.cases",
     "safemoves.risk",
     "safemoves.safety",
+    "safemoves.emergency",
     "safemoves.intake",
     "safemoves.properties",
     "safemoves.reciprocal",
     "safemoves.api",
+    "safemoves.documents",
+    "safemoves.letters",
     "safemoves.web",
     "safemoves.demo",
 ]
@@ -252,3 +255,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Uploads stay in memory (never a clear temporary file) and are bounded (ADR 0023).
+FILE_UPLOAD_HANDLERS = ["safemoves.common.uploads.BoundedMemoryUploadHandler"]
+UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -5,3 +5,12 @@ class CasesConfig(AppConfig):
     name = "safemoves.cases"
     label = "cases"
     verbose_name = "Domestic-abuse cases"
+
+    def ready(self) -> None:
+        from safemoves.cases.extensions import CasePanel, register_panel
+        from safemoves.cases.panels import same_perpetrator_panel_context
+
+        # First of the added sections: a warning belongs before the work.
+        register_panel(
+            CasePanel(order=0, template="cases/_panel_same_perpetrator.html", context=same_perpetrator_panel_context)
+        )

@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.labels import field_label
 from safemoves.audit.services import record_event
 from safemoves.cases.extensions import export_sections
 from safemoves.cases.models import Case, SafeContactRules
+from safemoves.geo import area_name, is_known_area
 
 CASE_EXPORT_FIELDS = (
     "reference", "status", "outcome", "source", "received_at", "first_contact_due_at", "first_contact_at",
@@ -33,9 +35,22 @@ CONSENT_EXPORT_FIELDS = ("purpose", "basis", "recorded_on", "expires_on", "how_g
 # the reason it is exempt. A test fails for any model that is in neither (tests/cases/test_export.py).
 EXPORT_EXEMPT: dict[str, str] = {
     "cases.CaseSearchToken": (
-        "keyed blind-index hashes of the name and reference, for search inside the landlord only; "
+        "keyed blind-index hashes of the name, postcode, address, safe phone and perpetrators' names, "
+        "for search inside the landlord only; "
         "they hold nothing the case section does not already give in full, and cannot be read back"
     ),
+}
+
+
+SECTION_TITLES = {
+    "case": "The case",
+    "household": "Household",
+    "perpetrators": "Perpetrators",
+    "safe_contact": "Safe-contact rules",
+    "consents": "Consent decisions",
+    "notes": "Notes",
+    "documents": "Documents",
+    "letters": "Letters sent",
 }
 
 
@@ -48,7 +63,25 @@ def _value(value: Any) -> Any:
 
 
 def _record(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: _value(getattr(instance, name)) for name in fields}
+    """The named fields of ``instance``; a coded value (a choice) is given as its label."""
+    record = {}
+    for name in fields:
+        value = getattr(instance, name)
+        if value != "" and instance._meta.get_field(name).choices:
+            value = getattr(instance, f"get_{name}_display")()
+        record[name] = _value(value)
+    return record
+
+
+def readable(value: Any) -> Any:
+    """``value`` with every local-authority code (E07000110) given as its district's name."""
+    if isinstance(value, str) and is_known_area(value):
+        return f"{area_name(value)} ({value})"
+    if isinstance(value, list):
+        return [readable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: readable(item) for key, item in value.items()}
+    return value
 
 
 @transaction.atomic
@@ -86,7 +119,7 @@ def case_export(*, case: Case, actor: User) -> dict[str, Any]:
     }
     for name, section in export_sections().items():
         document[name] = section(case)
-    return document
+    return readable(document)  # type: ignore[no-any-return]
 
 
 def _display(value: Any) -> str:
@@ -97,8 +130,15 @@ def _display(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(_display(item) for item in value) or "—"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_display(v)}" for k, v in value.items())
+        return ", ".join(f"{field_label(k)}: {_display(v)}" for k, v in value.items())
     return str(value)
+
+
+def _row(key: str, value: Any) -> tuple[str, str]:
+    if key.endswith("_base64"):
+        # A file (a document): the JSON download carries it; the printed page names it only.
+        return ("File", "Included as a file in the JSON download")
+    return (field_label(key), _display(value))
 
 
 def printable_sections(document: dict[str, Any]) -> list[tuple[str, list[list[tuple[str, str]]]]]:
@@ -109,10 +149,10 @@ def printable_sections(document: dict[str, Any]) -> list[tuple[str, list[list[tu
             continue
         records = content if isinstance(content, list) else ([content] if content else [])
         rows = [
-            [(key.replace("_", " ").capitalize(), _display(value)) for key, value in record.items()]
+            [_row(key, value) for key, value in record.items()]
             if isinstance(record, dict)
             else [("Value", _display(record))]
             for record in records
         ]
-        sections.append((name.replace("_", " ").capitalize(), rows))
+        sections.append((SECTION_TITLES.get(name, field_label(name)), rows))
     return sections

@@ -19,6 +19,7 @@ from safemoves.cases.codes import (
     MemberKind,
     Relationship,
 )
+from safemoves.cases.finding import SearchField
 
 # ISO dates: <input type="date"> accepts only YYYY-MM-DD, so a date rendered in the page's
 # language (17/05/1990) would show as empty and an unchanged save would wipe it.
@@ -223,3 +224,12 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label="Name or reference", required=False, max_length=200)
     status = forms.ChoiceField(label="Status", choices=_blank(CaseStatus.choices, "Not closed"), required=False)
     overdue = forms.BooleanField(label="Only cases with a clock overdue", required=False)
+
+
+class FindCasesForm(forms.Form):
+    field = forms.ChoiceField(label="Search by", choices=SearchField.choices, widget=forms.RadioSelect)
+    query = forms.CharField(
+        label="Search for",
+        max_length=200,
+        help_text="The whole postcode or phone number; for an address or name, every word you enter must match.",
+    )

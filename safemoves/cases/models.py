@@ -167,12 +167,16 @@ class Perpetrator(models.Model):
     has_key = models.BooleanField(default=False)
     known_address = EncryptedTextField(blank=True, default="")
     description = EncryptedTextField(blank=True, default="")
+    # Blind index of the whole normalised name under the landlord's own key ("" when not
+    # known): finds the same person on the landlord's other cases (cases/finding.py).
+    name_index = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects: ClassVar[models.Manager[Perpetrator]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [models.Index(fields=["organisation", "name_index"], name="perpetrator_name_index_idx")]
 
     def __str__(self) -> str:
         return f"perpetrator {self.pk}"

@@ -75,6 +75,11 @@ def can_export_case(membership: Membership, case: Case) -> bool:
     return membership.role in (Role.MANAGER, Role.AUDITOR) and can_view_case(membership, case)
 
 
+def can_print_marac_summary(membership: Membership, case: Case) -> bool:
+    """The people working the case prepare it for the MARAC meeting."""
+    return membership.role in CASE_WORKERS and can_view_case(membership, case)
+
+
 def can_see_caseloads(membership: Membership) -> bool:
     return membership.is_active and membership.role == Role.MANAGER
 
@@ -85,3 +90,8 @@ def can_see_my_cases(membership: Membership) -> bool:
 
 def can_manage_referral_links(membership: Membership) -> bool:
     return membership.is_active and membership.role in (Role.MANAGER, Role.ADMIN)
+
+
+def can_find_cases(membership: Membership) -> bool:
+    """Search by postcode, address, phone or perpetrator: those who read cases (results stay scoped)."""
+    return membership.is_active and membership.role in CASE_READERS

@@ -15,7 +15,8 @@ from safemoves.audit.models import AuditEvent
 from safemoves.audit.services import record_event
 from safemoves.cases import policies
 from safemoves.cases.codes import CaseStatus
-from safemoves.cases.models import Case, CaseSearchToken
+from safemoves.cases.finding import SearchField, query_tokens
+from safemoves.cases.models import Case, CaseSearchToken, Perpetrator
 from safemoves.common.blind_index import search_tokens, word_tokens
 from safemoves.organisations.models import Membership, Role
 
@@ -159,6 +160,10 @@ def colleagues(membership: Membership) -> QuerySet[User]:
     ).order_by("full_name")
 
 
+# Reads of a case and of what is filed on it: the access log shows them, the history does not.
+READ_ACTIONS = ("case.viewed", "case.exported", "case.document_viewed", "case.letter_viewed", "case.summary_printed")
+
+
 def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
     """Who has looked at (or exported) this record, newest first."""
     events = (
@@ -166,7 +171,7 @@ def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
             organisation_id=case.organisation_id,
             object_type="case",
             object_id=str(case.pk),
-            action__in=["case.viewed", "case.exported"],
+            action__in=READ_ACTIONS,
         )
         .select_related("actor")
         .order_by("-pk")
@@ -178,7 +183,7 @@ def history(case: Case) -> QuerySet[AuditEvent]:
     """Changes to the case (not reads), newest first, for the timeline."""
     return (
         AuditEvent.objects.filter(organisation_id=case.organisation_id, object_type="case", object_id=str(case.pk))
-        .exclude(action__in=["case.viewed", "case.exported"])
+        .exclude(action__in=READ_ACTIONS)
         .select_related("actor")
         .order_by("-pk")
     )
@@ -190,3 +195,63 @@ def last_change(case: Case) -> AuditEvent | None:
 
 def closed_before(organisation_id: int, cutoff: datetime) -> QuerySet[Case]:
     return Case.objects.filter(organisation_id=organisation_id, status=CaseStatus.CLOSED, closed_at__lt=cutoff)
+
+
+def find_cases(membership: Membership, *, field: str, query: str) -> list[Case]:
+    """The member's visible cases found by postcode, address, safe phone or perpetrator's name.
+
+    Through the blind index only (cases/finding.py): every word of the query must be present,
+    or the whole text match. The search is audited by the field searched, never its text.
+    """
+    if field not in SearchField.values:
+        raise ValueError(f"cannot search by {field!r}")
+    organisation_id = membership.organisation_id
+    words, whole = query_tokens(organisation_id, field, query)
+    found: list[Case] = []
+    if words:
+        matching = CaseSearchToken.objects.filter(organisation_id=organisation_id, token__in=words | whole)
+        case_ids = (
+            matching.values("case_id").annotate(hits=Count("token", distinct=True)).filter(hits__gte=len(words))
+        ).values("case_id")
+        by_whole = CaseSearchToken.objects.filter(organisation_id=organisation_id, token__in=whole).values("case_id")
+        found = list(
+            visible_cases(membership)
+            .filter(Q(pk__in=case_ids) | Q(pk__in=by_whole))
+            .select_related("assigned_officer")
+            .order_by(F("next_due_at").asc(nulls_last=True), "reference")[:FIND_LIMIT]
+        )
+    with transaction.atomic():
+        record_event(
+            action="case.searched",
+            actor=membership.user,
+            organisation_id=organisation_id,
+            fields=[field],
+            reason=f"search by {field}: {len(found)} found",
+        )
+    return found
+
+
+# A search answers with at most this many cases; a wider search asks for more words.
+FIND_LIMIT = 50
+
+
+def same_perpetrator_cases(membership: Membership, case: Case) -> list[Case]:
+    """The member's other visible cases of this landlord naming the same perpetrator as ``case``.
+
+    Matched by the perpetrator's whole-name blind index, keyed per landlord: another landlord's
+    cases can never match. Cases the member may not see are left out (they are not hinted at).
+    """
+    # One query: the case's own tokens are a subquery, not fetched first.
+    tokens = (
+        Perpetrator.objects.filter(case=case, organisation_id=case.organisation_id)
+        .exclude(name_index="")
+        .values("name_index")
+    )
+    others = (
+        Perpetrator.objects.filter(organisation_id=case.organisation_id, name_index__in=tokens)
+        .exclude(case_id=case.pk)
+        .values("case_id")
+    )
+    return list(
+        visible_cases(membership).filter(pk__in=others).select_related("assigned_officer").order_by("reference")
+    )

@@ -37,6 +37,7 @@ from safemoves.cases.codes import (
     Relationship,
 )
 from safemoves.cases.contact import ContactPlan, plan_contact
+from safemoves.cases.finding import case_tokens, index_texts, perpetrator_match_token
 from safemoves.cases.models import (
     Case,
     CaseNote,
@@ -49,7 +50,6 @@ from safemoves.cases.models import (
     ReferralLink,
     SafeContactRules,
 )
-from safemoves.common.blind_index import search_tokens
 from safemoves.common.clock import due_after_working_days
 from safemoves.organisations.models import Membership, Organisation, Role
 
@@ -107,10 +107,22 @@ def _next_reference(organisation_id: int) -> str:
     return f"{settings.reference_prefix}-{timezone.localdate().year}-{number:05d}"
 
 
+# Changing any of these case fields changes what the case is found by.
+INDEXED_CASE_FIELDS = frozenset({"lead_name", "address", "postcode"})
+
+
 def _index_case(case: Case) -> None:
-    """Replace the case's blind-index tokens (name words, whole name, reference)."""
+    """Replace the case's blind-index tokens: name, postcode, address, safe phone, perpetrators."""
     CaseSearchToken.objects.filter(case=case).delete()
-    tokens = search_tokens(case.organisation_id, case.lead_name, purpose="name")
+    rules = SafeContactRules.objects.filter(case=case).first()
+    texts = index_texts(
+        lead_name=case.lead_name,
+        address=case.address,
+        postcode=case.postcode,
+        phones=[rules.safe_phone] if rules is not None else [],
+        perpetrator_names=[person.name for person in Perpetrator.objects.filter(case=case)],
+    )
+    tokens = case_tokens(case.organisation_id, texts)
     CaseSearchToken.objects.bulk_create(
         CaseSearchToken(organisation_id=case.organisation_id, case=case, token=token) for token in sorted(tokens)
     )
@@ -456,6 +468,7 @@ def case_receive_self_referral(*, organisation: Organisation, request: SelfRefer
         email_ok=request.contact_method == "email",
         letter_ok=False,
     )
+    _index_case(case)  # the safe phone the tenant gave
     if request.letter_ok:
         # Letters stay switched off until an officer confirms a safe postal address with her.
         CaseNote.objects.create(
@@ -513,7 +526,7 @@ def case_update(*, case: Case, actor: User, expected_version: int, changes: Mapp
     current.updated_at = timezone.now()
     current.updated_by = actor
     current.save(update_fields=[*changed, "version", "updated_at", "updated_by"])
-    if "lead_name" in changed:
+    if INDEXED_CASE_FIELDS.intersection(changed):
         _index_case(current)
     record_event(
         action="case.updated",
@@ -556,6 +569,8 @@ def contact_rules_update(
     rules.updated_at = timezone.now()
     rules.updated_by = actor
     rules.save()
+    if "safe_phone" in changed:
+        _index_case(case)
     record_event(
         action="case.contact_rules_updated",
         actor=actor,
@@ -747,7 +762,9 @@ def perpetrator_add(
         has_key=has_key,
         known_address=known_address.strip(),
         description=description.strip(),
+        name_index=perpetrator_match_token(case.organisation_id, name),
     )
+    _index_case(case)
     record_event(
         action="case.perpetrator_added",
         actor=actor,
@@ -792,7 +809,13 @@ def perpetrator_update(*, case: Case, actor: User, perpetrator: Perpetrator, cha
         return []
     for name in changed:
         setattr(current, name, cleaned[name])
-    current.save(update_fields=changed)
+    update_fields = list(changed)
+    if "name" in changed:
+        current.name_index = perpetrator_match_token(case.organisation_id, current.name)
+        update_fields.append("name_index")
+    current.save(update_fields=update_fields)
+    if "name" in changed:
+        _index_case(case)
     record_event(
         action="case.perpetrator_updated",
         actor=actor,

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list_view, name="list"),
     path("triage/", views.triage_view, name="triage"),
+    path("find/", views.find_cases_view, name="find"),
     path("caseloads/", views.caseloads_view, name="caseloads"),
     path("new/", views.open_case_view, name="open"),
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),
@@ -35,4 +36,6 @@ urlpatterns = [
     path("<uuid:case_id>/access-log/", views.access_log_view, name="access_log"),
     path("<uuid:case_id>/export.json", views.export_json_view, name="export_json"),
     path("<uuid:case_id>/export/", views.export_html_view, name="export_html"),
+    path("<uuid:case_id>/marac-summary/", views.marac_summary_view, name="marac_summary"),
+    path("<uuid:case_id>/marac-summary.pdf", views.marac_summary_pdf_view, name="marac_summary_pdf"),
 ]

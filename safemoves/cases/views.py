@@ -26,6 +26,7 @@ from safemoves.cases.forms import (
     ContactForm,
     ContactRulesForm,
     CourtOrderForm,
+    FindCasesForm,
     HouseholdMemberForm,
     LetterForm,
     NoteForm,
@@ -34,6 +35,7 @@ from safemoves.cases.forms import (
     RestrictForm,
 )
 from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
+from safemoves.cases.summary import marac_summary, marac_summary_pdf
 from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
@@ -76,6 +78,24 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
         request,
         "cases/list.html",
         {"form": form, "page": page, "mine": mine, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+@allowed_if(policies.can_find_cases)
+@require_http_methods(["GET", "POST"])
+def find_cases_view(request: StaffRequest) -> HttpResponse:
+    """Search by postcode, address, phone or perpetrator. POST, so the searched text stays out
+    of addresses, browser history and server logs."""
+    form = FindCasesForm(request.POST if request.method == "POST" else None, initial={"field": "postcode"})
+    found: list[Case] | None = None
+    if request.method == "POST" and form.is_valid():
+        found = selectors.find_cases(
+            request.membership, field=form.cleaned_data["field"], query=form.cleaned_data["query"]
+        )
+    return render(
+        request,
+        "cases/find.html",
+        {"form": form, "found": found, "limit": selectors.FIND_LIMIT, "now": timezone.now()},
     )
 
 
@@ -140,6 +160,7 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
             "can_assign": policies.can_assign_case(membership, case),
             "can_close": policies.can_close_case(membership, case),
             "can_export": policies.can_export_case(membership, case),
+            "can_print_summary": policies.can_print_marac_summary(membership, case),
             "panels": extra_panels,
             "now": timezone.now(),
         },
@@ -427,3 +448,23 @@ def export_html_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case(request, case_id, policies.can_export_case)
     data = case_export(case=case, actor=request.user)
     return render(request, "cases/export.html", {"case": case, "data": data, "sections": printable_sections(data)})
+
+
+@require_GET
+def marac_summary_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    """A printable summary for a MARAC meeting; opening it is written to the access log."""
+    case = selectors.get_case(
+        request.membership, case_id, purpose="summary_printed", policy=policies.can_print_marac_summary
+    )
+    return render(request, "cases/marac_summary.html", {"case": case, "sections": marac_summary(case)})
+
+
+@require_GET
+def marac_summary_pdf_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.get_case(
+        request.membership, case_id, purpose="summary_printed", policy=policies.can_print_marac_summary
+    )
+    response = HttpResponse(marac_summary_pdf(case, marac_summary(case)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-marac-summary.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -20,7 +20,10 @@ weighted solve.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, maximum_bipartite_matching, min_weight_full_bipartite_matching
 
@@ -28,9 +31,10 @@ from .model import BoolArray, IndexArray, IntArray
 from .scoring import MAX_PAIR_SCORE
 
 
-def _compact(values: IndexArray) -> tuple[IntArray, IntArray]:
+def _compact(values: IndexArray) -> tuple[IntArray, npt.NDArray[np.int32]]:
+    """Unique values and each input's index into them, as int32 (sparse indices need no more)."""
     present = np.bincount(values) > 0
-    position = np.cumsum(present, dtype=np.int64) - 1
+    position = np.cumsum(present, dtype=np.int32) - 1
     return np.flatnonzero(present), position[values]
 
 
@@ -62,43 +66,73 @@ def _reached(adjacency: csr_matrix, mate: IntArray, free: IntArray, offset: int,
     return seen[:total]
 
 
-def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray) -> IntArray:
-    """Indices of the chosen pairs, sorted; pairs sorted by (household, home), unique."""
-    _, h = _compact(household)
-    _, p = _compact(home)
-    n, m = int(h[-1]) + 1, int(p.max()) + 1
+ScoreOf = Callable[[IntArray], IndexArray]
+"""Scores of the pairs at the given indices (lets the caller score only what the blocks keep)."""
+
+
+def _positions(indptr: IntArray, home: IndexArray, chosen_h: IntArray, chosen_p: IntArray) -> IntArray:
+    """Index of each pair (chosen_h, chosen_p) among pairs sorted by (household, home).
+
+    A vectorised binary search inside each household's run, so no key array as long as
+    all the pairs is ever built.
+    """
+    lo, hi = indptr[chosen_h].copy(), indptr[chosen_h + 1].copy()
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            break
+        mid = (lo + hi) // 2
+        below = open_ & (home[np.minimum(mid, len(home) - 1)] < chosen_p)
+        lo = np.where(below, mid + 1, lo)
+        hi = np.where(open_ & ~below, mid, hi)
+    return lo
+
+
+def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray | ScoreOf) -> IntArray:
+    """Indices of the chosen pairs, sorted; pairs sorted by (household, home), unique.
+
+    ``score`` is an array over all pairs, or a function giving the scores of the pairs at
+    some indices: then only the pairs inside the two blocks are ever scored (the others,
+    outside households with ``A_P`` homes, are used by no maximum matching).
+    """
+    n, m = int(household[-1]) + 1, int(home.max()) + 1
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(h, minlength=n), out=indptr[1:])
+    np.cumsum(np.bincount(household, minlength=n), out=indptr[1:])
     by_household = csr_matrix(
-        (np.ones(len(h), dtype=np.int8), p.astype(np.int32), indptr.astype(np.int32)), shape=(n, m)
+        (np.ones(len(home), dtype=np.int8), home.astype(np.int32, copy=False), indptr.astype(np.int32)), shape=(n, m)
     )
     mate_h = np.asarray(maximum_bipartite_matching(by_household, perm_type="column"), dtype=np.int64)
     mate_p = np.full(m, -1, dtype=np.int64)
     housed = np.flatnonzero(mate_h >= 0)
     mate_p[mate_h[housed]] = housed
     from_households = _reached(by_household, mate_p, np.flatnonzero(mate_h < 0), n, n + m)
+    del by_household
     d_h, a_p = from_households[:n], from_households[n:]
     # Households outside D_H are housed by every maximum matching, never in A_P: one
     # block, every row forced (ADR 0011 merges A_H x D_P and C_H x C_P this way).
     rest_h, rest_p = ~d_h, ~a_p
 
-    cost = (MAX_PAIR_SCORE + 1 - score).astype(np.float64)
+    score_of: ScoreOf = score if callable(score) else score.__getitem__
     chosen_h: list[IntArray] = []
     chosen_p: list[IntArray] = []
     for rows_are_homes, row_side, col_side in ((True, a_p, d_h), (False, rest_h, rest_p)):
-        row_mask, col_mask = (p, h) if rows_are_homes else (h, p)
-        pick = row_side[row_mask] & col_side[col_mask]
-        if not pick.any():
+        row_mask, col_mask = (home, household) if rows_are_homes else (household, home)
+        pick = np.flatnonzero(row_side[row_mask] & col_side[col_mask])
+        if not len(pick):
             continue
+        cost = np.subtract(MAX_PAIR_SCORE + 1, score_of(pick), dtype=np.float64)
         rows, row_index = _compact(row_mask[pick])
         cols, col_index = _compact(col_mask[pick])
+        del pick
         if rows_are_homes:
-            block = csr_matrix((cost[pick], (row_index, col_index)), shape=(len(rows), len(cols)))
+            block = csr_matrix((cost, (row_index, col_index)), shape=(len(rows), len(cols)))
         else:  # already in row order: build the CSR directly
             row_ptr = np.zeros(len(rows) + 1, dtype=np.int64)
             np.cumsum(np.bincount(row_index, minlength=len(rows)), out=row_ptr[1:])
-            block = csr_matrix((cost[pick], col_index, row_ptr), shape=(len(rows), len(cols)))
+            block = csr_matrix((cost, col_index, row_ptr), shape=(len(rows), len(cols)))
+        del cost, row_index, col_index
         _, col_of_row = min_weight_full_bipartite_matching(block)
+        del block
         picked_rows, picked_cols = rows, cols[col_of_row]
         if rows_are_homes:
             chosen_h.append(picked_cols)
@@ -108,7 +142,5 @@ def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray) -> 
             chosen_p.append(picked_cols)
     if not chosen_h:
         return np.zeros(0, dtype=np.int64)
-    wanted = np.concatenate(chosen_h) * m + np.concatenate(chosen_p)
-    # Pairs are sorted by (household, home), so their keys are already in order.
-    chosen: IntArray = np.sort(np.searchsorted(h * m + p, wanted))
+    chosen: IntArray = np.sort(_positions(indptr, home, np.concatenate(chosen_h), np.concatenate(chosen_p)))
     return chosen.astype(np.int64)

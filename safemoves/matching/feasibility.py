@@ -99,8 +99,56 @@ def point_distances(
     return pair_index, row, km
 
 
+_FEW_POINTS = 4
+"""Owners with at most this many points are checked one point index at a time."""
 _CHUNK_ROWS = 1 << 21
 """Pair x point rows handled at once by the distance rules, to bound temporary memory."""
+
+
+def _rows_break(
+    row: IntArray,
+    home: npt.NDArray[np.integer[Any]],
+    points: Points,
+    homes: Homes,
+    point_axes: FloatArray,
+    home_axes: FloatArray,
+    *,
+    avoid: bool,
+) -> BoolArray:
+    """Whether each (point row, home) breaks rule 3 (``avoid``) or rule 4.
+
+    Over the home's uncertainty disc of radius ``u`` (contract v2): avoid needs
+    ``d - u > km``, near needs ``d + u <= km``, each evaluated literally on the haversine
+    ``d``. A chord comparison on unit-sphere vectors against the radius ``km + u`` (avoid)
+    or ``km - u`` (near) settles every row that is clearly inside or outside; only rows
+    within a hair of it pay for the exact haversine.
+    """
+    chord2 = np.zeros(len(row))
+    for axis in range(3):
+        chord2 += (home_axes[axis][home] - point_axes[axis][row]) ** 2
+    if bool(homes.uncertainty_km.any()):
+        u = homes.uncertainty_km[home]
+        reach = points.value[row] + u if avoid else np.maximum(points.value[row] - u, 0.0)
+        outside_chord, inside_chord = chord_band(reach)
+        outside = chord2 > outside_chord**2
+        inside = chord2 < inside_chord**2
+    else:
+        outside_chord, inside_chord = chord_band(points.value)
+        outside = chord2 > (outside_chord**2)[row]
+        inside = chord2 < (inside_chord**2)[row]
+    unsure = np.flatnonzero(~(outside | inside))
+    radius = points.value[row[unsure]]
+    unsure_home, unsure_row = home[unsure], row[unsure]
+    km = haversine_km(points.lat[unsure_row], points.lon[unsure_row], homes.lat[unsure_home], homes.lon[unsure_home])
+    unsure_u = homes.uncertainty_km[unsure_home]
+    # Contract: avoid needs d - u > km (so == km is unsafe); near needs d + u <= km.
+    if avoid:
+        broken = inside
+        broken[unsure] = ~(km - unsure_u > radius)
+    else:
+        broken = outside
+        broken[unsure] = ~(km + unsure_u <= radius)
+    return broken
 
 
 def _violates_points(
@@ -114,57 +162,38 @@ def _violates_points(
 ) -> BoolArray:
     """Whether each pair breaks rule 3 (``avoid``) or rule 4 for some point of its owner.
 
-    Over the home's uncertainty disc of radius ``u`` (contract v2): avoid needs
-    ``d - u > km``, near needs ``d + u <= km``, each evaluated literally on the haversine
-    ``d``. A chord comparison on unit-sphere vectors against the radius ``km + u`` (avoid)
-    or ``km - u`` (near) settles every row that is clearly inside or outside; only rows
-    within a hair of it pay for the exact haversine. Pairs are taken in chunks so the
-    per-row temporaries stay small at national scale.
+    Rows are decided by :func:`_rows_break`. Pairs are taken in chunks so the per-row
+    temporaries stay small at national scale; pairs whose owner has one point (the common
+    case) need no expansion.
     """
     violated = np.zeros(len(pair_owner), dtype=np.bool_)
     # One contiguous array per axis: 1-D gathers are much cheaper than rows of (n, 3).
     point_axes = np.ascontiguousarray(unit_xyz(points.lat, points.lon).T)
     home_axes = np.ascontiguousarray(home_xyz.T)
-    uncertain = bool(homes.uncertainty_km.any())
-    if not uncertain:
-        outside_chord, inside_chord = chord_band(points.value)
-        outside2_row, inside2_row = outside_chord**2, inside_chord**2
     per_pair = points.counts[pair_owner]
     rows_before = np.cumsum(per_pair)
     start = 0
     while start < len(pair_owner):
         limit = (rows_before[start - 1] if start else 0) + _CHUNK_ROWS
         stop = max(int(np.searchsorted(rows_before, limit, side="right")), start + 1)
-        owner = pair_owner[start:stop].astype(np.int64)
-        pair_index, row = expand_points(owner, points)
-        home = pair_home[start:stop][pair_index]
-        chord2 = np.zeros(len(row))
-        for axis in range(3):
-            chord2 += (home_axes[axis][home] - point_axes[axis][row]) ** 2
-        if uncertain:
-            u = homes.uncertainty_km[home]
-            reach = points.value[row] + u if avoid else np.maximum(points.value[row] - u, 0.0)
-            outside_chord, inside_chord = chord_band(reach)
-            outside = chord2 > outside_chord**2
-            inside = chord2 < inside_chord**2
+        owner = pair_owner[start:stop]
+        counts = per_pair[start:stop]
+        most = int(counts.max())
+        if most <= _FEW_POINTS:
+            # Few points per owner (the common case): the k-th point of every pair that has
+            # one, k = 0, 1, ..., with no expansion of pairs into rows.
+            hit = np.zeros(stop - start, dtype=np.bool_)
+            for k in range(most):
+                pair_index = np.flatnonzero(counts > k)
+                row = points.ptr[owner[pair_index]] + k
+                home = pair_home[start:stop][pair_index]
+                hit[pair_index[_rows_break(row, home, points, homes, point_axes, home_axes, avoid=avoid)]] = True
+            violated[start:stop] = hit
         else:
-            outside = chord2 > outside2_row[row]
-            inside = chord2 < inside2_row[row]
-        unsure = np.flatnonzero(~(outside | inside))
-        radius = points.value[row[unsure]]
-        unsure_home, unsure_row = home[unsure], row[unsure]
-        km = haversine_km(
-            points.lat[unsure_row], points.lon[unsure_row], homes.lat[unsure_home], homes.lon[unsure_home]
-        )
-        unsure_u = homes.uncertainty_km[unsure_home]
-        # Contract: avoid needs d - u > km (so == km is unsafe); near needs d + u <= km.
-        if avoid:
-            broken = inside
-            broken[unsure] = ~(km - unsure_u > radius)
-        else:
-            broken = outside
-            broken[unsure] = ~(km + unsure_u <= radius)
-        violated[start:stop] = np.bincount(pair_index[broken], minlength=stop - start) > 0
+            pair_index, row = expand_points(owner.astype(np.int64), points)
+            home = pair_home[start:stop][pair_index]
+            broken = _rows_break(row, home, points, homes, point_axes, home_axes, avoid=avoid)
+            violated[start:stop] = np.bincount(pair_index[broken], minlength=stop - start) > 0
         start = stop
     return violated
 
@@ -259,6 +288,7 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         has_areas,
         tree,
         home_xyz,
+        *_attribute_bits(instance),
     )
     # Contiguous household chunks of about _CHUNK_CANDIDATES candidates each.
     bounds = np.searchsorted(
@@ -291,6 +321,25 @@ def feasible_pairs(instance: Instance) -> PairGraph:
     )
 
 
+_PETS_BIT = 1 << 8
+_TENURE_SHIFT = 9
+
+
+def _attribute_bits(instance: Instance) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint16]]:
+    """Per-household needs and per-home offers as bit sets.
+
+    One test ``needs & ~offers == 0`` decides access (v2 rule 9, step-free folded in: bits 0-4),
+    pets (rule 6) and minimum tenure (v2 rule 7, a thermometer code: a home of tenure ``t``
+    offers the levels ``0..t``, a household needing ``k`` asks for level ``k``).
+    """
+    households, homes = instance.households, instance.homes
+    needs = households.access_needs | np.where(households.pets, _PETS_BIT, 0)
+    needs |= np.left_shift(1, households.min_tenure + _TENURE_SHIFT) * (households.min_tenure > 0)
+    offers = homes.access | np.where(homes.pets, _PETS_BIT, 0)
+    offers |= np.left_shift(np.left_shift(1, homes.tenure + 1) - 1, _TENURE_SHIFT)
+    return needs.astype(np.uint16), offers.astype(np.uint16)
+
+
 @dataclass(frozen=True)
 class _Shared:
     """What every household chunk needs: home orders, generator choice, the KD-tree."""
@@ -308,9 +357,12 @@ class _Shared:
     has_areas: BoolArray
     tree: Any
     home_xyz: FloatArray
+    household_needs: npt.NDArray[np.uint16]
+    home_offers: npt.NDArray[np.uint16]
+    """Rules 2, 6-pets and v2's 7 and 9 as bit sets: a pair passes iff needs & ~offers == 0."""
 
 
-def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int32Array, int]:
+def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IndexArray, Int32Array, int]:
     """Feasible pairs of households ``first:last``, sorted by (household, home)."""
     instance = shared.instance
     households, homes = instance.households, instance.homes
@@ -336,6 +388,7 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int3
 
     near = households.near
     by_near = first + np.flatnonzero(generator[first:last] == GENERATOR_NEAR)
+    unfit = 0
     if len(by_near) and shared.tree is not None:
         rows = shared.anchor[by_near]
         found = shared.tree.query_ball_point(
@@ -345,35 +398,31 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int3
             return_sorted=False,
         )
         lengths = np.fromiter((len(x) for x in found), dtype=np.int64, count=len(found))
-        parts_h.append(np.repeat(by_near, lengths))
-        parts_p.append(np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(lengths.sum())))
+        h = np.repeat(by_near, lengths)
+        p = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(lengths.sum()))
         del found
+        # Rule 1 for near candidates (the other generators draw inside the bedrooms window).
+        beds, want = homes.bedrooms[p], households.bedrooms[h]
+        fits = (beds >= want) & (beds <= want + instance.max_extra_bedrooms)
+        parts_h.append(h[fits])
+        parts_p.append(p[fits])
+        unfit = len(fits) - len(parts_h[-1])
 
     ph = np.concatenate(parts_h).astype(np.int32)
     pp = np.concatenate(parts_p).astype(np.int32)
     del parts_h, parts_p
-    candidates = len(ph)
+    candidates = len(ph) + unfit
 
     def keep(mask: BoolArray) -> None:
         nonlocal ph, pp
         ph, pp = ph[mask], pp[mask]
 
-    # Rules 1, 2 and 6 (and v2's 7 and 9): cheap attribute tests first, so the distance
-    # rules see fewer pairs.
-    extra = instance.max_extra_bedrooms
-    beds = homes.bedrooms[pp]
-    want = households.bedrooms[ph]
-    ok = (beds >= want) & (beds <= want + extra)
-    # Rule 2 (and v2 rule 9): the household's access needs, step-free folded in, are a
-    # subset of what the home provides.
-    if households.access_needs.any():
-        ok &= (households.access_needs[ph] & ~homes.access[pp]) == 0
-    ok &= homes.pets[pp] | ~households.pets[ph]
+    # Rules 2 and 6 (and v2's 7 and 9): cheap attribute tests first, so the distance rules
+    # see fewer pairs. Rule 1 (bedrooms) holds by construction for area and anywhere
+    # candidates (their slices are the bedrooms window); near candidates were tested above.
+    ok = (shared.household_needs[ph] & ~shared.home_offers[pp]) == 0
     if not instance.same_landlord:
         ok &= homes.landlord[pp] != households.landlord[ph]
-    # v2 rule 7: tenure at least as secure as the household's minimum.
-    if households.min_tenure.any():
-        ok &= homes.tenure[pp] >= households.min_tenure[ph]
     keep(ok)
 
     # v2 rule 8: homes the household has refused.
@@ -394,9 +443,13 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IntArray, Int3
     if len(households.avoid.lat):
         keep(~_violates_points(ph, pp, households.avoid, homes, shared.home_xyz, avoid=True))
 
-    keys = (ph.astype(np.int64) - first) * m + pp
+    # Local keys fit in int32 on most chunks, which halves the sort's memory traffic.
+    wide = (last - first) * m >= np.iinfo(np.int32).max
+    keys: npt.NDArray[np.signedinteger[Any]] = (ph - first).astype(np.int64 if wide else np.int32)
+    keys *= m
+    keys += pp
     del ph, pp
     keys.sort()
-    household: IntArray = keys // m + first
+    household: IndexArray = keys // m + first
     home = (keys % m).astype(np.int32)
     return household, home, candidates

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from .contract import FloatArray, Instance, IntArray
 from .feasibility import expand_points
@@ -73,18 +74,46 @@ def _prefer(
     points = instance.households.prefer
     if not len(points.lat) or not len(household):
         return prefer
-    pair_index, row = expand_points(household, points)
-    if not len(row):
+    counts = points.counts[household]
+    most = int(counts.max())
+    if not most:
         return prefer
-    pair_home = home[pair_index]
+    if most > _FEW_PLACES:
+        pair_index, row = expand_points(household, points)
+        pair_home = home[pair_index]
+        km = chord_to_km(np.sqrt(_chord2(point_xyz, home_xyz, row, pair_home)))
+        weight = points.value[row]
+        sums = np.asarray(np.bincount(pair_index, weights=weight * closeness(km), minlength=len(home)), np.float64)
+        weights = np.asarray(np.bincount(pair_index, weights=weight, minlength=len(home)), np.float64)
+        return _prefer_points(prefer, sums, weights)
+    weighted: FloatArray = np.zeros(len(household))
+    total_weight: FloatArray = np.zeros(len(household))
+    # The k-th place of every pair whose household has one, k = 0, 1, ...: each pair's sums
+    # are accumulated in place order, exactly as a per-pair loop would.
+    for k in range(most):
+        pair_index = np.flatnonzero(counts > k)
+        row = points.ptr[household[pair_index]] + k
+        pair_home = home[pair_index]
+        km = chord_to_km(np.sqrt(_chord2(point_xyz, home_xyz, row, pair_home)))
+        weight = points.value[row]
+        weighted[pair_index] += weight * closeness(km)
+        total_weight[pair_index] += weight
+    return _prefer_points(prefer, weighted, total_weight)
+
+
+_FEW_PLACES = 4
+"""Households with at most this many preferred places are scored one place index at a time."""
+
+
+def _chord2(point_xyz: FloatArray, home_xyz: FloatArray, row: IndexArray, home: IndexArray) -> FloatArray:
     # Scores need no boundary exactness, so the cheaper chord formula serves.
-    chord2 = (point_xyz[0][row] - home_xyz[0][pair_home]) ** 2
-    chord2 += (point_xyz[1][row] - home_xyz[1][pair_home]) ** 2
-    chord2 += (point_xyz[2][row] - home_xyz[2][pair_home]) ** 2
-    km = chord_to_km(np.sqrt(chord2))
-    weight = points.value[row]
-    weighted = np.bincount(pair_index, weights=weight * closeness(km), minlength=len(home))
-    total_weight = np.bincount(pair_index, weights=weight, minlength=len(home))
+    chord2: FloatArray = (point_xyz[0][row] - home_xyz[0][home]) ** 2
+    chord2 += (point_xyz[1][row] - home_xyz[1][home]) ** 2
+    chord2 += (point_xyz[2][row] - home_xyz[2][home]) ** 2
+    return chord2
+
+
+def _prefer_points(prefer: IntArray, weighted: FloatArray, total_weight: FloatArray) -> IntArray:
     has_weight = total_weight > 0
     prefer[has_weight] = np.rint(PREFER_MAX_POINTS * weighted[has_weight] / total_weight[has_weight]).astype(np.int64)
     return prefer
@@ -119,7 +148,7 @@ def score_pairs(instance: Instance, household: IndexArray, home: IndexArray) -> 
 _CHUNK_PAIRS = 1 << 20
 
 
-def score_totals(instance: Instance, household: IndexArray, home: IndexArray) -> IntArray:
+def score_totals(instance: Instance, household: IndexArray, home: IndexArray) -> npt.NDArray[np.int16]:
     """``score_pairs(...).total``, in chunks so national pools stay within memory.
 
     Per-household and per-home parts are computed once and gathered; only the preferred
@@ -132,7 +161,8 @@ def score_totals(instance: Instance, household: IndexArray, home: IndexArray) ->
     per_home = LEDGER_POINTS_PER_HOME_OWED * np.clip(-instance.ledger[homes.landlord], 0, LEDGER_MAX_HOMES_COUNTED)
     points = households.prefer
     point_xyz, home_xyz = _axes(points.lat, points.lon), _axes(homes.lat, homes.lon)
-    total = np.empty(len(household), dtype=np.int64)
+    # int16 holds every score (at most MAX_PAIR_SCORE): a quarter of the memory of int64.
+    total = np.empty(len(household), dtype=np.int16)
     for start in range(0, len(household), _CHUNK_PAIRS):
         stop = start + _CHUNK_PAIRS
         h, p = household[start:stop], home[start:stop]

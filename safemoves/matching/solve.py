@@ -10,6 +10,7 @@ cross-check (LAPJVsp with one private dummy home per household and a big-M penal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final, Literal
 
 import numpy as np
@@ -35,17 +36,27 @@ def _compact(values: IndexArray) -> tuple[IntArray, IntArray]:
     return unique, inverse
 
 
-def solve(household: IndexArray, home: IndexArray, score: IndexArray, solver: Solver = "blocks") -> IntArray:
-    """Indices of the chosen pairs, sorted. Pairs must be unique and sorted by (household, home); scores >= 0."""
+def solve(
+    household: IndexArray,
+    home: IndexArray,
+    score: IndexArray | Callable[[IntArray], IndexArray],
+    solver: Solver = "blocks",
+) -> IntArray:
+    """Indices of the chosen pairs, sorted. Pairs must be unique and sorted by (household, home); scores >= 0.
+
+    ``score`` is an array over all pairs or a function scoring the pairs at given indices
+    (the ``blocks`` solver then scores only the pairs a maximum matching can use).
+    """
     if len(household) == 0:
         return np.zeros(0, dtype=np.int64)
-    if solver == "scipy":
-        return _solve_scipy(household, home, score)
     if solver == "blocks":
         from .blocks import solve_blocks
 
         return solve_blocks(household, home, score)
-    return _solve_ortools(household, home, score)
+    scores = score(np.arange(len(household), dtype=np.int64)) if callable(score) else score
+    if solver == "scipy":
+        return _solve_scipy(household, home, scores)
+    return _solve_ortools(household, home, scores)
 
 
 def _solve_ortools(household: IndexArray, home: IndexArray, score: IndexArray) -> IntArray:

@@ -81,12 +81,26 @@ def _api_rows(world: World) -> dict[str, list[Any]]:
     return api_rows(world)
 
 
+def _emergency_rows(world: World) -> dict[str, list[Any]]:
+    from tests.emergency.canary import emergency_rows
+
+    return emergency_rows(world)
+
+
+def _documents_letters_rows(world: World) -> dict[str, list[Any]]:
+    from tests.documents.canary import documents_and_letters_rows
+
+    return documents_and_letters_rows(world)
+
+
 ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
     _case_rows,
     _home_rows,
     _risk_safety_rows,
     _reciprocal_rows,
     _api_rows,
+    _emergency_rows,
+    _documents_letters_rows,
 ]
 
 

@@ -6,9 +6,9 @@ stored field of the record is unchanged, encrypted fields compared decrypted.
 
 Edit forms covered: case details, safe-contact rules, perpetrator, assignment, restriction
 (cases); MARAC meeting and actions, risk settings (risk); options appraisal, sanctuary choice
-and agreement (safety); home (properties); scheme policy (reciprocal); a member's role
-(organisations). The intake and accounts pages only create (referrals, links, sign-in), so
-they have no edit form.
+and agreement (safety); an emergency accommodation offer (emergency); home (properties);
+scheme policy (reciprocal); a member's role (organisations). The intake and accounts pages
+only create (referrals, links, sign-in), so they have no edit form.
 """
 
 from __future__ import annotations
@@ -196,7 +196,59 @@ def _role(world: World) -> EditPage:
     )
 
 
+def _emergency_offer(world: World, *, postcode: str) -> EditPage:
+    from safemoves.emergency.models import EmergencyOffer
+    from safemoves.emergency.services import OfferDetails, emergency_offer_record
+    from safemoves.safety.services import place_add
+
+    case = _full_case(world)
+    officer = world.a[Role.OFFICER]
+    with organisation_scope(case.organisation_id):
+        place_add(case=case, actor=officer, kind="near", label="Parent's home", postcode="ME1 1AA", radius_km="5")
+        offer = emergency_offer_record(
+            case=case,
+            actor=officer,
+            details=OfferDetails(
+                kind="refuge",
+                provider="Women's Aid refuge service",
+                offered_on=date(2026, 1, 5),
+                postcode=postcode,
+                area_code="" if postcode else "E07000105",
+                decision="refused",
+                refusal_reason="other",
+                decision_note="Line one\nLine two",
+            ),
+        )
+    url = reverse("emergency:offer_edit", kwargs={"case_id": case.pk, "offer_id": offer.pk})
+    return EditPage(url, officer, EmergencyOffer, offer.pk, case.organisation_id)
+def _letter_template(world: World) -> EditPage:
+    from safemoves.letters.models import LetterTemplate
+    from safemoves.letters.services import letter_template_save
+
+    manager = world.a[Role.MANAGER]
+    with organisation_scope(world.a.organisation.pk):
+        template, _ = letter_template_save(
+            organisation_id=world.a.organisation.pk,
+            actor=manager,
+            template=None,
+            standard_key="offer",
+            changes={
+                "name": "Our offer",
+                "letterhead": "Alpha Homes\n1 High Street\nChatham",
+                "sender_name": "{officer_name}",
+                "sender_role": "Tenancy services",
+                "subject": "Offer {reference}",
+                "body": "Dear {tenant_name},\n\nAn offer.\n\nYours",
+                "is_active": False,
+            },
+        )
+    url = reverse("letters:template_edit", kwargs={"template_id": template.pk})
+    return EditPage(url, manager, LetterTemplate, template.pk, world.a.organisation.pk)
+
+
 EDIT_PAGES: dict[str, Callable[[World], EditPage]] = {
+    "emergency:offer_edit (postcode)": lambda world: _emergency_offer(world, postcode="CT20 1AA"),
+    "emergency:offer_edit (district)": lambda world: _emergency_offer(world, postcode=""),
     "cases:edit": _case_edit,
     "cases:contact_rules": _contact_rules,
     "cases:perpetrator_edit": _perpetrator,
@@ -208,6 +260,7 @@ EDIT_PAGES: dict[str, Callable[[World], EditPage]] = {
     "safety:sanctuary": _sanctuary,
     "properties:edit": _home,
     "organisations:change_role": _role,
+    "letters:template_edit": _letter_template,
 }
 
 

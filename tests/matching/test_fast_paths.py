@@ -127,9 +127,14 @@ def test_chunked_candidates_distance_rules_and_scores_match_single_pass(doc: dic
         monkeypatch.setattr(feasibility, "_CHUNK_CANDIDATES", 2)
         monkeypatch.setattr(scoring, "_CHUNK_PAIRS", 2)
         chunked = match(doc)
-    whole["stats"].pop("timings_ms")
-    chunked["stats"].pop("timings_ms")
+        # Every owner's points (and preferred places) expanded into rows, not one index at a time.
+        monkeypatch.setattr(feasibility, "_FEW_POINTS", 0)
+        monkeypatch.setattr(scoring, "_FEW_PLACES", 0)
+        expanded = match(doc)
+    for result in (whole, chunked, expanded):
+        result["stats"].pop("timings_ms")
     assert chunked == whole
+    assert expanded == whole
 
 
 def test_score_totals_equal_score_parts(example: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:

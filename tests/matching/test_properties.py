@@ -221,3 +221,75 @@ def test_housing_more_beats_a_higher_score_for_every_solver() -> None:
         result = match(doc, solver=solver)
         assert [(a["household"], a["home"]) for a in result["assignments"]] == [("H1", "P2"), ("H2", "P1")]
         assert result["stats"]["housed"] == 2
+
+
+def _maximum_matching_size(pairs: list[tuple[int, int]]) -> int:
+    """Scalar reference: Kuhn's augmenting paths, one household at a time."""
+    options: dict[int, list[int]] = {}
+    for h, p in pairs:
+        options.setdefault(h, []).append(p)
+    owner: dict[int, int] = {}
+
+    def augment(h: int, seen: set[int]) -> bool:
+        for p in options[h]:
+            if p not in seen:
+                seen.add(p)
+                if p not in owner or augment(owner[p], seen):
+                    owner[p] = h
+                    return True
+        return False
+
+    return sum(augment(h, set()) for h in options)
+
+
+def _check_unscored_pairs(doc: dict[str, Any]) -> int:
+    """Solve with scores on demand; every pair never scored must be in no maximum matching.
+
+    Checked independently: forcing a skipped pair (removing both ends, counting it) must
+    lose a household against the maximum. Returns how many pairs were skipped.
+    """
+    from safemoves.matching.contract import parse
+    from safemoves.matching.feasibility import feasible_pairs as engine_pairs
+    from safemoves.matching.scoring import score_totals
+    from safemoves.matching.solve import solve
+
+    instance = parse(doc)
+    graph = engine_pairs(instance)
+    asked: list[int] = []
+
+    def score_of(index: np.ndarray[Any, np.dtype[np.int64]]) -> np.ndarray[Any, np.dtype[np.int16]]:
+        asked.extend(index.tolist())
+        return score_totals(instance, graph.household[index], graph.home[index])
+
+    by_function = solve(graph.household, graph.home, score_of)
+    by_array = solve(graph.household, graph.home, score_totals(instance, graph.household, graph.home))
+    assert by_function.tolist() == by_array.tolist()
+    assert len(asked) == len(set(asked))
+    pairs = list(zip(graph.household.tolist(), graph.home.tolist(), strict=True))
+    best = _maximum_matching_size(pairs)
+    for index in sorted(set(range(len(pairs))) - set(asked)):
+        h, p = pairs[index]
+        rest = [(a, b) for a, b in pairs if a != h and b != p]
+        assert 1 + _maximum_matching_size(rest) < best
+    return len(pairs) - len(asked)
+
+
+@FAST
+@given(any_instance(max_households=8, max_homes=8))
+def test_blocks_score_only_pairs_some_maximum_matching_uses(doc: dict[str, Any]) -> None:
+    _check_unscored_pairs(doc)
+
+
+def test_blocks_skip_a_pair_no_maximum_matching_uses() -> None:
+    """H1 fits P1 and P2, H2 and H3 fit P1 only: P1 must go to H2 or H3, so (H1, P1) is never scored."""
+    home = {"landlord": "L2", "lat": 51.0, "lon": 0.0, "area": "A"}
+    doc = {
+        "households": [
+            {"id": "H1", "landlord": "L1", "bedrooms": 1},
+            {"id": "H2", "landlord": "L1", "bedrooms": 2},
+            {"id": "H3", "landlord": "L1", "bedrooms": 2},
+        ],
+        "homes": [dict(home, id="P1", bedrooms=2), dict(home, id="P2", bedrooms=1)],
+        "rules": {"max_extra_bedrooms": 1, "same_landlord": False},
+    }
+    assert _check_unscored_pairs(doc) == 1

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safemoves.demo.cases import seed_demo_cases
+from safemoves.demo.emergency import seed_demo_emergency_offers
 from safemoves.demo.seed import seed_demo_consortium
 from safemoves.properties.demo import seed_demo_homes
 from safemoves.reciprocal.demo import seed_demo_requests
@@ -31,6 +32,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Risk and safety: {safety.assessments} assessments, {safety.marac_referrals} MARAC referrals, "
                 f"{safety.actions} safety actions, {safety.appraisals} options appraisals."
+            )
+            offers = seed_demo_emergency_offers()
+            self.stdout.write(
+                f"Seeded {offers} emergency accommodation offers." if offers else "Emergency offers already seeded."
             )
             homes = seed_demo_homes()
             self.stdout.write(f"Seeded {homes} void homes." if homes else "Void homes already seeded.")

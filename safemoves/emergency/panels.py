@@ -1,0 +1,37 @@
+"""The emergency accommodation section of the case page and of the subject-access export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safemoves.cases.models import Case
+from safemoves.cases.policies import can_work_case
+from safemoves.common.http import StaffRequest
+from safemoves.emergency import selectors
+
+
+def offers_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    return {
+        "case": case,
+        "offers": list(selectors.offers(case)),
+        "can_work": can_work_case(request.membership, case),
+    }
+
+
+def export_section(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": offer.get_kind_display(),
+            "provider": offer.provider,
+            "district": offer.area_label,
+            "postcode": offer.postcode,
+            "offered_on": offer.offered_on.isoformat(),
+            "decision": offer.get_decision_display(),
+            "refusal_reason": offer.get_refusal_reason_display() if offer.refusal_reason else "",
+            "decision_note": offer.decision_note,
+            "distances": [
+                {"place": item.label, "km": item.km, "approximate": item.approximate} for item in offer.place_distances
+            ],
+        }
+        for offer in selectors.offers(case)
+    ]

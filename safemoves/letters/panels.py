@@ -1,0 +1,41 @@
+"""The letters section of the case page and of the subject-access export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from safemoves.cases.contact import ContactRefused, plan_contact
+from safemoves.cases.models import Case
+from safemoves.cases.policies import can_work_case
+from safemoves.common.http import StaffRequest
+from safemoves.letters import selectors
+
+
+def letters_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    refused = ""
+    try:
+        plan_contact(case, "letter")
+    except ContactRefused as exc:
+        refused = exc.reason
+    return {
+        "case": case,
+        "letters": list(selectors.sent_letters(case)),
+        "can_write": can_work_case(request.membership, case),
+        "refused": refused,
+    }
+
+
+def export_section(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "template": letter.template_name,
+            "subject": letter.subject,
+            "body": letter.body,
+            "addressed_to": letter.address,
+            "sent_by": str(letter.sent_by),
+            "sent_at": timezone.localtime(letter.sent_at).isoformat(timespec="seconds"),
+        }
+        for letter in selectors.sent_letters(case)
+    ]
