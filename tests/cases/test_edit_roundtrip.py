@@ -221,6 +221,8 @@ def _emergency_offer(world: World, *, postcode: str) -> EditPage:
         )
     url = reverse("emergency:offer_edit", kwargs={"case_id": case.pk, "offer_id": offer.pk})
     return EditPage(url, officer, EmergencyOffer, offer.pk, case.organisation_id)
+
+
 def _letter_template(world: World) -> EditPage:
     from safemoves.letters.models import LetterTemplate
     from safemoves.letters.services import letter_template_save
