@@ -10,6 +10,8 @@ urlpatterns = [
     path("risk/", include("safemoves.risk.urls")),
     path("safety/", include("safemoves.safety.urls")),
     path("reciprocal/", include("safemoves.reciprocal.urls")),
+    path("tasks/", include("safemoves.tasks.urls")),
+    path("notifications/", include("safemoves.notifications.urls")),
     path("", include("safemoves.intake.urls")),
 ]
 
