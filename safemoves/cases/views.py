@@ -65,9 +65,13 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
             query=form.cleaned_data["q"], status=form.cleaned_data["status"], overdue_only=form.cleaned_data["overdue"]
         )
     mine = request.membership.role == Role.OFFICER and request.GET.get("all") != "1"
-    if mine:
+    officer_id = request.user.pk if mine else None
+    if request.membership.role == Role.MANAGER and request.GET.get("officer", "").isdigit():
+        # The caseloads' drill-down: one officer's cases, for the manager.
+        officer_id = int(request.GET["officer"])
+    if officer_id is not None:
         filters = selectors.CaseFilters(
-            query=filters.query, status=filters.status, officer_id=request.user.pk, overdue_only=filters.overdue_only
+            query=filters.query, status=filters.status, officer_id=officer_id, overdue_only=filters.overdue_only
         )
     page = Paginator(selectors.case_list(request.membership, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
