@@ -20,11 +20,15 @@ class NotificationKind(models.TextChoices):
 MESSAGES: dict[str, str] = {
     NotificationKind.OFFER_RECEIVED: "A home has been offered to move request {reference}.",
     NotificationKind.OFFER_ANSWERED: "The tenant's answer to your offer on move request {reference} is recorded.",
-    NotificationKind.IDENTITY_RELEASED: "The household's identity on move request {reference} has been released to you.",
+    NotificationKind.IDENTITY_RELEASED: (
+        "The household's identity on move request {reference} has been released to you."
+    ),
     NotificationKind.MOVE_RECORDED: "The move on move request {reference} has been recorded.",
     NotificationKind.CLOCK_BREACHED: "A safety action on case {reference} has passed its deadline.",
     NotificationKind.TASK_OVERDUE: "A task on case {reference} has passed its due date.",
-    NotificationKind.REQUEST_WAITING: "Move request {reference} has waited longer than the scheme allows with no offer.",
+    NotificationKind.REQUEST_WAITING: (
+        "Move request {reference} has waited longer than the scheme allows with no offer."
+    ),
 }
 
 

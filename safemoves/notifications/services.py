@@ -58,9 +58,7 @@ def notify(
         return []
     with organisation_scope(organisation_id):
         # Only members of the landlord that owns the rows: a notification never crosses landlords.
-        members = set(
-            Membership.objects.filter(user_id__in=people, is_active=True).values_list("user_id", flat=True)
-        )
+        members = set(Membership.objects.filter(user_id__in=people, is_active=True).values_list("user_id", flat=True))
         if once_key:
             members -= set(
                 Notification.objects.filter(recipient_id__in=members, once_key=once_key).values_list(

@@ -44,7 +44,7 @@ def waiting_requests(scheme_id: int, *, now: datetime | None = None, limit: int 
         )
         found = list(rows[:limit] if limit else rows)
     return [
-        WaitingRequest(pk, reference, (now - circulated_at).days, organisation_id, officer_id)
+        WaitingRequest(pk, reference, (now - (circulated_at or now)).days, organisation_id, officer_id)
         for pk, reference, circulated_at, organisation_id, officer_id in found
     ]
 

@@ -31,6 +31,6 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ModelChoiceField)
-        owner_field.queryset = owners
-        owner_field.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign]
+        if isinstance(owner_field, forms.ModelChoiceField):
+            owner_field.queryset = owners
+            owner_field.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign,assignment]

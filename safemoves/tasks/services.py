@@ -44,9 +44,12 @@ def _check(case: Case, values: Mapping[str, Any]) -> None:
     if not str(values["title"]).strip():
         errors["title"] = "Say what needs doing."
     owner = values["owner"]
-    if owner is None or not Membership.objects.filter(
-        user=owner, organisation_id=case.organisation_id, is_active=True, role__in=[Role.OFFICER, Role.MANAGER]
-    ).exists():
+    if (
+        owner is None
+        or not Membership.objects.filter(
+            user=owner, organisation_id=case.organisation_id, is_active=True, role__in=[Role.OFFICER, Role.MANAGER]
+        ).exists()
+    ):
         errors["owner"] = "Choose an officer or manager of your organisation."
     due_on = values["due_on"]
     if not isinstance(due_on, date):

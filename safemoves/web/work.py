@@ -61,9 +61,9 @@ def _due_items(membership: Membership, *, until: datetime, mine: bool) -> list[D
     actions = SafetyAction.objects.filter(
         status=ActionStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")
     ).select_related("action_type", "case")
-    tasks = Task.objects.filter(status=TaskStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")).select_related(
-        "case"
-    )
+    tasks = Task.objects.filter(
+        status=TaskStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")
+    ).select_related("case")
     if mine:
         actions = actions.filter(Q(owner_id=membership.user_id) | Q(case__assigned_officer_id=membership.user_id))
         tasks = tasks.filter(owner_id=membership.user_id)
@@ -91,9 +91,7 @@ def _officer(membership: Membership) -> dict[str, Any]:
 
 
 def _manager(membership: Membership) -> dict[str, Any]:
-    triage = case_selectors.triage_inbox(membership).only(
-        "pk", "organisation_id", "reference", "first_contact_due_at"
-    )
+    triage = case_selectors.triage_inbox(membership).only("pk", "organisation_id", "reference", "first_contact_due_at")
     limit = case_settings_for(membership.organisation_id).caseload_flag
     return {
         "triage": list(triage[:LIMIT]),

@@ -27,6 +27,12 @@ pytestmark = pytest.mark.django_db
 MONDAY = date(2027, 1, 4)
 
 
+SATURDAY_MESSAGE = "Saturday 02 January 2027 is not a working day; the next working day is Monday 04 January 2027."
+BANK_HOLIDAY_MESSAGE = "Monday 28 December 2026 is not a working day; the next working day is Tuesday 29 December 2026."
+REPEAT_MESSAGE = "Enter how often the plan is reviewed: 1 to 12 months."
+NO_REPEAT_MESSAGE = "Only a support plan review repeats; leave this empty for a task."
+
+
 def _values(world: World, **changes: Any) -> dict[str, Any]:
     return {
         "kind": TaskKind.TASK,
@@ -65,10 +71,10 @@ def test_create_sets_the_due_time_and_the_case_clock(world: World) -> None:
     ("changes", "field", "message"),
     [
         ({"title": "  "}, "title", "Say what needs doing."),
-        ({"due_on": date(2027, 1, 2)}, "due_on", "Saturday 02 January 2027 is not a working day; the next working day is Monday 04 January 2027."),
-        ({"due_on": date(2026, 12, 28)}, "due_on", "Monday 28 December 2026 is not a working day; the next working day is Tuesday 29 December 2026."),
-        ({"kind": TaskKind.SUPPORT_PLAN_REVIEW}, "repeat_every_months", "Enter how often the plan is reviewed: 1 to 12 months."),
-        ({"repeat_every_months": 3}, "repeat_every_months", "Only a support plan review repeats; leave this empty for a task."),
+        ({"due_on": date(2027, 1, 2)}, "due_on", SATURDAY_MESSAGE),
+        ({"due_on": date(2026, 12, 28)}, "due_on", BANK_HOLIDAY_MESSAGE),
+        ({"kind": TaskKind.SUPPORT_PLAN_REVIEW}, "repeat_every_months", REPEAT_MESSAGE),
+        ({"repeat_every_months": 3}, "repeat_every_months", NO_REPEAT_MESSAGE),
     ],
 )  # fmt: skip
 def test_bad_input_names_the_field(world: World, changes: dict[str, Any], field: str, message: str) -> None:

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reciprocal', '0004_choice_labels_speak_of_the_household'),
+        ("reciprocal", "0004_choice_labels_speak_of_the_household"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='schemepolicy',
-            name='waiting_alert_days',
-            field=models.PositiveSmallIntegerField(default=30, help_text='Days a circulated request may wait with no offer before the coordinator is alerted.'),
+            model_name="schemepolicy",
+            name="waiting_alert_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                help_text="Days a circulated request may wait with no offer before the coordinator is alerted.",
+            ),
         ),
     ]
