@@ -75,11 +75,18 @@ def _reciprocal_rows(world: World) -> dict[str, list[Any]]:
     return reciprocal_rows(world)
 
 
+def _task_rows(world: World) -> dict[str, list[Any]]:
+    from tests.tasks.canary import task_rows
+
+    return task_rows(world)
+
+
 ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
     _case_rows,
     _home_rows,
     _risk_safety_rows,
     _reciprocal_rows,
+    _task_rows,
 ]
 
 

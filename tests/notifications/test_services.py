@@ -162,3 +162,20 @@ def test_a_request_waiting_too_long_notifies_coordinators_and_its_officer_once(w
         recipients = {row.recipient for row in rows}
         expected = {landlord[Role.COORDINATOR]} | ({world.a[Role.OFFICER]} if landlord is world.a else set())
         assert recipients == expected
+
+
+def test_a_notification_row_holds_no_field_for_personal_data() -> None:
+    """The table itself cannot carry a name or an address: only these columns, none free text
+    but the reference (a case or move-request code) and the link (a path inside SafeMoves)."""
+    columns = {field.name for field in Notification._meta.get_fields() if field.concrete}
+    assert columns == {
+        "id",
+        "organisation",
+        "recipient",
+        "kind",
+        "reference",
+        "link",
+        "once_key",
+        "created_at",
+        "read_at",
+    }
