@@ -1,4 +1,4 @@
-"""Routes of the officer's working day (issue 14): tasks on a case and notifications.
+"""Routes of the officer's working day (issue 14): tasks, notifications, recovery codes and resets.
 
 Tasks target a case of landlord A assigned to A's officer. A notification is one person's
 own: the target is a notification of A's officer, so everyone else is refused.
@@ -15,7 +15,7 @@ from safemoves.notifications.services import notify
 from safemoves.organisations.models import Role
 from safemoves.tasks import services as task_services
 from safemoves.tasks.models import Task
-from tests.authz.matrix import ALL_ROLES, Route
+from tests.authz.matrix import ALL_ROLES, PUBLIC, Route
 from tests.cases.factories import make_case
 from tests.factories import World
 
@@ -64,6 +64,13 @@ def _task_post(world: World) -> dict[str, Any]:
     }
 
 
+def _member_id(world: World) -> dict[str, Any]:
+    from safemoves.common.scoping import scopes_disabled
+
+    with scopes_disabled():
+        return {"membership_id": world.a[Role.OFFICER].membership.pk}
+
+
 def _notification(world: World) -> None:
     [notice] = notify(
         organisation_id=world.a.organisation.pk,
@@ -76,6 +83,16 @@ def _notification(world: World) -> None:
 
 
 ROUTES: tuple[Route, ...] = (
+    # Accounts (item 11): recovery codes and the administrator's reset of a second factor.
+    Route("accounts:recover", PUBLIC, methods=("GET", "POST")),
+    Route("accounts:recovery_codes", ALL_ROLES),
+    Route(
+        "organisations:reset_second_factor",
+        frozenset({Role.ADMIN}),
+        kwargs=_member_id,
+        methods=("GET", "POST"),
+        targets_object=True,
+    ),
     Route(
         "tasks:new",
         WORKERS,
