@@ -188,7 +188,8 @@ def member_reset_second_factor(*, membership: Membership, actor: User) -> int:
     if membership.user_id == actor.pk:
         raise ValidationError("You cannot reset your own second factor: ask another administrator.")
     user = membership.user
-    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed += StaticDevice.objects.filter(user=user).delete()[0]
     ended = end_sessions_of(user)
     record_event(
         action="staff.second_factor_reset",
