@@ -10,8 +10,9 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from safemoves.cases import policies, selectors, services
 from safemoves.cases.contact import ContactRefused, plan_contact
@@ -79,7 +80,14 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "cases/list.html",
-        {"form": form, "page": page, "mine": mine, "query": query.urlencode(), "now": timezone.now()},
+        {
+            "form": form,
+            "page": page,
+            "mine": mine,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+            "can_open": policies.can_open_case(request.membership),
+        },
     )
 
 
@@ -126,6 +134,13 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     today = timezone.localdate()
     household = [(member, member.age_on(today)) for member in case.household.all()]
     extra_panels = [(panel.template, panel.context(request, case)) for panel in panels()]
+    # Issue 14: an action that cannot be taken is not offered as a link; the page says why.
+    # (Hook for the letters feature: it may replace the letter check with its own.)
+    letter_refused = ""
+    try:
+        plan_contact(case, "letter")
+    except ContactRefused as exc:
+        letter_refused = exc.reason
     return render(
         request,
         "cases/detail.html",
@@ -145,6 +160,7 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
             "can_close": policies.can_close_case(membership, case),
             "can_export": policies.can_export_case(membership, case),
             "panels": extra_panels,
+            "letter_refused": letter_refused,
             "now": timezone.now(),
         },
     )
@@ -236,10 +252,21 @@ def household_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def household_remove_view(request: StaffRequest, case_id: UUID, member_id: UUID) -> HttpResponse:
     case = _case(request, case_id, policies.can_work_case)
     member = get_object_or_404(HouseholdMember, pk=member_id, case=case)
+    if request.method == "GET":
+        # "Remove" asks to confirm, on a page of its own (works without JavaScript).
+        return render(
+            request,
+            "cases/confirm_remove.html",
+            {
+                "case": case,
+                "what": f"{member.name} from the household",
+                "cancel": reverse("cases:detail", args=[case.pk]),
+            },
+        )
     services.household_member_remove(case=case, actor=request.user, member=member)
     messages.success(request, "Removed from the household.")
     return redirect("cases:detail", case_id=case.pk)
