@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "safemoves.api",
     "safemoves.documents",
     "safemoves.letters",
+    "safemoves.tasks",
+    "safemoves.notifications",
     "safemoves.web",
     "safemoves.demo",
 ]
@@ -238,6 +240,8 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") if env_bool("EMAIL_USE_A
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SafeMoves <no-reply@safemoves.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address staff reach SafeMoves at, for links in notification e-mails (e.g. https://safemoves.example.org).
+SAFEMOVES_SITE_URL = env_str("SAFEMOVES_SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

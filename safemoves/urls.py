@@ -15,6 +15,8 @@ urlpatterns = [
     path("reciprocal/", include("safemoves.reciprocal.urls")),
     path("documents/", include("safemoves.documents.urls")),
     path("letters/", include("safemoves.letters.urls")),
+    path("tasks/", include("safemoves.tasks.urls")),
+    path("notifications/", include("safemoves.notifications.urls")),
     path("", include("safemoves.intake.urls")),
     path("staff/", include("safemoves.api.urls")),
     path("api/v1/", include((api_v1_patterns, "api"))),

@@ -87,3 +87,15 @@ class SetPasswordForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Recovery code",
+        max_length=20,
+        help_text="One of the codes you were given when you set up your authenticator, like abcde-23456.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "autofocus": True})

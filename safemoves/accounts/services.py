@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import login, user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safemoves.accounts.backends import STAFF_BACKEND
@@ -21,6 +25,11 @@ LOGIN_AT = "sm_login_at"
 LAST_SEEN_AT = "sm_last_seen_at"
 # A password check counts towards the second factor for this long only.
 PENDING_SECONDS = 5 * 60
+# Recovery codes: shown once after enrolment (kept in the session until then), usable once each.
+RECOVERY_CODES_SHOWN = "sm_recovery_codes"
+RECOVERY_CODE_COUNT = 10
+# No 0/o, 1/l/i: a code copied from paper must not be misread.
+RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 
 def begin_second_factor(request: HttpRequest, user: User) -> None:
@@ -73,11 +82,38 @@ def check_token(request: HttpRequest, user: User, device: TOTPDevice, token: str
     return False
 
 
+def normalise_recovery_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
 @transaction.atomic
-def complete_login(request: HttpRequest, user: User, device: TOTPDevice, *, enrolled: bool) -> None:
-    if enrolled:
+def recovery_codes_issue(user: User) -> list[str]:
+    """A fresh set of recovery codes (any earlier set stops working); returns them, to show once."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return [f"{code[:5]}-{code[5:]}" for code in codes]
+
+
+def check_recovery_code(request: HttpRequest, user: User, code: str) -> StaticDevice | None:
+    """The recovery-code device if ``code`` is one of the user's unused codes (it is used up);
+    a wrong code counts as a failed sign-in for the lockout, like a wrong security code."""
+    credentials = {"username": user.email}
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    locked = AxesProxyHandler.is_locked(request, credentials)
+    if not locked and device is not None and device.verify_token(normalise_recovery_code(code)):
+        return device
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    return None
+
+
+@transaction.atomic
+def complete_login(request: HttpRequest, user: User, device: Device, *, enrolled: bool) -> None:
+    if enrolled and isinstance(device, TOTPDevice):
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        request.session[RECOVERY_CODES_SHOWN] = recovery_codes_issue(user)
     clear_pending(request)
     login(request, user, backend=STAFF_BACKEND)
     otp_login(request, device)
@@ -91,6 +127,15 @@ def complete_login(request: HttpRequest, user: User, device: TOTPDevice, *, enro
             organisation_id=organisation_id,
             object_type="user",
             object_id=user.pk,
+        )
+    if isinstance(device, StaticDevice):
+        record_event(
+            action="auth.recovery_code_used",
+            actor=user,
+            organisation_id=organisation_id,
+            object_type="user",
+            object_id=user.pk,
+            reason=f"{device.token_set.count()} code(s) left",
         )
     record_event(
         action="auth.login", actor=user, organisation_id=organisation_id, object_type="user", object_id=user.pk

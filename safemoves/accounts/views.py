@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safemoves.accounts import services
 from safemoves.accounts.demo import demo_code_for
-from safemoves.accounts.forms import LoginForm, SetPasswordForm, TokenForm
+from safemoves.accounts.forms import LoginForm, RecoveryCodeForm, SetPasswordForm, TokenForm
 from safemoves.accounts.models import User
 from safemoves.common.decorators import no_referrer
 from safemoves.organisations.selectors import invitation_by_token_hash, membership_for_user
@@ -65,6 +65,8 @@ def _token_step(request: HttpRequest, user: User, device: TOTPDevice, *, enrolli
     if request.method == "POST" and form.is_valid():
         if services.check_token(request, user, device, form.cleaned_data["token"]):
             services.complete_login(request, user, device, enrolled=enrolling)
+            if enrolling:
+                return redirect("accounts:recovery_codes")
             return _after_login(request)
         form.add_error("token", WRONG_CODE)
     return form
@@ -86,6 +88,40 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     if isinstance(outcome, HttpResponse):
         return outcome
     return render(request, "accounts/verify.html", {"form": outcome, "demo_code": demo_code_for(user, device)})
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def recover_view(request: HttpRequest) -> HttpResponse:
+    """The second step with a recovery code instead of the authenticator (each code works once)."""
+    user = services.pending_user(request)
+    if user is None:
+        messages.info(request, "Sign in again to continue.")
+        return redirect("accounts:login")
+    form = RecoveryCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = services.check_recovery_code(request, user, form.cleaned_data["code"])
+        if device is not None:
+            services.complete_login(request, user, device, enrolled=False)
+            left = device.token_set.count()
+            messages.warning(
+                request,
+                f"You signed in with a recovery code; {left} left. If you have lost your phone, "
+                "ask your administrator to reset your second factor.",
+            )
+            return _after_login(request)
+        form.add_error("code", "That recovery code is not right, or it has been used already.")
+    return render(request, "accounts/recover.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def recovery_codes_view(request: HttpRequest) -> HttpResponse:
+    """The recovery codes made at enrolment, shown this once (they leave the session now)."""
+    codes = request.session.pop(services.RECOVERY_CODES_SHOWN, None)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes})
 
 
 def _qr_svg(uri: str) -> str:

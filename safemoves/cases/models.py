@@ -36,7 +36,7 @@ from safemoves.organisations.models import Organisation
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
-    reference = models.CharField(max_length=20)
+    reference = models.CharField(max_length=32)
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW)
     outcome = models.CharField(max_length=32, choices=CaseOutcome.choices, blank=True)
     source = models.CharField(max_length=32, choices=CaseSource.choices)

@@ -104,7 +104,10 @@ def _next_reference(organisation_id: int) -> str:
     settings, _ = CaseSettings.objects.select_for_update().get_or_create(organisation_id=organisation_id)
     number = settings.next_reference
     CaseSettings.objects.filter(pk=settings.pk).update(next_reference=number + 1)
-    return f"{settings.reference_prefix}-{timezone.localdate().year}-{number:05d}"
+    # The landlord's short code makes the reference unambiguous across the scheme (issue 14).
+    landlord = Organisation.objects.filter(pk=organisation_id).values_list("short_code", flat=True).first()
+    code = f"-{landlord}" if landlord else ""
+    return f"{settings.reference_prefix}{code}-{timezone.localdate().year}-{number:05d}"
 
 
 # Changing any of these case fields changes what the case is found by.

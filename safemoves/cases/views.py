@@ -10,8 +10,9 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from safemoves.cases import policies, selectors, services
 from safemoves.cases.contact import ContactRefused, plan_contact
@@ -67,9 +68,13 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
             query=form.cleaned_data["q"], status=form.cleaned_data["status"], overdue_only=form.cleaned_data["overdue"]
         )
     mine = request.membership.role == Role.OFFICER and request.GET.get("all") != "1"
-    if mine:
+    officer_id = request.user.pk if mine else None
+    if request.membership.role == Role.MANAGER and request.GET.get("officer", "").isdigit():
+        # The caseloads' drill-down: one officer's cases, for the manager.
+        officer_id = int(request.GET["officer"])
+    if officer_id is not None:
         filters = selectors.CaseFilters(
-            query=filters.query, status=filters.status, officer_id=request.user.pk, overdue_only=filters.overdue_only
+            query=filters.query, status=filters.status, officer_id=officer_id, overdue_only=filters.overdue_only
         )
     page = Paginator(selectors.case_list(request.membership, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -77,7 +82,14 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "cases/list.html",
-        {"form": form, "page": page, "mine": mine, "query": query.urlencode(), "now": timezone.now()},
+        {
+            "form": form,
+            "page": page,
+            "mine": mine,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+            "can_open": policies.can_open_case(request.membership),
+        },
     )
 
 
@@ -142,6 +154,13 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     today = timezone.localdate()
     household = [(member, member.age_on(today)) for member in case.household.all()]
     extra_panels = [(panel.template, panel.context(request, case)) for panel in panels()]
+    # Issue 14: an action that cannot be taken is not offered as a link; the page says why.
+    # (Hook for the letters feature: it may replace the letter check with its own.)
+    letter_refused = ""
+    try:
+        plan_contact(case, "letter")
+    except ContactRefused as exc:
+        letter_refused = exc.reason
     return render(
         request,
         "cases/detail.html",
@@ -162,6 +181,7 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
             "can_export": policies.can_export_case(membership, case),
             "can_print_summary": policies.can_print_marac_summary(membership, case),
             "panels": extra_panels,
+            "letter_refused": letter_refused,
             "now": timezone.now(),
         },
     )
@@ -253,10 +273,21 @@ def household_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def household_remove_view(request: StaffRequest, case_id: UUID, member_id: UUID) -> HttpResponse:
     case = _case(request, case_id, policies.can_work_case)
     member = get_object_or_404(HouseholdMember, pk=member_id, case=case)
+    if request.method == "GET":
+        # "Remove" asks to confirm, on a page of its own (works without JavaScript).
+        return render(
+            request,
+            "cases/confirm_remove.html",
+            {
+                "case": case,
+                "what": f"{member.name} from the household",
+                "cancel": reverse("cases:detail", args=[case.pk]),
+            },
+        )
     services.household_member_remove(case=case, actor=request.user, member=member)
     messages.success(request, "Removed from the household.")
     return redirect("cases:detail", case_id=case.pk)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,9 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    # Unique across every landlord, so case references ("DA-MR-2026-00001") are unambiguous in
+    # the scheme. Set from the name's initials when the landlord is created.
+    short_code = models.CharField(max_length=6, unique=True, null=True, blank=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)
     # ONS local authority district codes (e.g. E07000110) where the landlord holds stock.
     area_codes = models.JSONField(default=list)
@@ -28,6 +31,22 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.short_code:
+            self.short_code = free_short_code(self.name, Organisation.objects.exclude(pk=self.pk))
+        super().save(*args, **kwargs)
+
+
+def free_short_code(name: str, others: models.QuerySet[Organisation]) -> str:
+    """The name's initials (up to four letters), with a number added if another landlord has them."""
+    letters = "".join(word[0] for word in name.split() if word[:1].isalpha()).upper()[:4] or "L"
+    taken = set(others.filter(short_code__startswith=letters).values_list("short_code", flat=True))
+    code, number = letters, 1
+    while code in taken:
+        number += 1
+        code = f"{letters}{number}"
+    return code
 
 
 class Scheme(models.Model):

@@ -175,3 +175,29 @@ def member_change_role(*, membership: Membership, actor: User, role: str) -> Non
         object_id=membership.pk,
         fields=["role"],
     )
+
+
+@transaction.atomic
+def member_reset_second_factor(*, membership: Membership, actor: User) -> int:
+    """A lost phone: remove the member's authenticator and recovery codes and end their sessions;
+    at their next sign-in they set up a new authenticator (and get new codes). Returns the
+    number of devices removed."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if membership.user_id == actor.pk:
+        raise ValidationError("You cannot reset your own second factor: ask another administrator.")
+    user = membership.user
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed += StaticDevice.objects.filter(user=user).delete()[0]
+    ended = end_sessions_of(user)
+    record_event(
+        action="staff.second_factor_reset",
+        actor=actor,
+        organisation_id=membership.organisation_id,
+        object_type="membership",
+        object_id=membership.pk,
+        fields=["second_factor"],
+        reason=f"{ended} session(s) ended; must enrol again",
+    )
+    return removed

@@ -110,3 +110,22 @@ def revoke_invitation_view(request: StaffRequest, invitation_id: int) -> HttpRes
     else:
         messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
     return redirect("organisations:staff")
+
+
+@allowed_if(policies.can_manage_staff)
+@require_http_methods(["GET", "POST"])
+def reset_second_factor_view(request: StaffRequest, membership_id: int) -> HttpResponse:
+    """Asks to confirm first (a page, so it works without JavaScript), then resets."""
+    member = selectors.get_member(organisation=request.membership.organisation, membership_id=membership_id)
+    if request.method == "POST":
+        try:
+            services.member_reset_second_factor(membership=member, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(
+                request,
+                f"{member.user.full_name}'s second factor is reset: they set up a new authenticator at next sign-in.",
+            )
+        return redirect("organisations:staff")
+    return render(request, "organisations/reset_second_factor.html", {"member": member})

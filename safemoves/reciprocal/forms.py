@@ -91,6 +91,10 @@ class PolicyForm(forms.Form):
         label="Working days from approval to circulation", widget=forms.NumberInput(attrs=_NUMBER)
     )
     max_offers = forms.IntegerField(label="Offers per request in total", widget=forms.NumberInput(attrs=_NUMBER))
+    waiting_alert_days = forms.IntegerField(
+        label="Days a circulated request waits with no offer before the coordinator is alerted",
+        widget=forms.NumberInput(attrs=_NUMBER),
+    )
     unreasonable_refusal = forms.ChoiceField(
         label="After a refusal judged unreasonable", choices=UnreasonableRefusal.choices
     )

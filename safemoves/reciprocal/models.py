@@ -69,6 +69,9 @@ class SchemePolicy(models.Model):
     max_offers = models.PositiveSmallIntegerField(
         default=3, help_text="Offers one request may receive in total (withdrawn offers do not count)."
     )
+    waiting_alert_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Days a circulated request may wait with no offer before the coordinator is alerted."
+    )
     unreasonable_refusal = models.CharField(
         max_length=12,
         choices=UnreasonableRefusal.choices,

@@ -29,7 +29,7 @@ from safemoves.properties.codes import HomeStatus
 from safemoves.properties.importing import MAX_BEDROOMS
 from safemoves.properties.models import Home
 from safemoves.properties.services import home_mark_let, home_set_offer_status
-from safemoves.reciprocal import pool, probing
+from safemoves.reciprocal import notices, pool, probing
 from safemoves.reciprocal.codes import (
     LIVE_OFFER_STATUSES,
     LIVE_STATUSES,
@@ -73,6 +73,7 @@ POLICY_LIMITS = {
     "offer_expiry_days": (1, 60),
     "circulation_working_days": (1, 30),
     "max_offers": (1, 10),
+    "waiting_alert_days": (1, 365),
 }
 POLICY_CHOICES = {"unreasonable_refusal": UnreasonableRefusal}
 
@@ -486,6 +487,7 @@ def _offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
         reason=f"request {current.reference}",
     )
     _case_event(current, action="reciprocal.offer_received", actor=actor, fields=["status"], reason=f"offer {offer.pk}")
+    notices.offer_received(current)
     _refresh_case_clock(current.case)
     request.refresh_from_db()
     home.refresh_from_db()
@@ -561,6 +563,7 @@ def offer_decide(
             fields=["refusal_reason", "reasonable_refusal"],
             reason=f"offer {current.pk}: {refusal_reason}{'' if reasonable_refusal else ', unreasonable'}",
         )
+    notices.offer_answered(current, request)
     _refresh_case_clock(request.case)
     offer.refresh_from_db()
 
@@ -635,6 +638,7 @@ def identity_release(*, offer: Offer, actor: User) -> IdentityRelease:
         object_id=current.pk,
         reason=f"consent {consent.pk}",
     )
+    notices.identity_released(current, current.request)
     return release
 
 
@@ -784,6 +788,7 @@ def move_record(*, offer: Offer, actor: User, move_date: date) -> Move:
         fields=["status"],
         reason=f"move {move.pk}; follow-ups: {', '.join(follow_ups) or 'none'}, check-in",
     )
+    notices.move_recorded(request)
     _refresh_case_clock(case)
     return move
 

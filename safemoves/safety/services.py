@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safemoves.accounts.models import User
@@ -26,6 +27,8 @@ from safemoves.cases.policies import can_view_case
 from safemoves.cases.services import consent_in_force, perpetrator_keys_cleared, refresh_next_due
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.geo import PostcodeError, area_name, is_known_area, lookup_postcode
+from safemoves.notifications.codes import NotificationKind
+from safemoves.notifications.services import notify
 from safemoves.organisations.models import Membership, Role
 from safemoves.safety.catalogue import (
     AFTER_SURVEY,
@@ -416,6 +419,25 @@ def _breach_recipients(case: Case) -> list[str]:
     return sorted(member.user.email for member in managers if member.user.email and can_view_case(member, case))
 
 
+def _notify_breach(action: SafetyAction, emailed: list[str]) -> None:
+    """In-application notice of the breach to the case's officer and the managers who may see
+    the case (the managers' e-mail has gone by ``_send_breach_mail``)."""
+    case = action.case
+    managers = Membership.objects.filter(
+        organisation_id=case.organisation_id, role=Role.MANAGER, is_active=True, user__is_active=True
+    ).select_related("user")
+    people = [member.user for member in managers if can_view_case(member, case)]
+    notify(
+        organisation_id=case.organisation_id,
+        recipients=[*people, case.assigned_officer],
+        kind=NotificationKind.CLOCK_BREACHED,
+        reference=case.reference,
+        link=reverse("cases:detail", kwargs={"case_id": case.pk}),
+        once_key=f"breach:{action.pk}",
+        already_emailed=emailed,
+    )
+
+
 def _send_breach_mail(notice: BreachNotice) -> None:
     subject = f"Safety action overdue: {notice.action_label}, case {notice.case_reference}"
     body = (
@@ -474,6 +496,7 @@ def safety_breaches_notify(*, now: datetime | None = None) -> list[BreachNotice]
                 fields=["breach_notified_at"],
                 reason=f"action {action.pk}: {action.action_type.code}, {len(recipients)} manager(s)",
             )
+            _notify_breach(action, recipients)
             if recipients:
                 transaction.on_commit(lambda notice=notice: _send_breach_mail(notice))  # type: ignore[misc]
             else:

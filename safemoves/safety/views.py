@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -325,10 +326,21 @@ def place_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     return render(request, "safety/place_form.html", {"case": case, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def place_remove_view(request: StaffRequest, case_id: UUID, place_id: UUID) -> HttpResponse:
     case = _case(request, case_id, work=True)
     place = selectors.get_place(case, place_id)
+    if request.method == "GET":
+        # "Remove" asks to confirm, on a page of its own (works without JavaScript).
+        return render(
+            request,
+            "cases/confirm_remove.html",
+            {
+                "case": case,
+                "what": place.label or place.area_code,
+                "cancel": reverse("safety:appraisal", args=[case.pk]),
+            },
+        )
     services.place_remove(case=case, actor=request.user, place=place)
     messages.success(request, "Place removed.")
     return redirect("safety:appraisal", case_id=case.pk)

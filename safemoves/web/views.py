@@ -7,13 +7,14 @@ from django.views.decorators.http import require_GET
 
 from safemoves.common.http import StaffRequest
 from safemoves.web.navigation import nav_for
+from safemoves.web.work import work_for
 
 
 @require_GET
 def home_view(request: StaffRequest) -> HttpResponse:
     membership = request.membership
     tasks = [item for item in nav_for(membership, "") if item["url"] != "/"]
-    return render(request, "web/home.html", {"tasks": tasks})
+    return render(request, "web/home.html", {"tasks": tasks, "work": work_for(membership)})
 
 
 @login_not_required

@@ -70,7 +70,7 @@ ROUTES: tuple[Route, ...] = (
         "cases:household_remove",
         WORKERS,
         kwargs=_member_kwargs,
-        methods=("POST",),
+        methods=("GET", "POST"),
         targets_object=True,
         setup=_case,
     ),

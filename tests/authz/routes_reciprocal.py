@@ -147,6 +147,7 @@ POLICY_POST = {
     "offer_expiry_days": "9",
     "circulation_working_days": "5",
     "max_offers": "3",
+    "waiting_alert_days": "30",
     "unreasonable_refusal": "review",
 }
 

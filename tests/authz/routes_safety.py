@@ -169,7 +169,7 @@ ROUTES: tuple[Route, ...] = (
         "safety:place_remove",
         WORKERS,
         kwargs=_kwargs("place_id"),
-        methods=("POST",),
+        methods=("GET", "POST"),
         targets_object=True,
         setup=_place,
     ),

@@ -91,6 +91,10 @@ def _documents_letters_rows(world: World) -> dict[str, list[Any]]:
     from tests.documents.canary import documents_and_letters_rows
 
     return documents_and_letters_rows(world)
+def _task_rows(world: World) -> dict[str, list[Any]]:
+    from tests.tasks.canary import task_rows
+
+    return task_rows(world)
 
 
 ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
@@ -101,6 +105,7 @@ ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
     _api_rows,
     _emergency_rows,
     _documents_letters_rows,
+    _task_rows,
 ]
 
 

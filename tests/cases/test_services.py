@@ -22,7 +22,7 @@ from tests.factories import World
 def test_opened_case_lands_in_triage_with_a_first_contact_clock(world: World) -> None:
     case = make_case(world.a)
     assert case.status == CaseStatus.NEW
-    assert case.reference == f"DA-{timezone.localdate().year}-00001"
+    assert case.reference == f"DA-AH-{timezone.localdate().year}-00001"
     assert case.first_contact_due_at == due_after_working_days(case.received_at, 1)
     assert case.next_due_at == case.first_contact_due_at
     manager = world.a[Role.MANAGER]
@@ -35,9 +35,9 @@ def test_references_count_up_per_landlord(world: World) -> None:
     other = make_case(world.b)
     year = timezone.localdate().year
     assert [first.reference, second.reference, other.reference] == [
-        f"DA-{year}-00001",
-        f"DA-{year}-00002",
-        f"DA-{year}-00001",
+        f"DA-AH-{year}-00001",
+        f"DA-AH-{year}-00002",
+        f"DA-BH-{year}-00001",
     ]
 
 

@@ -44,7 +44,7 @@ def test_agency_referral_lands_in_the_triage_inbox_with_its_clock(world: World) 
         stored = Case.objects.get(pk=case.pk)
         inbox = list(triage_inbox(world.a[Role.MANAGER].membership))
     assert inbox == [stored]
-    assert stored.reference == f"DA-{year}-00001"
+    assert stored.reference == f"DA-AH-{year}-00001"
     assert stored.status == CaseStatus.NEW
     assert stored.source == CaseSource.POLICE
     assert stored.assigned_officer is None

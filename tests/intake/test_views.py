@@ -73,7 +73,7 @@ def test_referral_opens_a_case_and_shows_the_referrer_only_its_reference(world: 
 
     assert response.status_code == 200
     [case] = _cases()
-    reference = f"DA-{timezone.localdate().year}-00001"
+    reference = f"DA-AH-{timezone.localdate().year}-00001"
     assert case.reference == reference
     assert (case.status, case.source, case.organisation_id) == (
         CaseStatus.NEW,

@@ -265,6 +265,7 @@ def test_policy_versions_and_audit(world: World) -> None:
         "offer_expiry_days": 10,
         "circulation_working_days": 4,
         "max_offers": 3,
+        "waiting_alert_days": 30,
         "unreasonable_refusal": "review",
     }
     first = services.policy_update(membership=membership, values=values)

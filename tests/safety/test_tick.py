@@ -49,10 +49,20 @@ def test_tick_twice_sends_each_breach_exactly_once(world: World, django_capture_
     assert (
         _tick(django_capture_on_commit_callbacks) == "moves ledger: 0 move(s) posted to the ledger on their date.\n"
         "offers: 0 offer(s) expired.\n"
+        "requests waiting: 0 waiting request(s) notified.\n"
         "safety breaches: 1 new breach(es) notified.\n"
+        "tasks overdue: 0 overdue task(s) notified.\n"
     )
-    assert len(mail.outbox) == 1
-    [message] = mail.outbox
+    breach_mail = [sent for sent in mail.outbox if sent.subject.startswith("Safety action overdue")]
+    assert len(breach_mail) == 1
+    [message] = breach_mail
+    # The case officer's notification (issue 14) goes separately, with a reference and a link only.
+    [notice] = [sent for sent in mail.outbox if sent not in breach_mail]
+    assert notice.to == [world.a[Role.OFFICER].email]
+    assert notice.subject == f"SafeMoves: Clock breached, {overdue.reference}"
+    assert f"/cases/{overdue.pk}/" in notice.body
+    assert "Dana" not in notice.body
+    assert "Example Street" not in notice.body
     assert message.to == sorted([world.a[Role.MANAGER].email, second_manager.email])
     assert message.subject == f"Safety action overdue: Change the locks, case {overdue.reference}"
     assert overdue.reference in message.body
@@ -63,9 +73,11 @@ def test_tick_twice_sends_each_breach_exactly_once(world: World, django_capture_
     assert (
         _tick(django_capture_on_commit_callbacks) == "moves ledger: 0 move(s) posted to the ledger on their date.\n"
         "offers: 0 offer(s) expired.\n"
+        "requests waiting: 0 waiting request(s) notified.\n"
         "safety breaches: 0 new breach(es) notified.\n"
+        "tasks overdue: 0 overdue task(s) notified.\n"
     )
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # nothing new the second time
     with scopes_disabled():
         action = SafetyAction.objects.get(case=overdue)
         events = list(AuditEvent.objects.filter(action="safety.breach_notified"))
@@ -85,7 +97,9 @@ def test_done_actions_and_other_landlords_are_left_alone(
     assert (
         _tick(django_capture_on_commit_callbacks) == "moves ledger: 0 move(s) posted to the ledger on their date.\n"
         "offers: 0 offer(s) expired.\n"
+        "requests waiting: 0 waiting request(s) notified.\n"
         "safety breaches: 0 new breach(es) notified.\n"
+        "tasks overdue: 0 overdue task(s) notified.\n"
     )
     assert mail.outbox == []
 
@@ -98,5 +112,6 @@ def test_a_restricted_case_is_reported_only_to_named_managers(
     with organisation_scope(world.a.organisation.pk):
         case_restrict(case=case, actor=named_manager, restricted=True, named_staff=[world.a[Role.OFFICER]])
     _tick(django_capture_on_commit_callbacks)
-    [message] = mail.outbox
+    # The named officer's in-application notice may also go by e-mail (notifications app).
+    [message] = [sent for sent in mail.outbox if sent.subject.startswith("Safety action overdue")]
     assert message.to == [named_manager.email]

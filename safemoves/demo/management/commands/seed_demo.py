@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from safemoves.demo.cases import seed_demo_cases
 from safemoves.demo.emergency import seed_demo_emergency_offers
 from safemoves.demo.seed import seed_demo_consortium
+from safemoves.demo.working_day import seed_demo_working_day
 from safemoves.properties.demo import seed_demo_homes
 from safemoves.reciprocal.demo import seed_demo_requests
 from safemoves.safety.demo import seed_demo_risk_and_safety
@@ -41,3 +42,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Seeded {homes} void homes." if homes else "Void homes already seeded.")
             requests = seed_demo_requests()
             self.stdout.write(f"Seeded {requests} move requests." if requests else "Move requests already seeded.")
+            tasks = seed_demo_working_day()
+            self.stdout.write(f"Seeded {tasks} tasks." if tasks else "Tasks already seeded.")

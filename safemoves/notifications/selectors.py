@@ -1,0 +1,37 @@
+"""Reads of a member's own notifications (scoped to the landlord, filtered to the person)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from safemoves.notifications.codes import NotificationKind
+from safemoves.notifications.models import Notification, NotificationPreference
+from safemoves.organisations.models import Membership
+
+
+def _own(membership: Membership) -> QuerySet[Notification]:
+    return Notification.objects.filter(organisation_id=membership.organisation_id, recipient_id=membership.user_id)
+
+
+def unread_count(membership: Membership) -> int:
+    return _own(membership).filter(read_at__isnull=True).count()
+
+
+def notifications(membership: Membership) -> QuerySet[Notification]:
+    return _own(membership).order_by("-created_at")
+
+
+def get_notification(membership: Membership, notification_id: Any) -> Notification:
+    """The member's own notification; anyone else's is "not found"."""
+    found = _own(membership).filter(pk=notification_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def email_kinds(membership: Membership) -> list[str]:
+    preference = NotificationPreference.objects.filter(user_id=membership.user_id).first()
+    return list(preference.email_kinds) if preference is not None else list(NotificationKind.values)

@@ -1,0 +1,99 @@
+"""What the home page shows of the reciprocal scheme, as plain data (references, dates, no
+household details). Offers live in the offering landlord's scope, so the referring side's
+view of them is read here, where cross-landlord reads belong; each function is one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from safemoves.common.scoping import scopes_disabled
+from safemoves.organisations.models import Membership
+from safemoves.reciprocal.codes import OfferStatus, ProposalStatus, RequestStatus
+from safemoves.reciprocal.models import MoveRequest, Offer, OfferProposal
+
+LIMIT = 10
+# A request is "near" its circulation deadline within this many days of it (or past it).
+CIRCULATION_WARNING = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    reference: str
+    object_id: Any
+    when: datetime | None
+    extra: str = ""
+
+
+def _mine(membership: Membership) -> Q:
+    return Q(nominating_officer_id=membership.user_id) | Q(case__assigned_officer_id=membership.user_id)
+
+
+def offers_awaiting_tenant(membership: Membership) -> list[WorkItem]:
+    """Offers made to the officer's requests, awaiting the tenant's answer (the offer's expiry)."""
+    with scopes_disabled():
+        rows = (
+            Offer.objects.filter(
+                referring_organisation_id=membership.organisation_id,
+                status=OfferStatus.OFFERED,
+                request__organisation_id=membership.organisation_id,
+            )
+            .filter(
+                Q(request__nominating_officer_id=membership.user_id)
+                | Q(request__case__assigned_officer_id=membership.user_id)
+            )
+            .order_by("expires_at")
+            .values_list("request__reference", "pk", "expires_at")[:LIMIT]
+        )
+        return [WorkItem(reference, pk, expires) for reference, pk, expires in rows]
+
+
+def requests_near_circulation(membership: Membership, *, now: datetime | None = None) -> list[WorkItem]:
+    """The officer's approved requests not yet circulated whose circulation deadline is near or past."""
+    now = now or timezone.now()
+    rows = (
+        MoveRequest.objects.filter(
+            organisation_id=membership.organisation_id,
+            status=RequestStatus.APPROVED,
+            circulation_due_at__lte=now + CIRCULATION_WARNING,
+        )
+        .filter(_mine(membership))
+        .order_by("circulation_due_at")
+        .values_list("reference", "pk", "circulation_due_at")[:LIMIT]
+    )
+    return [WorkItem(reference, pk, due) for reference, pk, due in rows]
+
+
+def own_offers_awaiting_reply(membership: Membership) -> list[WorkItem]:
+    """The landlord's own offers that the other landlord's tenant has not answered yet."""
+    rows = (
+        Offer.objects.filter(organisation_id=membership.organisation_id, status=OfferStatus.OFFERED)
+        .order_by("expires_at")
+        .values_list("request__reference", "pk", "expires_at")[:LIMIT]
+    )
+    return [WorkItem(reference, pk, expires) for reference, pk, expires in rows]
+
+
+def proposals_to_confirm(membership: Membership) -> list[WorkItem]:
+    """Coordinators' proposals of the landlord's homes, awaiting its lettings staff."""
+    rows = (
+        OfferProposal.objects.filter(organisation_id=membership.organisation_id, status=ProposalStatus.PROPOSED)
+        .order_by("proposed_at")
+        .values_list("request__reference", "pk", "proposed_at")[:LIMIT]
+    )
+    return [WorkItem(reference, pk, proposed) for reference, pk, proposed in rows]
+
+
+def scheme_proposals_open(scheme_ids: list[int]) -> list[WorkItem]:
+    """Every open proposal in the coordinator's schemes, awaiting a landlord's confirmation."""
+    with scopes_disabled():
+        rows = (
+            OfferProposal.objects.filter(request__scheme_id__in=scheme_ids, status=ProposalStatus.PROPOSED)
+            .order_by("proposed_at")
+            .values_list("request__reference", "request_id", "proposed_at", "organisation__name")[:LIMIT]
+        )
+        return [WorkItem(reference, pk, proposed, landlord) for reference, pk, proposed, landlord in rows]

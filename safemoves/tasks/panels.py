@@ -1,0 +1,34 @@
+"""The tasks section of the case page, and the tasks part of the subject-access export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safemoves.cases.models import Case
+from safemoves.common.http import StaffRequest
+from safemoves.tasks import selectors
+from safemoves.tasks.policies import can_work_tasks
+
+
+def tasks_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    return {
+        "case": case,
+        "tasks": list(selectors.tasks_of_case(case)),
+        "can_work_tasks": can_work_tasks(request.membership, case),
+    }
+
+
+def export_section(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": task.get_kind_display(),
+            "title": task.title,
+            "notes": task.notes,
+            "owner": task.owner.full_name,
+            "due_on": task.due_on.isoformat(),
+            "repeat_every_months": task.repeat_every_months,
+            "status": task.get_status_display(),
+            "completed_at": task.completed_at.isoformat() if task.completed_at else None,
+        }
+        for task in selectors.tasks_of_case(case)
+    ]

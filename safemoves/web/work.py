@@ -1,0 +1,139 @@
+"""The home page of work: what is due for the signed-in person, by role (issue 14, item 1).
+
+Each panel is a fixed number of queries whatever the number of rows, scoped to the
+person's landlord (the scheme panels read through ``reciprocal.work`` / ``waiting``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from safemoves.cases import selectors as case_selectors
+from safemoves.cases.codes import CaseStatus
+from safemoves.cases.models import Case
+from safemoves.cases.services import case_settings_for
+from safemoves.common.clock import LONDON
+from safemoves.geo.areas import AREA_NAMES
+from safemoves.organisations.models import Membership, Role
+from safemoves.properties.codes import HomeStatus
+from safemoves.properties.models import Home
+from safemoves.reciprocal import pool, waiting, work
+from safemoves.safety.codes import ActionStatus
+from safemoves.safety.models import SafetyAction
+from safemoves.tasks.codes import TaskStatus
+from safemoves.tasks.models import Task
+
+LIMIT = 10
+
+
+@dataclass
+class Due:
+    """One thing with a deadline on a case: a safety action or a task."""
+
+    label: str
+    case: Case
+    due_at: datetime
+    kind: str
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_at < timezone.now()
+
+
+@dataclass
+class Work:
+    role: str
+    panels: dict[str, Any] = field(default_factory=dict)
+
+
+def _end_of_today() -> datetime:
+    return datetime.combine(timezone.now().astimezone(LONDON).date(), time(23, 59, 59), tzinfo=LONDON)
+
+
+def _due_items(membership: Membership, *, until: datetime, mine: bool) -> list[Due]:
+    """Open safety actions and tasks due by ``until`` on cases the member may see (two queries)."""
+    visible = case_selectors.visible_cases(membership).exclude(status=CaseStatus.CLOSED)
+    actions = SafetyAction.objects.filter(
+        status=ActionStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")
+    ).select_related("action_type", "case")
+    tasks = Task.objects.filter(
+        status=TaskStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")
+    ).select_related("case")
+    if mine:
+        actions = actions.filter(Q(owner_id=membership.user_id) | Q(case__assigned_officer_id=membership.user_id))
+        tasks = tasks.filter(owner_id=membership.user_id)
+    items = [Due(action.action_type.label, action.case, action.due_at, "safety action") for action in actions[:LIMIT]]
+    items += [Due(task.title, task.case, task.due_at, "task") for task in tasks.order_by("due_at")[:LIMIT]]
+    return sorted(items, key=lambda item: item.due_at)
+
+
+def _officer(membership: Membership) -> dict[str, Any]:
+    due = _due_items(membership, until=_end_of_today(), mine=True)
+    new_cases = list(
+        case_selectors.visible_cases(membership)
+        .filter(assigned_officer_id=membership.user_id, first_contact_at__isnull=True)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("first_contact_due_at", "reference")
+        .only("pk", "organisation_id", "reference", "first_contact_due_at")[:LIMIT]
+    )
+    return {
+        "overdue": [item for item in due if item.is_overdue],
+        "due_today": [item for item in due if not item.is_overdue],
+        "new_cases": new_cases,
+        "offers_waiting": work.offers_awaiting_tenant(membership),
+        "circulation_near": work.requests_near_circulation(membership),
+    }
+
+
+def _manager(membership: Membership) -> dict[str, Any]:
+    triage = case_selectors.triage_inbox(membership).only("pk", "organisation_id", "reference", "first_contact_due_at")
+    limit = case_settings_for(membership.organisation_id).caseload_flag
+    return {
+        "triage": list(triage[:LIMIT]),
+        "triage_count": triage.count(),
+        "breaches": _due_items(membership, until=timezone.now(), mine=False),
+        "loads": case_selectors.caseloads(membership, limit=limit),
+        "limit": limit,
+    }
+
+
+def _lettings(membership: Membership) -> dict[str, Any]:
+    voids = Home.objects.filter(organisation_id=membership.organisation_id, status=HomeStatus.AVAILABLE)
+    return {
+        "voids": [
+            {"home": home, "area": AREA_NAMES.get(home.area_code, home.area_code)}
+            for home in voids.order_by("available_from", "created_at").only(
+                "pk", "organisation_id", "bedrooms", "area_code", "available_from"
+            )[:LIMIT]
+        ],
+        "void_count": voids.count(),
+        "offers_waiting": work.own_offers_awaiting_reply(membership),
+        "proposals": work.proposals_to_confirm(membership),
+    }
+
+
+def _coordinator(membership: Membership) -> dict[str, Any]:
+    schemes = pool.member_scheme_ids(membership.organisation_id)
+    return {
+        "waiting": waiting.waiting_requests(schemes[0], limit=LIMIT) if schemes else [],
+        "alert_days": pool.policy_in_force(schemes[0]).waiting_alert_days if schemes else None,
+        "proposals": work.scheme_proposals_open(schemes),
+    }
+
+
+BUILDERS = {
+    Role.OFFICER: _officer,
+    Role.MANAGER: _manager,
+    Role.LETTINGS_OFFICER: _lettings,
+    Role.COORDINATOR: _coordinator,
+}
+
+
+def work_for(membership: Membership) -> Work:
+    builder = BUILDERS.get(Role(membership.role))
+    return Work(role=membership.role, panels=builder(membership) if builder else {})
