@@ -91,6 +91,8 @@ def _documents_letters_rows(world: World) -> dict[str, list[Any]]:
     from tests.documents.canary import documents_and_letters_rows
 
     return documents_and_letters_rows(world)
+
+
 def _task_rows(world: World) -> dict[str, list[Any]]:
     from tests.tasks.canary import task_rows
 
