@@ -487,7 +487,8 @@ def _offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
     )
     _case_event(current, action="reciprocal.offer_received", actor=actor, fields=["status"], reason=f"offer {offer.pk}")
     _refresh_case_clock(current.case)
-    request.refresh_from_db()
+    with scopes_disabled():  # the request is the referring landlord's row (row-level security, ADR 0020)
+        request.refresh_from_db()
     home.refresh_from_db()
     return offer
 
