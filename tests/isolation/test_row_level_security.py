@@ -6,8 +6,6 @@ read through the policies exactly as the application does. On SQLite they are sk
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -16,6 +14,10 @@ from pytest_django.fixtures import Settings
 from safemoves.common import rls
 from safemoves.common.checks import organisation_owned_models
 from safemoves.common.scoping import organisation_scope, scopes_disabled
+from safemoves.demo.cases import seed_demo_cases
+from safemoves.demo.properties import seed_demo_homes
+from safemoves.demo.reciprocal import seed_demo_requests
+from safemoves.demo.safety import seed_demo_risk_and_safety
 from safemoves.organisations.models import Organisation
 from tests.conftest import as_table_owner
 
@@ -36,11 +38,14 @@ def _count(table: str, where: str = "TRUE", params: tuple[object, ...] = ()) -> 
     return count
 
 
-@pytest.fixture
-def seeded(settings: Settings) -> Iterator[dict[str, dict[int, int]]]:
-    """The demo consortium with its cases, and each table's row count per organisation as the owner sees it."""
-    settings.DEMO = True
-    call_command("seed_demo", verbosity=0)
+def _seed_small_consortium() -> dict[str, dict[int, int]]:
+    """A small demo consortium (every kind of row, few of each), and each table's row count per
+    organisation as the table owner sees it, past the policies."""
+    call_command("seed_demo", "--no-cases", verbosity=0)
+    seed_demo_cases(per_officer=1)
+    seed_demo_risk_and_safety()
+    seed_demo_homes(per_landlord=2)
+    seed_demo_requests(per_landlord=1)
     counts: dict[str, dict[int, int]] = {}
     with as_table_owner(connection), connection.cursor() as cursor:
         cursor.execute("SELECT current_user")
@@ -48,7 +53,7 @@ def seeded(settings: Settings) -> Iterator[dict[str, dict[int, int]]]:
         for table in _tables():
             cursor.execute(f'SELECT organisation_id, count(*) FROM "{table}" GROUP BY 1')  # noqa: S608
             counts[table] = {organisation: n for organisation, n in cursor.fetchall() if organisation is not None}
-    yield counts
+    return counts
 
 
 def test_the_suite_runs_as_the_application_role() -> None:
@@ -81,16 +86,17 @@ def test_every_organisation_owned_table_has_the_policy_enabled_and_forced() -> N
                 assert "safemoves.scope" in expression, model._meta.label
 
 
-def test_no_organisation_set_reads_no_row_of_any_organisation_owned_table(
-    seeded: dict[str, dict[int, int]],
-) -> None:
+def test_the_application_role_reads_only_the_scoped_organisation(settings: Settings) -> None:
+    settings.DEMO = True
+    seeded = _seed_small_consortium()
     filled = [table for table, per_organisation in seeded.items() if sum(per_organisation.values())]
-    assert len(filled) >= 15, filled  # the demo data reaches most tables, so zero below means something
+    assert len(filled) >= 15, filled  # the demo data reaches most tables, so the zeros below mean something
+
+    # No organisation set: not one row of any organisation-owned table.
     for table in _tables():
         assert _count(table) == 0, table
 
-
-def test_organisation_a_reads_all_of_its_rows_and_none_of_b(seeded: dict[str, dict[int, int]]) -> None:
+    # Organisation A set: all of A's rows, none of B's (nor anyone else's).
     with scopes_disabled():
         a, b = Organisation.objects.order_by("pk")[:2]
     with organisation_scope(a.pk):
@@ -99,10 +105,7 @@ def test_organisation_a_reads_all_of_its_rows_and_none_of_b(seeded: dict[str, di
             assert _count(table, "organisation_id <> %s", (a.pk,)) == 0, table
             assert _count(table, "organisation_id = %s", (b.pk,)) == 0, table
 
-
-def test_the_explicit_cross_organisation_mechanism_reads_every_organisation(
-    seeded: dict[str, dict[int, int]],
-) -> None:
+    # The explicit cross-organisation mechanism reads every organisation's rows.
     with scopes_disabled():
         for table in _tables():
             assert _count(table, "organisation_id IS NOT NULL") == sum(seeded[table].values()), table

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safemoves.demo.cases import seed_demo_cases
 from safemoves.demo.seed import seed_demo_consortium
-from safemoves.properties.demo import seed_demo_homes
-from safemoves.reciprocal.demo import seed_demo_requests
-from safemoves.safety.demo import seed_demo_risk_and_safety
+from safemoves.demo.properties import seed_demo_homes
+from safemoves.demo.reciprocal import seed_demo_requests
+from safemoves.demo.safety import seed_demo_risk_and_safety
 
 
 class Command(BaseCommand):
