@@ -24,8 +24,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from psycopg.pq import TransactionStatus
+from django.db import connections
 from django_scopes import get_scope
+from psycopg.pq import TransactionStatus
+
+from safemoves.common.checks import organisation_owned_models
 
 ORGANISATION_SETTING = "safemoves.organisation"
 SCOPE_SETTING = "safemoves.scope"
@@ -74,8 +77,6 @@ def _usable(db: Any) -> bool:
 
 def organisation_tables() -> list[tuple[str, str]]:
     """(table, organisation column) of every organisation-owned model."""
-    from safemoves.common.checks import organisation_owned_models
-
     tables = []
     for model in organisation_owned_models():
         column = model._meta.get_field("organisation").column
@@ -142,8 +143,6 @@ def apply(connection: Any) -> list[str]:
 
 
 def apply_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    from django.db import connections
-
     # Sent once per installed app after the whole plan ran; one pass is enough.
     if getattr(sender, "label", None) != "organisations":
         return

@@ -57,6 +57,9 @@ from safemoves.reciprocal.models import (
 )
 from safemoves.reciprocal.policies import HOME_OFFERERS
 from safemoves.reciprocal.profile import build_profile
+from safemoves.risk.models import MaracReferral
+from safemoves.risk.selectors import marac_area_for
+from safemoves.risk.services import marac_transfer
 from safemoves.safety.catalogue import OLD_ADDRESS_FLAGS
 from safemoves.safety.codes import ActionStatus, Option
 from safemoves.safety.models import SafetyAction
@@ -685,8 +688,6 @@ def ledger_post_move(
 def _follow_ups(*, case: Case, move: Move, actor: User, owner: User) -> list[str]:
     """After the move, on her case: review of flags at the old address, and MARAC-to-MARAC
     transfer when she moved to another area."""
-    from safemoves.risk.models import MaracReferral
-    from safemoves.risk.services import marac_transfer
 
     done: list[str] = []
     move_start = datetime.combine(move.move_date, time(9, 0), tzinfo=LONDON)
@@ -727,7 +728,6 @@ def move_record(*, offer: Offer, actor: User, move_date: date) -> Move:
     new_tenure = current.tenancy or home.tenancy_offered
     check_tenure(case.tenure, new_tenure)
     _check_pair(home=home, request=request, tenancy=new_tenure, stage="moved into", offer=current)
-    from safemoves.risk.selectors import marac_area_for
 
     with organisation_scope(case.organisation_id):
         old_area = marac_area_for(case)

@@ -31,11 +31,11 @@ def test_a_model_with_an_organisation_and_a_plain_manager_fails() -> None:
         class Meta:
             app_label = "testapp"
 
-    class Declared(OrganisationOwned):  # noqa: DJ008
+    class Declared(OrganisationOwned):
         class Meta:
             app_label = "testapp"
 
-    class Keyed(OrganisationOwned):  # noqa: DJ008 - its own key shape, still the base
+    class Keyed(OrganisationOwned):
         organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
 
         class Meta:

@@ -124,7 +124,16 @@ def test_a_row_cannot_be_moved_to_or_changed_in_another_organisation(world: obje
         cursor.execute("UPDATE organisations_membership SET role = role WHERE organisation_id = %s", [b])
         assert cursor.rowcount == 0  # B's rows are invisible, so not updated
         with pytest.raises(Exception, match="row-level security"), transaction.atomic():
-            cursor.execute("UPDATE organisations_membership SET organisation_id = %s WHERE organisation_id = %s", [b, a])
+            cursor.execute(
+                "UPDATE organisations_membership SET organisation_id = %s WHERE organisation_id = %s", [b, a]
+            )
+
+
+@transaction.atomic
+def _read_in_a_savepoint_then_roll_back(organisation_id: int) -> None:
+    with organisation_scope(organisation_id):
+        _count("organisations_membership")  # ... and, inside the savepoint, this one
+    raise RuntimeError
 
 
 def test_a_rolled_back_scope_change_is_sent_again() -> None:
@@ -133,10 +142,8 @@ def test_a_rolled_back_scope_change_is_sent_again() -> None:
     organisation = Organisation.objects.create(name="Lone", slug="lone", kind=Organisation.Kind.COUNCIL)
     with scopes_disabled():
         _count("organisations_membership")  # the session now says: every organisation
-    with pytest.raises(RuntimeError), transaction.atomic():
-        with organisation_scope(organisation.pk):
-            _count("organisations_membership")  # ... and, inside the savepoint, this one
-        raise RuntimeError
+    with pytest.raises(RuntimeError):
+        _read_in_a_savepoint_then_roll_back(organisation.pk)
     with organisation_scope(organisation.pk), connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('safemoves.organisation'), current_setting('safemoves.scope')")
         assert cursor.fetchone() == (str(organisation.pk), "")

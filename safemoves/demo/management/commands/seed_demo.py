@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safemoves.demo.cases import seed_demo_cases
-from safemoves.demo.seed import seed_demo_consortium
 from safemoves.demo.properties import seed_demo_homes
 from safemoves.demo.reciprocal import seed_demo_requests
 from safemoves.demo.safety import seed_demo_risk_and_safety
+from safemoves.demo.seed import seed_demo_consortium
 
 
 class Command(BaseCommand):
