@@ -77,6 +77,9 @@ def _usable(db: Any) -> bool:
 
 def organisation_tables() -> list[tuple[str, str]]:
     """(table, organisation column) of every organisation-owned model."""
+    # The database backend imports this module while models are being defined: a real cycle.
+    from safemoves.common.checks import organisation_owned_models  # noqa: PLC0415
+
     tables = []
     for model in organisation_owned_models():
         column = model._meta.get_field("organisation").column
