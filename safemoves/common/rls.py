@@ -28,7 +28,6 @@ from django.db import connections
 from django_scopes import get_scope
 from psycopg.pq import TransactionStatus
 
-from safemoves.common.checks import organisation_owned_models
 
 ORGANISATION_SETTING = "safemoves.organisation"
 SCOPE_SETTING = "safemoves.scope"
