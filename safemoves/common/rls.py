@@ -28,7 +28,6 @@ from django.db import connections
 from django_scopes import get_scope
 from psycopg.pq import TransactionStatus
 
-
 ORGANISATION_SETTING = "safemoves.organisation"
 SCOPE_SETTING = "safemoves.scope"
 # A new version of the rule gets a new name; the handler drops the older ones.

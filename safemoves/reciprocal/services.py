@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -218,7 +218,7 @@ def request_approve(*, request: MoveRequest, actor: User) -> None:
     _snapshot(current)
     _case_event(current, action="reciprocal.request_approved", actor=actor, fields=["status"], reason="approved")
     _refresh_case_clock(current.case)
-    request.refresh_from_db()
+    _reload(request)
 
 
 @transaction.atomic
@@ -245,7 +245,7 @@ def request_circulate(*, request: MoveRequest, actor: User) -> None:
         reason=f"circulated on consent {consent.pk} ({consent.basis})",
     )
     _refresh_case_clock(current.case)
-    request.refresh_from_db()
+    _reload(request)
 
 
 def _end_live_offers(request: MoveRequest, actor: User | None, *, keep: Offer | None = None) -> list[str]:
@@ -273,7 +273,7 @@ def _end(request: MoveRequest, actor: User, reason: str, target: str, doing: str
         current, action=f"reciprocal.request_{target}", actor=actor, fields=["status", "end_reason"], reason=reason
     )
     _refresh_case_clock(current.case)
-    request.refresh_from_db()
+    _reload(request)
 
 
 @transaction.atomic
@@ -490,10 +490,17 @@ def _offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
     )
     _case_event(current, action="reciprocal.offer_received", actor=actor, fields=["status"], reason=f"offer {offer.pk}")
     _refresh_case_clock(current.case)
-    with scopes_disabled():  # the request is the referring landlord's row (row-level security, ADR 0020)
-        request.refresh_from_db()
+    _reload(request)
     home.refresh_from_db()
     return offer
+
+
+def _reload(row: models.Model) -> None:
+    """Reload a row this service changed. It may be the other landlord's (an offer seen from the
+    requesting side, a request from the offering side), which the database's row-level security
+    shows only to the explicit cross-organisation mechanism (ADR 0020)."""
+    with scopes_disabled():
+        row.refresh_from_db()
 
 
 def _lock_offer(offer: Offer) -> Offer:
@@ -566,7 +573,7 @@ def offer_decide(
             reason=f"offer {current.pk}: {refusal_reason}{'' if reasonable_refusal else ', unreasonable'}",
         )
     _refresh_case_clock(request.case)
-    offer.refresh_from_db()
+    _reload(offer)
 
 
 @transaction.atomic
@@ -582,7 +589,7 @@ def offer_withdraw(*, offer: Offer, actor: User) -> None:
         request, action="reciprocal.offer_withdrawn", actor=actor, fields=["status"], reason=f"offer {current.pk}"
     )
     _refresh_case_clock(request.case)
-    offer.refresh_from_db()
+    _reload(offer)
 
 
 @transaction.atomic
@@ -1018,9 +1025,9 @@ def proposal_decide(*, proposal: OfferProposal, actor: User, confirm: bool) -> O
         raise ValidationError("Only the home's own landlord can decide on this proposal.")
     if not confirm:
         _end_proposal(current, ProposalStatus.DECLINED, actor, reason="declined")
-        proposal.refresh_from_db()
+        _reload(proposal)
         return None
     offer = offer_create(actor=actor, home=current.home, request=current.request)
     _end_proposal(current, ProposalStatus.CONFIRMED, actor, reason=f"offer {offer.pk}", offer=offer)
-    proposal.refresh_from_db()
+    _reload(proposal)
     return offer
