@@ -39,7 +39,8 @@ class AuditEvent(OrganisationOwned):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    organisation = models.ForeignKey(
+    # Nullable (system events) and without constraint, unlike the base's key.
+    organisation = models.ForeignKey(  # type: ignore[assignment]
         "organisations.Organisation", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     action = models.CharField(max_length=64)

@@ -294,7 +294,7 @@ class LedgerEntry(OrganisationOwned):
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     posted_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[LedgerEntry]] = LedgerManager()
+    objects: ClassVar[LedgerManager] = LedgerManager()
 
     class Meta:
         ordering = ["posted_at", "pk"]

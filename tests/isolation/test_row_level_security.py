@@ -31,7 +31,7 @@ def _tables() -> list[str]:
     return [table for table, _column in rls.organisation_tables()]
 
 
-def _count(table: str, where: str = "TRUE", params: tuple[object, ...] = ()) -> int:
+def _count(table: str, where: str = "TRUE", params: tuple[int, ...] = ()) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT count(*) FROM "{table}" WHERE {where}', params)  # noqa: S608 - table names from the models
         count: int = cursor.fetchone()[0]

@@ -28,9 +28,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().connect()
 
     def _rollback(self) -> None:
-        super()._rollback()
+        super()._rollback()  # type: ignore[misc]  # private, absent from the stubs
         self.rls_state = None
 
     def _savepoint_rollback(self, sid: str) -> None:
-        super()._savepoint_rollback(sid)
+        super()._savepoint_rollback(sid)  # type: ignore[misc]  # private, absent from the stubs
         self.rls_state = None
