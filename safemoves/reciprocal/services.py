@@ -596,16 +596,18 @@ def offer_withdraw(*, offer: Offer, actor: User) -> None:
 def offers_expire(*, now: datetime | None = None) -> int:
     """Expire offers past their deadline (run by the scheduler); their homes return to the pool."""
     now = now or timezone.now()
+    # Every landlord's offers, and the requests they answer: the scheduler has no scope, and
+    # the database shows these rows only to the explicit mechanism (row-level security, ADR 0020).
     with scopes_disabled():
         due = list(Offer.objects.select_for_update().filter(status=OfferStatus.OFFERED, expires_at__lte=now))
-    for offer in due:
-        _close_offer(offer, OfferStatus.EXPIRED, None)
-        request = _lock_request(offer.request)
-        _back_to_pool(request)
-        _case_event(
-            request, action="reciprocal.offer_expired", actor=None, fields=["status"], reason=f"offer {offer.pk}"
-        )
-        _refresh_case_clock(request.case)
+        for offer in due:
+            _close_offer(offer, OfferStatus.EXPIRED, None)
+            request = _lock_request(offer.request)
+            _back_to_pool(request)
+            _case_event(
+                request, action="reciprocal.offer_expired", actor=None, fields=["status"], reason=f"offer {offer.pk}"
+            )
+            _refresh_case_clock(request.case)
     return len(due)
 
 
