@@ -875,7 +875,8 @@ def move_check_in(*, move: Move, actor: User, outcome: str, notes: str = "") -> 
         reason=outcome,
     )
     _refresh_case_clock(current.request.case)
-    move.refresh_from_db(fields=["check_in_done_at", "check_in_done_by"])
+    with scopes_disabled():  # the move may be the other landlord's row (row-level security, ADR 0020)
+        move.refresh_from_db(fields=["check_in_done_at", "check_in_done_by"])
 
 
 @transaction.atomic
