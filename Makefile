@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_ENV := SAFEMOVES_DEMO=1 SAFEMOVES_DATA_DIR=$(CURDIR)/var
 
-.PHONY: demo test check lint typecheck migrations-check pytest bench install clean chromium
+.PHONY: demo test check lint layers typecheck migrations-check pytest bench install clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Import contracts (pyproject.toml [tool.importlinter]): faces -> domain -> common, and the rest.
+layers: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+
 typecheck: $(STAMP)
 	$(BIN)/mypy safemoves tests bench
 
@@ -39,10 +43,10 @@ migrations-check: $(STAMP)
 pytest: $(STAMP) chromium
 	$(BIN)/pytest -p no:cacheprovider
 
-test: lint typecheck migrations-check pytest
+test: lint layers typecheck migrations-check pytest
 
 # Quick local round: everything but the browser tests.
-check: lint typecheck migrations-check
+check: lint layers typecheck migrations-check
 	$(BIN)/pytest -p no:cacheprovider -m "not browser"
 
 bench: $(STAMP)

@@ -122,6 +122,15 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend plus the row-level security settings that follow the scope (ADR 0020).
+    DATABASES["default"]["ENGINE"] = "safemoves.common.db.postgresql"
+    # Connecting as the application role is the production setup; when the connection's
+    # user owns the tables, DATABASE_ASSUME_ROLE makes every session SET ROLE to it instead.
+    if assume_role := env_str("DATABASE_ASSUME_ROLE", ""):
+        DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = assume_role
+# The role the application's queries run as on PostgreSQL; migrations grant it its rights.
+SAFEMOVES_DB_APP_ROLE = env_str("SAFEMOVES_DB_APP_ROLE", "safemoves_app")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers continue while a writer commits; IMMEDIATE takes the write

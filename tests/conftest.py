@@ -1,12 +1,50 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from tests.factories import World
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """On PostgreSQL the suite runs as the application role, so row-level security is live
+    (ADR 0020): migrations ran as the connecting superuser; every later session SET ROLEs."""
+    from django.db import connections
+
+    from safemoves.common import rls
+
+    postgres = [c for c in connections.all() if c.vendor == "postgresql"]
+    with django_db_blocker.unblock():
+        for connection in postgres:
+            rls.grant_for_tests(connection)
+            connection.settings_dict.setdefault("OPTIONS", {})["assume_role"] = rls.app_role()
+            connection.close()
+    yield
+    with django_db_blocker.unblock():
+        for connection in postgres:
+            connection.settings_dict["OPTIONS"].pop("assume_role", None)
+            connection.close()
+
+
+@contextmanager
+def as_table_owner(connection: Any) -> Iterator[None]:
+    """Leave the application role for a moment (test housekeeping that alters tables)."""
+    role = connection.settings_dict.get("OPTIONS", {}).get("assume_role")
+    if connection.vendor != "postgresql" or not role:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(connection.ops.compose_sql("SET ROLE %s", [role]))
 
 
 @pytest.fixture
@@ -31,6 +69,8 @@ def _audit_triggers_allow_test_flush(request: pytest.FixtureRequest) -> Iterator
 
     from safemoves.audit import triggers
 
-    triggers.install(connection)
+    with as_table_owner(connection):
+        triggers.install(connection)
     yield
-    triggers.remove(connection)
+    with as_table_owner(connection):
+        triggers.remove(connection)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned
 
 
 class AppendOnlyError(RuntimeError):
@@ -22,7 +22,7 @@ def chain_for(organisation_id: int | None) -> int:
     return organisation_id if organisation_id is not None else SYSTEM_CHAIN
 
 
-class AuditEvent(models.Model):
+class AuditEvent(OrganisationOwned):
     """One link of an append-only, HMAC-chained audit log (ADR 0003, ADR 0015).
 
     It records who did what to which object and which fields, never the values:
@@ -39,7 +39,8 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    organisation = models.ForeignKey(
+    # Nullable (system events) and without constraint, unlike the base's key.
+    organisation = models.ForeignKey(  # type: ignore[assignment]
         "organisations.Organisation", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     action = models.CharField(max_length=64)
@@ -50,8 +51,6 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
-
-    objects: ClassVar[models.Manager[AuditEvent]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["pk"]

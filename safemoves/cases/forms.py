@@ -20,6 +20,7 @@ from safemoves.cases.codes import (
     Relationship,
 )
 from safemoves.cases.finding import SearchField
+from safemoves.geo import PostcodeError, normalise_postcode
 
 # ISO dates: <input type="date"> accepts only YYYY-MM-DD, so a date rendered in the page's
 # language (17/05/1990) would show as empty and an unchanged save would wipe it.
@@ -59,7 +60,6 @@ class CaseDetailsForm(forms.Form):
         value = str(self.cleaned_data["postcode"]).strip()
         if not value:
             return ""
-        from safemoves.geo import PostcodeError, normalise_postcode
 
         try:
             return normalise_postcode(value)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -29,11 +28,11 @@ from safemoves.cases.codes import (
     Relationship,
 )
 from safemoves.common.fields import EncryptedDateField, EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned
 from safemoves.organisations.models import Organisation
 
 
-class Case(models.Model):
+class Case(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     reference = models.CharField(max_length=32)
@@ -71,8 +70,6 @@ class Case(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-
-    objects: ClassVar[models.Manager[Case]] = OrganisationScopedManager()
 
     class Meta:
         constraints = [
@@ -114,14 +111,12 @@ class Case(models.Model):
         return self.first_contact_at is None and self.first_contact_due_at < timezone.now()
 
 
-class CaseSearchToken(models.Model):
+class CaseSearchToken(OrganisationOwned):
     """Keyed blind-index tokens of a case's name and reference, usable only inside its landlord."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_tokens")
     token = models.CharField(max_length=32)
-
-    objects: ClassVar[models.Manager[CaseSearchToken]] = OrganisationScopedManager()
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "token"], name="case_token_idx")]
@@ -130,9 +125,8 @@ class CaseSearchToken(models.Model):
         return f"token of {self.case_id}"
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="household")
     kind = models.CharField(max_length=8, choices=MemberKind.choices)
     name = EncryptedTextField()
@@ -140,8 +134,6 @@ class HouseholdMember(models.Model):
     relationship_to_lead = EncryptedTextField(blank=True, default="")
     school = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[HouseholdMember]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["kind", "created_at"]
@@ -156,9 +148,8 @@ class HouseholdMember(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-class Perpetrator(models.Model):
+class Perpetrator(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
     name = EncryptedTextField()
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
@@ -172,8 +163,6 @@ class Perpetrator(models.Model):
     name_index = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[Perpetrator]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["organisation", "name_index"], name="perpetrator_name_index_idx")]
@@ -182,16 +171,13 @@ class Perpetrator(models.Model):
         return f"perpetrator {self.pk}"
 
 
-class CourtOrder(models.Model):
+class CourtOrder(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     perpetrator = models.ForeignKey(Perpetrator, on_delete=models.CASCADE, related_name="court_orders")
     order_type = models.CharField(max_length=24, choices=CourtOrderType.choices)
     made_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     conditions = EncryptedTextField(blank=True, default="")
-
-    objects: ClassVar[models.Manager[CourtOrder]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["expires_on"]
@@ -204,11 +190,10 @@ class CourtOrder(models.Model):
         return self.expires_on is None or self.expires_on >= timezone.localdate()
 
 
-class SafeContactRules(models.Model):
+class SafeContactRules(OrganisationOwned):
     """How, when and where it is safe to contact the tenant. Absent means: do not contact."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="contact_rules")
     is_safe_to_talk_checked = models.BooleanField(
         default=False, help_text="We asked: is it safe to talk now? Is this number safe to call?"
@@ -230,17 +215,14 @@ class SafeContactRules(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects: ClassVar[models.Manager[SafeContactRules]] = OrganisationScopedManager()
-
     def __str__(self) -> str:
         return f"contact rules of {self.case_id}"
 
 
-class Consent(models.Model):
+class Consent(OrganisationOwned):
     """One decision about sharing for one purpose; the newest per purpose is in force."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=32, choices=ConsentPurpose.choices)
     basis = models.CharField(max_length=32, choices=ConsentBasis.choices)
@@ -252,8 +234,6 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[Consent]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["-recorded_at"]
 
@@ -261,17 +241,14 @@ class Consent(models.Model):
         return f"{self.purpose}: {self.basis}"
 
 
-class CaseNote(models.Model):
+class CaseNote(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=16, choices=NoteKind.choices, default=NoteKind.NOTE)
     channel = models.CharField(max_length=16, choices=ContactChannel.choices, blank=True)
     body = EncryptedTextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[CaseNote]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -280,7 +257,7 @@ class CaseNote(models.Model):
         return f"note {self.pk}"
 
 
-class ReferralLink(models.Model):
+class ReferralLink(OrganisationOwned):
     """A per-agency link to the referral form; only the SHA-256 of its token is kept."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referral_links")
@@ -291,8 +268,6 @@ class ReferralLink(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[ReferralLink]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["agency_name"]
 
@@ -300,7 +275,7 @@ class ReferralLink(models.Model):
         return self.agency_name
 
 
-class CaseSettings(models.Model):
+class CaseSettings(OrganisationOwned):
     """Per-landlord case settings (triage clock, retention)."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="case_settings")
@@ -309,8 +284,6 @@ class CaseSettings(models.Model):
     caseload_flag = models.PositiveSmallIntegerField(default=30)
     reference_prefix = models.CharField(max_length=8, default="DA")
     next_reference = models.PositiveIntegerField(default=1)
-
-    objects: ClassVar[models.Manager[CaseSettings]] = OrganisationScopedManager()
 
     def __str__(self) -> str:
         return f"case settings of {self.organisation_id}"

@@ -50,6 +50,7 @@ from safemoves.cases.models import (
     ReferralLink,
     SafeContactRules,
 )
+from safemoves.cases.selectors import last_change
 from safemoves.common.clock import due_after_working_days
 from safemoves.organisations.models import Membership, Organisation, Role
 
@@ -500,7 +501,6 @@ def _lock(case: Case) -> Case:
 def _check_version(*, current_version: int, expected_version: int, case: Case) -> None:
     if current_version == expected_version:
         return
-    from safemoves.cases.selectors import last_change
 
     change = last_change(case)
     raise EditConflict(

@@ -11,3 +11,9 @@ class CommonConfig(AppConfig):
         from safemoves.common.scoping import connect_row_guards
 
         connect_row_guards()
+        # After every migrate: row-level security on every organisation-owned table (ADR 0020).
+        from django.db.models.signals import post_migrate
+
+        from safemoves.common.rls import apply_after_migrate
+
+        post_migrate.connect(apply_after_migrate, dispatch_uid="safemoves.rls")

@@ -35,7 +35,7 @@ __all__ = [
 def _keyring(keyring: Keyring | None) -> Keyring:
     if keyring is not None:
         return keyring
-    from safemoves.common.keyring import get_keyring  # Django settings only when needed
+    from safemoves.common.keyring import get_keyring  # noqa: PLC0415 - Django settings only when needed
 
     return get_keyring()
 

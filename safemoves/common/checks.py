@@ -1,4 +1,4 @@
-"""System check: every organisation-owned model is scoped by its default manager (ADR 0001).
+"""System checks: every organisation-owned model inherits OrganisationOwned and is scoped (ADR 0001, 0020).
 
 A model with an ``organisation`` foreign key holds one landlord's rows. Its default manager
 must be :class:`OrganisationScopedManager`, or a query on it would silently return every
@@ -14,7 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.core import checks
 
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned, OrganisationScopedManager
 
 # Models with an organisation field that are deliberately not scoped, and why.
 SHARED_BY_DESIGN: dict[str, str] = {
@@ -28,7 +28,24 @@ def _owner_field(model: type[Any]) -> bool:
     except Exception:
         return False
     related = getattr(field, "related_model", None)
-    return bool(field.many_to_one) and related is not None and related._meta.label == "organisations.Organisation"
+    to_one = bool(field.many_to_one or field.one_to_one)
+    label = related if isinstance(related, str) else getattr(getattr(related, "_meta", None), "label", None)
+    return to_one and label == "organisations.Organisation"
+
+
+def organisation_owned_models(models: Iterable[type[Any]] | None = None) -> list[type[Any]]:
+    """Every concrete model holding one organisation's rows (an ``organisation`` key, not shared by design).
+
+    The database's row-level security policies (common/rls.py) cover exactly these tables.
+    """
+    found = []
+    for model in apps.get_models() if models is None else models:
+        meta = model._meta
+        if meta.abstract or meta.proxy or not meta.managed or meta.label in SHARED_BY_DESIGN:
+            continue
+        if _owner_field(model):
+            found.append(model)
+    return found
 
 
 @checks.register()
@@ -42,12 +59,23 @@ def scoping_errors(models: Iterable[type[Any]]) -> list[checks.CheckMessage]:
         label = model._meta.label
         if label in SHARED_BY_DESIGN or not _owner_field(model):
             continue
+        if not issubclass(model, OrganisationOwned):
+            errors.append(
+                checks.Error(
+                    f"{label} has an organisation field but does not inherit OrganisationOwned",
+                    hint="Inherit safemoves.common.scoping.OrganisationOwned (it declares the organisation key "
+                    "and the scoped manager), or name the model in safemoves.common.checks.SHARED_BY_DESIGN "
+                    "with the reason it is shared.",
+                    obj=model,
+                    id="safemoves.E002",
+                )
+            )
         if not isinstance(model._default_manager, OrganisationScopedManager):
             errors.append(
                 checks.Error(
                     f"{label} has an organisation field but its default manager is not scoped",
-                    hint="Declare `objects = OrganisationScopedManager()` first on the model, or name it in "
-                    "safemoves.common.checks.SHARED_BY_DESIGN with the reason it is shared.",
+                    hint="Keep OrganisationOwned's `objects` (or another OrganisationScopedManager) as the default "
+                    "manager, or name it in safemoves.common.checks.SHARED_BY_DESIGN with the reason it is shared.",
                     obj=model,
                     id="safemoves.E001",
                 )

@@ -48,7 +48,7 @@ class ClockError(ValueError):
 @cache
 def _holiday_data() -> tuple[frozenset[date], date, date]:
     # Imported here: the package imports `requests`, which most callers never need.
-    from govuk_bank_holidays.bank_holidays import BankHolidays
+    from govuk_bank_holidays.bank_holidays import BankHolidays  # noqa: PLC0415 - imports `requests`; costly
 
     calendar_ = BankHolidays(use_cached_holidays=True)
     events = calendar_.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)

@@ -10,6 +10,7 @@ appearing in a process listing.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -79,7 +80,6 @@ def env_secret(name: str, *, fallback_file: Path | None = None) -> str:
 
 
 def _read_or_create_secret_file(path: Path) -> str:
-    import secrets
 
     if path.exists():
         return path.read_text(encoding="utf-8").strip()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django import forms
 from django.apps import apps
 from django.core import checks, exceptions
 from django.db import models
@@ -29,7 +30,6 @@ from safemoves.common.keyring import get_keyring, open_token
 from safemoves.common.scoping import check_row_in_scope
 
 if TYPE_CHECKING:
-    from django import forms
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models.expressions import Combinable, Expression
 
@@ -261,7 +261,6 @@ class EncryptedDateField(EncryptedTextField[_ST, _GT]):
         return value.isoformat() if isinstance(value, datetime.date) else value
 
     def formfield(self, **kwargs: Any) -> forms.Field | None:
-        from django import forms
 
         defaults: dict[str, Any] = {"form_class": forms.DateField}
         defaults.update(kwargs)

@@ -106,3 +106,20 @@ def _refuse_foreign_delete(sender: type[models.Model], instance: models.Model, *
 def connect_row_guards() -> None:
     models.signals.pre_save.connect(_refuse_foreign_save, dispatch_uid="safemoves.scope.save")
     models.signals.pre_delete.connect(_refuse_foreign_delete, dispatch_uid="safemoves.scope.delete")
+
+
+class OrganisationOwned(models.Model):
+    """A model holding one organisation's rows: declares the owner and the scoped manager once.
+
+    Every model with an ``organisation`` field inherits this (system check safemoves.E001);
+    a model whose key needs another ``on_delete``, ``related_name`` or one-to-one shape
+    redeclares ``organisation`` and keeps the base. PostgreSQL row-level security covers
+    these tables too (common/rls.py, ADR 0020).
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+
+    objects = OrganisationScopedManager()
+
+    class Meta:
+        abstract = True

@@ -164,7 +164,7 @@ def to_wgs84(crs: str) -> Transformer:
     """A transformer from ``crs`` to WGS84 longitude/latitude (pyproj's are thread-safe)."""
     # Imported on first use: pyproj takes a third of a second to import, and importing
     # safemoves.geo for distances or area names should not pay for it.
-    from pyproj import Transformer
+    from pyproj import Transformer  # noqa: PLC0415 - costly import, see above
 
     return Transformer.from_crs(crs, WGS84, always_xy=True)
 

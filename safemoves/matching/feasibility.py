@@ -250,7 +250,7 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         has_near = np.zeros(n, dtype=np.bool_)
     if has_near.any():
         # Imported here: scipy.spatial costs a noticeable part of a run's start-up.
-        from scipy.spatial import cKDTree
+        from scipy.spatial import cKDTree  # noqa: PLC0415 - costly import, see above
 
         tree = cKDTree(home_xyz)
         near_xyz = unit_xyz(near.lat, near.lon)

@@ -50,7 +50,7 @@ def solve(
     if len(household) == 0:
         return np.zeros(0, dtype=np.int64)
     if solver == "blocks":
-        from .blocks import solve_blocks
+        from .blocks import solve_blocks  # noqa: PLC0415 - one solver of several
 
         return solve_blocks(household, home, score)
     scores = score(np.arange(len(household), dtype=np.int64)) if callable(score) else score
@@ -60,7 +60,7 @@ def solve(
 
 
 def _solve_ortools(household: IndexArray, home: IndexArray, score: IndexArray) -> IntArray:
-    from ortools.graph.python import min_cost_flow
+    from ortools.graph.python import min_cost_flow  # noqa: PLC0415 - one solver of several, costly import
 
     households, h = _compact(household)
     homes, p = _compact(home)
@@ -86,8 +86,8 @@ def _solve_ortools(household: IndexArray, home: IndexArray, score: IndexArray) -
 
 
 def _solve_scipy(household: IndexArray, home: IndexArray, score: IndexArray) -> IntArray:
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+    from scipy.sparse import csr_matrix  # noqa: PLC0415 - one solver of several, costly import
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching  # noqa: PLC0415 - one solver of several
 
     households, h = _compact(household)
     homes, p = _compact(home)

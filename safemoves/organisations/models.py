@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned
 
 
 class Organisation(models.Model):
@@ -88,7 +88,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Organisation administrator"
 
 
-class Membership(models.Model):
+class Membership(OrganisationOwned):
     """A member of staff's place in one landlord, with one role."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="membership")
@@ -98,8 +98,6 @@ class Membership(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[models.Manager[Membership]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["user__full_name"]
 
@@ -107,7 +105,7 @@ class Membership(models.Model):
         return f"{self.user_id} ({self.role}) at {self.organisation_id}"
 
 
-class Invitation(models.Model):
+class Invitation(OrganisationOwned):
     """An invitation for a new member of staff; only the SHA-256 of its token is kept."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
@@ -120,8 +118,6 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects: ClassVar[models.Manager[Invitation]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safemoves.accounts.models import StaffSession, User
 from safemoves.audit.services import record_event
@@ -182,9 +184,6 @@ def member_reset_second_factor(*, membership: Membership, actor: User) -> int:
     """A lost phone: remove the member's authenticator and recovery codes and end their sessions;
     at their next sign-in they set up a new authenticator (and get new codes). Returns the
     number of devices removed."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     if membership.user_id == actor.pk:
         raise ValidationError("You cannot reset your own second factor: ask another administrator.")
     user = membership.user

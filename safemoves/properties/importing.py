@@ -601,7 +601,7 @@ XLSX_UNREADABLE = "the file is not a readable .xlsx workbook; save it again as E
 
 
 def _read_xlsx(content: bytes) -> Table:
-    from openpyxl import load_workbook  # imported here: only imports need it
+    from openpyxl import load_workbook  # noqa: PLC0415 - only imports need it
 
     # The file is untrusted and openpyxl reads its parts lazily: a broken workbook, styles or
     # sheet part can fail with any exception (XML, zip, key, type errors) when opened or while

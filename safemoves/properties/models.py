@@ -9,7 +9,6 @@ the home is let, and so is the UPRN (ADR 0008; database constraints hold both ru
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from safemoves.cases.codes import CoreTenancy
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned
 from safemoves.organisations.models import Organisation
 from safemoves.properties import importing
 from safemoves.properties.codes import HomeStatus, ImportMode, WheelchairStandard
@@ -28,11 +27,10 @@ from safemoves.properties.codes import HomeStatus, ImportMode, WheelchairStandar
 LISTED_STATUSES = (HomeStatus.AVAILABLE, HomeStatus.OFFERED)
 
 
-class HomeImport(models.Model):
+class HomeImport(OrganisationOwned):
     """One upload of a homes file: who, when, how, and how many rows went in."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     imported_at = models.DateTimeField(default=timezone.now)
     # A file name may say more than it should ("mrs x new home.xlsx"), so it is encrypted too.
@@ -43,8 +41,6 @@ class HomeImport(models.Model):
     rows_rejected = models.PositiveIntegerField(default=0)
     file_rejected = models.BooleanField(default=False, help_text="The file itself could not be read.")
 
-    objects: ClassVar[models.Manager[HomeImport]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["-imported_at"]
 
@@ -52,7 +48,7 @@ class HomeImport(models.Model):
         return f"home import {self.pk}"
 
 
-class Home(models.Model):
+class Home(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="homes")
     status = models.CharField(max_length=16, choices=HomeStatus.choices, default=HomeStatus.AVAILABLE)
@@ -95,8 +91,6 @@ class Home(models.Model):
     )
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
-
-    objects: ClassVar[models.Manager[Home]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["available_from", "created_at"]

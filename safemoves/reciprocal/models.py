@@ -20,7 +20,7 @@ from django.utils import timezone
 from safemoves.cases.codes import CoreTenancy
 from safemoves.cases.models import Case
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned, OrganisationScopedManager
 from safemoves.organisations.models import Organisation, Scheme
 from safemoves.reciprocal.codes import (
     AccessNeed,
@@ -91,9 +91,8 @@ class SchemePolicy(models.Model):
         return f"policy v{self.version} of scheme {self.scheme_id}"
 
 
-class MoveRequest(models.Model):
+class MoveRequest(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="move_requests")
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     # Random and non-sequential ("KMR-7Q4K9"): it says nothing about the landlord, case or date.
@@ -116,8 +115,6 @@ class MoveRequest(models.Model):
     circulated_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[MoveRequest]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["scheme", "status"], name="move_request_pool_idx")]
@@ -130,16 +127,13 @@ class MoveRequest(models.Model):
         return self.status in (RequestStatus.MOVED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
 
 
-class SharedProfile(models.Model):
+class SharedProfile(OrganisationOwned):
     """The anonymised snapshot other members see, taken at approval: allow-listed keys only."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     request = models.OneToOneField(MoveRequest, on_delete=models.CASCADE, related_name="profile")
     data = models.JSONField()
     taken_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[SharedProfile]] = OrganisationScopedManager()
 
     def __str__(self) -> str:
         return f"profile of {self.request_id}"
@@ -154,11 +148,10 @@ class SharedProfile(models.Model):
             raise ValidationError({"data": "The shared profile must hold exactly the allow-listed fields."})
 
 
-class Offer(models.Model):
+class Offer(OrganisationOwned):
     """A home one member offers to a circulated request. Scoped to the offering landlord."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     request = models.ForeignKey(MoveRequest, on_delete=models.CASCADE, related_name="offers")
     # The referring landlord, kept plain so its staff find offers on their requests in their scope.
     referring_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -177,8 +170,6 @@ class Offer(models.Model):
     refusal_reason = models.CharField(max_length=24, choices=RefusalReason.choices, blank=True)
     reasonable_refusal = models.BooleanField(null=True, blank=True)
 
-    objects: ClassVar[models.Manager[Offer]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["-offered_at"]
         constraints = [
@@ -195,12 +186,11 @@ class Offer(models.Model):
         return self.status in (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 
 
-class OfferProposal(models.Model):
+class OfferProposal(OrganisationOwned):
     """A coordinator's proposal of a home to a request. Scoped to the home's landlord, which
     alone commits its home: its lettings staff confirm (which makes the offer) or decline."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     request = models.ForeignKey(MoveRequest, on_delete=models.CASCADE, related_name="proposals")
     home = models.ForeignKey("properties.Home", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
@@ -211,8 +201,6 @@ class OfferProposal(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     offer = models.OneToOneField(Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal")
-
-    objects: ClassVar[models.Manager[OfferProposal]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-proposed_at"]
@@ -228,29 +216,25 @@ class OfferProposal(models.Model):
         return f"proposal {self.pk}"
 
 
-class IdentityRelease(models.Model):
+class IdentityRelease(OrganisationOwned):
     """The household's identity released to the rehousing landlord: after acceptance, on consent."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The rehousing landlord, which reads the identity.
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="identity_release")
     # Deleted only with the whole case (retention), when the release goes with it.
     consent = models.ForeignKey("cases.Consent", on_delete=models.CASCADE, related_name="+")
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     released_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[IdentityRelease]] = OrganisationScopedManager()
-
     def __str__(self) -> str:
         return f"identity release of {self.offer_id}"
 
 
-class Move(models.Model):
+class Move(OrganisationOwned):
     """The new tenancy. Scoped to the rehousing landlord, which holds it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     referring_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     request = models.OneToOneField(MoveRequest, on_delete=models.CASCADE, related_name="move")
     offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="move")
@@ -278,8 +262,6 @@ class Move(models.Model):
     # Set when the move's ledger pair is posted: on the move date, not when a move is typed ahead.
     ledger_posted_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[models.Manager[Move]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["-move_date"]
 
@@ -299,11 +281,10 @@ class LedgerManager(OrganisationScopedManager["LedgerEntry"]):
     _queryset_class = AppendOnlyQuerySet
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(OrganisationOwned):
     """One line of the central pot: +1 the landlord gave a home, -1 it received one. Append-only."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     # Plain ids, not foreign keys: the ledger outlives the case records (retention) unchanged.
     move_id = models.UUIDField(null=True, blank=True)
     request_reference = models.CharField(max_length=12)
@@ -316,7 +297,7 @@ class LedgerEntry(models.Model):
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     posted_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[LedgerEntry]] = LedgerManager()
+    objects: ClassVar[LedgerManager] = LedgerManager()
 
     class Meta:
         ordering = ["posted_at", "pk"]

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -57,6 +57,9 @@ from safemoves.reciprocal.models import (
 )
 from safemoves.reciprocal.policies import HOME_OFFERERS
 from safemoves.reciprocal.profile import build_profile
+from safemoves.risk.models import MaracReferral
+from safemoves.risk.selectors import marac_area_for
+from safemoves.risk.services import marac_transfer
 from safemoves.safety.catalogue import OLD_ADDRESS_FLAGS
 from safemoves.safety.codes import ActionStatus, Option
 from safemoves.safety.models import SafetyAction
@@ -216,7 +219,7 @@ def request_approve(*, request: MoveRequest, actor: User) -> None:
     _snapshot(current)
     _case_event(current, action="reciprocal.request_approved", actor=actor, fields=["status"], reason="approved")
     _refresh_case_clock(current.case)
-    request.refresh_from_db()
+    _reload(request)
 
 
 @transaction.atomic
@@ -243,7 +246,7 @@ def request_circulate(*, request: MoveRequest, actor: User) -> None:
         reason=f"circulated on consent {consent.pk} ({consent.basis})",
     )
     _refresh_case_clock(current.case)
-    request.refresh_from_db()
+    _reload(request)
 
 
 def _end_live_offers(request: MoveRequest, actor: User | None, *, keep: Offer | None = None) -> list[str]:
@@ -271,7 +274,7 @@ def _end(request: MoveRequest, actor: User, reason: str, target: str, doing: str
         current, action=f"reciprocal.request_{target}", actor=actor, fields=["status", "end_reason"], reason=reason
     )
     _refresh_case_clock(current.case)
-    request.refresh_from_db()
+    _reload(request)
 
 
 @transaction.atomic
@@ -489,9 +492,17 @@ def _offer_create(*, actor: User, home: Home, request: MoveRequest) -> Offer:
     _case_event(current, action="reciprocal.offer_received", actor=actor, fields=["status"], reason=f"offer {offer.pk}")
     notices.offer_received(current)
     _refresh_case_clock(current.case)
-    request.refresh_from_db()
+    _reload(request)
     home.refresh_from_db()
     return offer
+
+
+def _reload(row: models.Model) -> None:
+    """Reload a row this service changed. It may be the other landlord's (an offer seen from the
+    requesting side, a request from the offering side), which the database's row-level security
+    shows only to the explicit cross-organisation mechanism (ADR 0020)."""
+    with scopes_disabled():
+        row.refresh_from_db()
 
 
 def _lock_offer(offer: Offer) -> Offer:
@@ -565,7 +576,7 @@ def offer_decide(
         )
     notices.offer_answered(current, request)
     _refresh_case_clock(request.case)
-    offer.refresh_from_db()
+    _reload(offer)
 
 
 @transaction.atomic
@@ -581,23 +592,25 @@ def offer_withdraw(*, offer: Offer, actor: User) -> None:
         request, action="reciprocal.offer_withdrawn", actor=actor, fields=["status"], reason=f"offer {current.pk}"
     )
     _refresh_case_clock(request.case)
-    offer.refresh_from_db()
+    _reload(offer)
 
 
 @transaction.atomic
 def offers_expire(*, now: datetime | None = None) -> int:
     """Expire offers past their deadline (run by the scheduler); their homes return to the pool."""
     now = now or timezone.now()
+    # Every landlord's offers, and the requests they answer: the scheduler has no scope, and
+    # the database shows these rows only to the explicit mechanism (row-level security, ADR 0020).
     with scopes_disabled():
         due = list(Offer.objects.select_for_update().filter(status=OfferStatus.OFFERED, expires_at__lte=now))
-    for offer in due:
-        _close_offer(offer, OfferStatus.EXPIRED, None)
-        request = _lock_request(offer.request)
-        _back_to_pool(request)
-        _case_event(
-            request, action="reciprocal.offer_expired", actor=None, fields=["status"], reason=f"offer {offer.pk}"
-        )
-        _refresh_case_clock(request.case)
+        for offer in due:
+            _close_offer(offer, OfferStatus.EXPIRED, None)
+            request = _lock_request(offer.request)
+            _back_to_pool(request)
+            _case_event(
+                request, action="reciprocal.offer_expired", actor=None, fields=["status"], reason=f"offer {offer.pk}"
+            )
+            _refresh_case_clock(request.case)
     return len(due)
 
 
@@ -688,8 +701,6 @@ def ledger_post_move(
 def _follow_ups(*, case: Case, move: Move, actor: User, owner: User) -> list[str]:
     """After the move, on her case: review of flags at the old address, and MARAC-to-MARAC
     transfer when she moved to another area."""
-    from safemoves.risk.models import MaracReferral
-    from safemoves.risk.services import marac_transfer
 
     done: list[str] = []
     move_start = datetime.combine(move.move_date, time(9, 0), tzinfo=LONDON)
@@ -730,7 +741,6 @@ def move_record(*, offer: Offer, actor: User, move_date: date) -> Move:
     new_tenure = current.tenancy or home.tenancy_offered
     check_tenure(case.tenure, new_tenure)
     _check_pair(home=home, request=request, tenancy=new_tenure, stage="moved into", offer=current)
-    from safemoves.risk.selectors import marac_area_for
 
     with organisation_scope(case.organisation_id):
         old_area = marac_area_for(case)
@@ -870,7 +880,8 @@ def move_check_in(*, move: Move, actor: User, outcome: str, notes: str = "") -> 
         reason=outcome,
     )
     _refresh_case_clock(current.request.case)
-    move.refresh_from_db(fields=["check_in_done_at", "check_in_done_by"])
+    with scopes_disabled():  # the move may be the other landlord's row (row-level security, ADR 0020)
+        move.refresh_from_db(fields=["check_in_done_at", "check_in_done_by"])
 
 
 @transaction.atomic
@@ -1022,9 +1033,9 @@ def proposal_decide(*, proposal: OfferProposal, actor: User, confirm: bool) -> O
         raise ValidationError("Only the home's own landlord can decide on this proposal.")
     if not confirm:
         _end_proposal(current, ProposalStatus.DECLINED, actor, reason="declined")
-        proposal.refresh_from_db()
+        _reload(proposal)
         return None
     offer = offer_create(actor=actor, home=current.home, request=current.request)
     _end_proposal(current, ProposalStatus.CONFIRMED, actor, reason=f"offer {offer.pk}", offer=offer)
-    proposal.refresh_from_db()
+    _reload(proposal)
     return offer

@@ -7,7 +7,6 @@ bands are plain so caseloads can be ordered and counted by risk.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +15,7 @@ from django.utils import timezone
 from safemoves.cases.codes import ConsentBasis
 from safemoves.cases.models import Case
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned
 from safemoves.geo import area_name, is_known_area
 from safemoves.organisations.models import Organisation
 
@@ -27,7 +26,7 @@ class RiskBand(models.TextChoices):
     HIGH = "high", "High"
 
 
-class RiskSettings(models.Model):
+class RiskSettings(OrganisationOwned):
     """Banding and escalation for one MARAC area of a landlord; a blank area is its default."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -38,8 +37,6 @@ class RiskSettings(models.Model):
     escalation_callouts = models.PositiveSmallIntegerField(default=3)
     escalation_window_months = models.PositiveSmallIntegerField(default=12)
 
-    objects: ClassVar[models.Manager[RiskSettings]] = OrganisationScopedManager()
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organisation", "area_code"], name="risk_settings_area_unique"),
@@ -49,9 +46,8 @@ class RiskSettings(models.Model):
         return f"risk settings of {self.organisation_id} for {self.area_code or 'default'}"
 
 
-class RiskAssessment(models.Model):
+class RiskAssessment(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
     question_set_version = models.CharField(max_length=32)
     # JSON {"q1": "yes" | "no" | "not_known", ...} and {"q1": "comment", ...}, encrypted.
@@ -73,8 +69,6 @@ class RiskAssessment(models.Model):
     assessed_at = models.DateTimeField(default=timezone.now)
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects: ClassVar[models.Manager[RiskAssessment]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["-assessed_at"]
         indexes = [models.Index(fields=["organisation", "case", "assessed_at"], name="risk_assessment_case_idx")]
@@ -91,9 +85,8 @@ class RiskAssessment(models.Model):
         return bool(self.judgement_band) and self.judgement_band != self.computed_band
 
 
-class MaracReferral(models.Model):
+class MaracReferral(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="marac_referrals")
     assessment = models.ForeignKey(RiskAssessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # ONS code of the local authority district whose MARAC takes the case.
@@ -112,8 +105,6 @@ class MaracReferral(models.Model):
     transferred_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[MaracReferral]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-referred_on", "-created_at"]

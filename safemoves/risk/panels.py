@@ -8,7 +8,8 @@ from typing import Any
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
 from safemoves.common.http import StaffRequest
-from safemoves.risk.selectors import risk_summary
+from safemoves.risk.questions import question_set
+from safemoves.risk.selectors import assessments, marac_referrals, risk_summary
 
 
 def risk_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
@@ -22,8 +23,6 @@ def _iso(value: Any) -> str | None:
 def export_section(case: Case) -> dict[str, Any]:
     """Everything the risk app holds about the case, for a subject-access export: each DASH
     assessment with its questions, answers and comments, and every MARAC referral."""
-    from safemoves.risk.questions import question_set
-    from safemoves.risk.selectors import assessments, marac_referrals
 
     words = {"yes": "Yes", "no": "No", "not_known": "Not known"}
     result: dict[str, Any] = {"dash_assessments": [], "marac_referrals": []}

@@ -8,7 +8,6 @@ districts, not people.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -16,9 +15,8 @@ from django.utils import timezone
 
 from safemoves.cases.models import Case
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned
 from safemoves.geo import area_name, is_known_area
-from safemoves.organisations.models import Organisation
 from safemoves.safety.codes import (
     ActionStatus,
     AgencyKind,
@@ -53,9 +51,8 @@ class SafetyActionType(models.Model):
         return f"{self.amount} {unit[ClockKind(self.clock_kind)]} from {RelativeTo(self.relative_to).label.lower()}"
 
 
-class SafetyAction(models.Model):
+class SafetyAction(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="safety_actions")
     action_type = models.ForeignKey(SafetyActionType, on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(
@@ -74,8 +71,6 @@ class SafetyAction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[SafetyAction]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["due_at"]
@@ -100,10 +95,9 @@ class SafetyAction(models.Model):
         return self.done_at is not None and self.done_at > self.due_at
 
 
-class Agency(models.Model):
+class Agency(OrganisationOwned):
     """A support service in a landlord's directory; contact details are the service's, not a person's."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=24, choices=AgencyKind.choices)
     # ONS district codes the service covers; empty means everywhere.
@@ -115,8 +109,6 @@ class Agency(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[Agency]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["kind", "name"]
         verbose_name_plural = "agencies"
@@ -126,9 +118,8 @@ class Agency(models.Model):
         return self.name
 
 
-class AgencyReferral(models.Model):
+class AgencyReferral(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agency_referrals")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals")
     status = models.CharField(max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
@@ -141,8 +132,6 @@ class AgencyReferral(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects: ClassVar[models.Manager[AgencyReferral]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["-sent_at"]
 
@@ -150,11 +139,10 @@ class AgencyReferral(models.Model):
         return f"referral {self.pk}"
 
 
-class OptionsAppraisal(models.Model):
+class OptionsAppraisal(OrganisationOwned):
     """The options weighed with the tenant, her priorities and the decision (one per case)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="options_appraisal")
     options_considered = models.JSONField(default=list)
     own_stock_unsuitable = models.BooleanField(default=False)
@@ -171,17 +159,14 @@ class OptionsAppraisal(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[OptionsAppraisal]] = OrganisationScopedManager()
-
     def __str__(self) -> str:
         return f"options appraisal of {self.case_id}"
 
 
-class Place(models.Model):
+class Place(OrganisationOwned):
     """A place she wants to be near or must avoid: a point (postcode) with a radius, or a whole area."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     appraisal = models.ForeignKey(OptionsAppraisal, on_delete=models.CASCADE, related_name="places")
     kind = models.CharField(max_length=8, choices=PlaceKind.choices)
     label = EncryptedTextField(blank=True, default="")
@@ -194,8 +179,6 @@ class Place(models.Model):
     is_area = models.BooleanField(default=False, help_text="The whole council area, not a point.")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[Place]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["kind", "created_at"]
 
@@ -207,7 +190,7 @@ class Place(models.Model):
         return area_name(self.area_code) if is_known_area(self.area_code) else self.area_code
 
 
-class SanctuaryAgreement(models.Model):
+class SanctuaryAgreement(OrganisationOwned):
     """The tenant's choice to stay at home with sanctuary measures, and the landlord's agreement.
 
     Sanctuary measures are fitted only on both: the tenant chose to stay (never pressed to) and
@@ -215,7 +198,6 @@ class SanctuaryAgreement(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="sanctuary_agreement")
     tenant_chooses_to_stay = models.BooleanField(default=False)
     # How and when the tenant said so (e.g. "in person at the office, 3 March, with the IDVA").
@@ -228,8 +210,6 @@ class SanctuaryAgreement(models.Model):
     agreed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[SanctuaryAgreement]] = OrganisationScopedManager()
 
     def __str__(self) -> str:
         return f"sanctuary agreement of {self.case_id}"

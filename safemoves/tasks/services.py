@@ -18,6 +18,8 @@ from safemoves.cases.models import Case
 from safemoves.cases.services import EditConflict, refresh_next_due
 from safemoves.common.clock import LONDON, ClockError, due_after_months, due_after_working_days, is_working_day
 from safemoves.common.scoping import organisation_scope
+from safemoves.notifications.codes import NotificationKind
+from safemoves.notifications.services import notify
 from safemoves.organisations.models import Membership, Organisation, Role
 from safemoves.tasks.codes import TaskKind, TaskStatus
 from safemoves.tasks.models import Task
@@ -225,9 +227,6 @@ def tasks_overdue_notify(*, now: datetime | None = None) -> list[str]:
     Each landlord is read inside its own scope (no cross-landlord query); each task is
     claimed in its own transaction, so a second run finds nothing new.
     """
-    from safemoves.notifications.codes import NotificationKind
-    from safemoves.notifications.services import notify
-
     now = now or timezone.now()
     notified: list[str] = []
     for organisation_id in Organisation.objects.order_by("pk").values_list("pk", flat=True):

@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Role
 from tests.cases.factories import make_case
+from tests.conftest import as_table_owner
 from tests.factories import make_world
 
 BEFORE = [("cases", "0001_initial")]
@@ -23,24 +24,27 @@ def test_existing_consents_are_encrypted_and_read_back_unchanged() -> None:
     with scopes_disabled():
         consent_id = case.consents.get().pk
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE cases_consent SET how_given = %s WHERE id = %s", [WORDS, consent_id.hex])
-        if cursor.rowcount == 0:  # PostgreSQL stores UUIDs natively
-            cursor.execute("UPDATE cases_consent SET how_given = %s WHERE id = %s", [WORDS, str(consent_id)])
-        assert cursor.rowcount == 1
+    # Migrations run as the table owner (on PostgreSQL the tests otherwise run as the
+    # application role, under row-level security: ADR 0020).
+    with as_table_owner(connection):
+        executor = MigrationExecutor(connection)
+        executor.migrate(BEFORE)
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE cases_consent SET how_given = %s WHERE id = %s", [WORDS, consent_id.hex])
+            if cursor.rowcount == 0:  # PostgreSQL stores UUIDs natively
+                cursor.execute("UPDATE cases_consent SET how_given = %s WHERE id = %s", [WORDS, str(consent_id)])
+            assert cursor.rowcount == 1
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(AFTER)
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(AFTER)
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT how_given FROM cases_consent")
-        stored = [row[0] for row in cursor.fetchall()]
-    assert len(stored) == 1
-    assert "Elm Road" not in stored[0]
-    assert "Verbally" not in stored[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT how_given FROM cases_consent")
+            stored = [row[0] for row in cursor.fetchall()]
+        assert len(stored) == 1
+        assert "Elm Road" not in stored[0]
+        assert "Verbally" not in stored[0]
 
     from safemoves.cases.models import Consent
 

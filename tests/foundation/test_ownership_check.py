@@ -1,4 +1,4 @@
-"""The system check refuses an organisation-owned model whose default manager is not scoped."""
+"""The system checks refuse an organisation-owned model without the base or with an unscoped manager."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import ClassVar
 from django.db import models
 from django.test.utils import isolate_apps
 
-from safemoves.common.checks import organisation_owned_models_are_scoped, scoping_errors
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.checks import organisation_owned_models, organisation_owned_models_are_scoped, scoping_errors
+from safemoves.common.scoping import OrganisationOwned, OrganisationScopedManager
 from safemoves.organisations.models import Organisation
 
 
@@ -31,7 +31,30 @@ def test_a_model_with_an_organisation_and_a_plain_manager_fails() -> None:
         class Meta:
             app_label = "testapp"
 
+    class Declared(OrganisationOwned):
+        class Meta:
+            app_label = "testapp"
+
+    class Keyed(OrganisationOwned):
+        organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+
+        class Meta:
+            app_label = "testapp"
+
     errors = scoping_errors(Leaky._meta.apps.get_models())
-    assert Owned in Leaky._meta.apps.get_models()
-    assert [(error.id, error.obj) for error in errors] == [("safemoves.E001", Leaky)]
-    assert errors[0].msg == "testapp.Leaky has an organisation field but its default manager is not scoped"
+    assert {Owned, Declared, Keyed} <= set(Leaky._meta.apps.get_models())
+    assert [(error.id, error.obj) for error in errors] == [
+        ("safemoves.E002", Leaky),
+        ("safemoves.E001", Leaky),
+        ("safemoves.E002", Owned),
+    ]
+    assert errors[0].msg == "testapp.Leaky has an organisation field but does not inherit OrganisationOwned"
+    assert errors[1].msg == "testapp.Leaky has an organisation field but its default manager is not scoped"
+    assert isinstance(Declared._default_manager, OrganisationScopedManager)
+    assert Declared._meta.get_field("organisation").many_to_one
+
+
+def test_every_organisation_owned_product_model_inherits_the_base() -> None:
+    owned = organisation_owned_models()
+    assert len(owned) >= 25
+    assert all(issubclass(model, OrganisationOwned) for model in owned)

@@ -8,9 +8,9 @@ import pytest
 
 from safemoves.common.scoping import scopes_disabled
 from safemoves.demo.consortium import LANDLORDS
+from safemoves.demo.properties import seed_demo_homes
 from safemoves.demo.seed import seed_demo_consortium
 from safemoves.geo import lookup_postcode
-from safemoves.properties.demo import seed_demo_homes
 from safemoves.properties.models import Home
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from safemoves.accounts.models import User
 from safemoves.common.scoping import organisation_scope
+from safemoves.demo.safety import RiskSafetySeedReport, seed_demo_risk_and_safety
 from safemoves.risk.models import MaracReferral, RiskAssessment
 from safemoves.risk.selectors import marac_required
-from safemoves.safety.demo import RiskSafetySeedReport, seed_demo_risk_and_safety
 from safemoves.safety.models import AgencyReferral, SafetyAction
 from safemoves.safety.selectors import appraisal_for_matching
 from tests.factories import World

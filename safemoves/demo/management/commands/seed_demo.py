@@ -7,11 +7,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safemoves.demo.cases import seed_demo_cases
 from safemoves.demo.emergency import seed_demo_emergency_offers
+from safemoves.demo.properties import seed_demo_homes
+from safemoves.demo.reciprocal import seed_demo_requests
+from safemoves.demo.safety import seed_demo_risk_and_safety
 from safemoves.demo.seed import seed_demo_consortium
 from safemoves.demo.working_day import seed_demo_working_day
-from safemoves.properties.demo import seed_demo_homes
-from safemoves.reciprocal.demo import seed_demo_requests
-from safemoves.safety.demo import seed_demo_risk_and_safety
 
 
 class Command(BaseCommand):

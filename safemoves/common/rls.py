@@ -1,0 +1,161 @@
+"""PostgreSQL row-level security: the second wall behind the scoped managers (ADR 0020).
+
+Every organisation-owned table (``checks.organisation_owned_models``) gets ``ENABLE`` and
+``FORCE ROW LEVEL SECURITY`` and one policy: a row is visible and writable only when its
+``organisation_id`` equals the session setting ``safemoves.organisation``, or when the
+setting ``safemoves.scope`` is ``all``.
+
+The settings follow django-scopes' state (see :func:`wanted_settings`): inside
+``organisation_scope(A)`` the database sees organisation A; inside ``scopes_disabled()``
+(the narrow, explicit cross-organisation mechanism) it sees ``all``; anywhere else it
+sees nothing. The database backend ``safemoves.common.db.postgresql`` issues the
+``set_config`` before a query only when that state changed since the connection's last
+query (and after any rollback, which may have undone it).
+
+The policies, the application role and its grants are applied by a ``post_migrate``
+handler, idempotently, so a table added by any later migration is covered without anyone
+remembering. The application must connect as (or ``SET ROLE`` to, via the database option
+``assume_role``) a role that neither owns the tables nor is a superuser: superusers bypass
+row-level security.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django_scopes import get_scope
+from psycopg.pq import TransactionStatus
+
+ORGANISATION_SETTING = "safemoves.organisation"
+SCOPE_SETTING = "safemoves.scope"
+# A new version of the rule gets a new name; the handler drops the older ones.
+POLICY_NAME = "safemoves_organisation_v1"
+POLICY_PREFIX = "safemoves_organisation_"
+RULE = (
+    f"organisation_id = nullif(current_setting('{ORGANISATION_SETTING}', true), '')::bigint "
+    f"OR current_setting('{SCOPE_SETTING}', true) = 'all'"
+)
+SET_SQL = f"SELECT set_config('{ORGANISATION_SETTING}', %s, false), set_config('{SCOPE_SETTING}', %s, false)"
+
+
+def app_role() -> str:
+    """The role the application's queries run as (it must not own the tables)."""
+    return str(getattr(settings, "SAFEMOVES_DB_APP_ROLE", "safemoves_app"))
+
+
+def wanted_settings() -> tuple[str, str]:
+    """(organisation, scope) for the database, from django-scopes' current state."""
+    current: dict[str, Any] = get_scope()
+    if not current.get("_enabled", True):
+        return ("", "all")
+    organisation = current.get("organisation")
+    if organisation is None:
+        return ("", "")
+    return (str(int(organisation)), "")
+
+
+def sync_scope(execute: Any, sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """Execute wrapper: make the session settings match the scope, then run the query."""
+    db = context["connection"]
+    wanted = wanted_settings()
+    if db.rls_state != wanted and _usable(db):
+        with db.wrap_database_errors:
+            db.connection.execute(SET_SQL, wanted)
+        db.rls_state = wanted
+    return execute(sql, params, many, context)
+
+
+def _usable(db: Any) -> bool:
+    """False in a failed transaction: the query is refused anyway, and the rollback resets the state."""
+    raw = db.connection
+    return raw is not None and not db.needs_rollback and raw.info.transaction_status != TransactionStatus.INERROR
+
+
+def organisation_tables() -> list[tuple[str, str]]:
+    """(table, organisation column) of every organisation-owned model."""
+    # The database backend imports this module while models are being defined: a real cycle.
+    from safemoves.common.checks import organisation_owned_models  # noqa: PLC0415
+
+    tables = []
+    for model in organisation_owned_models():
+        column = model._meta.get_field("organisation").column
+        tables.append((model._meta.db_table, column))
+    return sorted(set(tables))
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def apply(connection: Any) -> list[str]:
+    """Create the role if missing, grant it table access, and enable the policy on every
+    organisation-owned table that lacks it. Returns the tables changed. Idempotent."""
+    if connection.vendor != "postgresql":
+        return []
+    role = app_role()
+    changed: list[str] = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        if cursor.fetchone()[0] == role:
+            return []  # the application role itself (a test's flush): nothing it may change
+        cursor.execute(
+            f"""DO $$ BEGIN
+                  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {_literal(role)}) THEN
+                    CREATE ROLE {_quote(role)} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+                  END IF;
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+                END $$;"""
+        )
+        cursor.execute("SELECT current_schema()")
+        schema = _quote(cursor.fetchone()[0])
+        cursor.execute(f"GRANT USAGE ON SCHEMA {schema} TO {_quote(role)}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {_quote(role)}")
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {_quote(role)}")
+        cursor.execute(
+            """SELECT c.relname, c.relrowsecurity AND c.relforcerowsecurity,
+                      coalesce(array_agg(p.polname) FILTER (WHERE p.polname IS NOT NULL), '{}')
+               FROM pg_class c
+               LEFT JOIN pg_policy p ON p.polrelid = c.oid
+               WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+               GROUP BY c.relname, c.relrowsecurity, c.relforcerowsecurity"""
+        )
+        state = {name: (forced, list(policies)) for name, forced, policies in cursor.fetchall()}
+        for table, column in organisation_tables():
+            if table not in state:
+                continue  # not created yet (a migration plan stopped short)
+            forced, policies = state[table]
+            if forced and [p for p in policies if p.startswith(POLICY_PREFIX)] == [POLICY_NAME]:
+                continue
+            cursor.execute(f"ALTER TABLE {_quote(table)} ENABLE ROW LEVEL SECURITY")
+            cursor.execute(f"ALTER TABLE {_quote(table)} FORCE ROW LEVEL SECURITY")
+            for old in policies:
+                if old.startswith(POLICY_PREFIX):
+                    cursor.execute(f"DROP POLICY {_quote(old)} ON {_quote(table)}")
+            rule = RULE.replace("organisation_id", _quote(column))
+            cursor.execute(f"CREATE POLICY {_quote(POLICY_NAME)} ON {_quote(table)} USING ({rule}) WITH CHECK ({rule})")
+            changed.append(table)
+    return changed
+
+
+def apply_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    # Sent once per installed app after the whole plan ran; one pass is enough.
+    if getattr(sender, "label", None) != "organisations":
+        return
+    apply(connections[using])
+
+
+def grant_for_tests(connection: Any) -> None:
+    """What the test runner's flush needs (TRUNCATE, sequence resets); never granted in production,
+    where TRUNCATE would step round the policies."""
+    if connection.vendor != "postgresql":
+        return
+    role = _quote(app_role())
+    with connection.cursor() as cursor:
+        cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
+        cursor.execute(f"GRANT UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}")
