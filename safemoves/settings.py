@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "safemoves.intake",
     "safemoves.properties",
     "safemoves.reciprocal",
+    "safemoves.reports",
     "safemoves.web",
     "safemoves.demo",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("risk/", include("safemoves.risk.urls")),
     path("safety/", include("safemoves.safety.urls")),
     path("reciprocal/", include("safemoves.reciprocal.urls")),
+    path("reports/", include("safemoves.reports.urls")),
     path("", include("safemoves.intake.urls")),
 ]
 
