@@ -12,7 +12,7 @@ from safemoves.common.http import StaffRequest
 from safemoves.reports import exports, policies, scheme, selectors, services
 from safemoves.reports.charts import bar_chart
 from safemoves.reports.core import COLUMNS as CORE_COLUMNS
-from safemoves.reports.core import CoreCodeError, code_list, core_rows
+from safemoves.reports.core import CoreCodeError, code_list, collection_year_of, core_rows
 from safemoves.reports.forms import CoreExportForm, PeriodForm
 from safemoves.reports.pdf import board_pack_pdf
 from safemoves.reports.tables import Period, Table
@@ -139,7 +139,9 @@ def board_pack_view(request: StaffRequest) -> HttpResponse:
 @allowed_if(policies.can_export_core)
 @require_GET
 def core_export_view(request: StaffRequest, fmt: str) -> HttpResponse:
-    form = CoreExportForm(request.GET)
+    data = request.GET.copy()
+    data.setdefault("year", collection_year_of(timezone.localdate()))
+    form = CoreExportForm(data)
     if fmt not in FORMATS:
         raise Http404
     if not form.is_valid():
