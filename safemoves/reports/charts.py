@@ -18,10 +18,6 @@ BAR_HEIGHT = 20
 ROW_HEIGHT = 30
 
 
-def _number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-
-
 def bar_chart(table: Table) -> SafeString:
     """A horizontal bar chart of the table's chart column; empty when the table has none."""
     bars = table.chart_bars()
@@ -54,7 +50,7 @@ def bar_chart(table: Table) -> SafeString:
         parts.append(
             f'<rect class="chart__bar{" chart__bar--negative" if value < 0 else ""}" x="{x0:.1f}" y="{y}" '
             f'width="{width:.1f}" height="{BAR_HEIGHT}" data-label="{escape(label)}" '
-            f'data-value="{_number(value)}"></rect>'
+            f'data-value="{escape(shown)}"></rect>'
         )
         parts.append(
             f'<text class="chart__value" x="{max(x0 + width, zero_x) + 4:.1f}" y="{y + 15}">{escape(shown)}</text>'
