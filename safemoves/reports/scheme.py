@@ -340,15 +340,22 @@ def tenure_kept(scheme_id: int, period: Period) -> Table:
 # --- time to safety and time to a safe home -------------------------------------------------
 
 
-def _time_to_safety_sql(extra: str) -> str:
-    """(grp, value): per case referred in the period, seconds from referral to the first lock change done."""
+def _time_to_safety_sql(extra: str, inner: str = "") -> str:
+    """(grp, value): per case referred in the period, seconds from referral to the first lock change done.
+
+    Driven from the done lock changes that started in the period (a lock change never starts
+    before its case's referral), then joined to their cases.
+    """
     return f"""
-        SELECT {{grp}} AS grp, {seconds_between("MIN(a.done_at)", "c.received_at")} AS value
-        FROM {CASE} c
-        JOIN {ACTION} a ON a.case_id = c.id AND a.organisation_id = c.organisation_id
-        JOIN {ACTION_TYPE} t ON t.id = a.action_type_id
-        WHERE t.code = %s AND a.status = 'done' AND c.received_at >= %s AND c.received_at < %s {extra}
-        GROUP BY c.id, c.organisation_id, c.received_at
+        SELECT {{grp}} AS grp, {seconds_between("f.done_at", "c.received_at")} AS value
+        FROM (
+            SELECT a.case_id, MIN(a.done_at) AS done_at
+            FROM {ACTION} a
+            WHERE a.action_type_id = (SELECT t.id FROM {ACTION_TYPE} t WHERE t.code = %s)
+              AND a.status = 'done' AND a.starts_at >= %s {inner}
+            GROUP BY a.case_id
+        ) f JOIN {CASE} c ON c.id = f.case_id
+        WHERE c.received_at >= %s AND c.received_at < %s {extra}
     """
 
 
@@ -361,22 +368,29 @@ def _time_to_home_sql(extra: str) -> str:
     """
 
 
+def _safety_params(period: Period, extra: list[object], inner: list[object] | None = None) -> list[object]:
+    return [LOCK_CHANGE, _dt(period.start_at), *(inner or []), *_period(period), *extra]
+
+
 def _two_clocks(scheme_id: int, period: Period, only_landlord: int | None) -> Table:
     in_scheme = f"AND c.organisation_id IN (SELECT organisation_id FROM {MEMBERSHIP} WHERE scheme_id = %s)"
-    safety_params: list[object] = [LOCK_CHANGE, *_period(period), scheme_id]
-    safety_scheme = percentiles(_time_to_safety_sql(in_scheme).format(grp="0"), safety_params)
-    safety_lines = percentiles(_time_to_safety_sql(in_scheme).format(grp="c.organisation_id"), safety_params)
-    home_extra = "AND r.scheme_id = %s"
-    home_params: list[object] = [*_dates(period), scheme_id]
-    home_scheme = percentiles(_time_to_home_sql(home_extra).format(grp="0"), home_params)
-    home_lines = percentiles(_time_to_home_sql(home_extra).format(grp="r.organisation_id"), home_params)
+    safety = percentiles(
+        _time_to_safety_sql(in_scheme).format(grp="c.organisation_id"),
+        _safety_params(period, [scheme_id]),
+        with_total=True,
+    )
+    home = percentiles(
+        _time_to_home_sql("AND r.scheme_id = %s").format(grp="r.organisation_id"),
+        [*_dates(period), scheme_id],
+        with_total=True,
+    )
 
     def line(label: str, safety: Percentiles | None, home: Percentiles | None) -> tuple[Cell, ...]:
         return (label, *_suppressed_days(safety), *_suppressed_days(home))
 
-    rows = [line("Scheme", safety_scheme.get(0), home_scheme.get(0))]
+    rows = [line("Scheme", safety.get(0), home.get(0))]
     for pk, name in _lines(scheme_id, only_landlord):
-        rows.append(line(name, safety_lines.get(pk), home_lines.get(pk)))
+        rows.append(line(name, safety.get(pk), home.get(pk)))
     return Table(
         "two_clocks",
         "Time to safety and time to a safe home (days)",
@@ -398,8 +412,8 @@ def _two_clocks(scheme_id: int, period: Period, only_landlord: int | None) -> Ta
 def time_to_safety_own(organisation_id: int, period: Period) -> Table:
     """The landlord's own time to safety and to a safe home, unsuppressed (its own cases)."""
     safety = percentiles(
-        _time_to_safety_sql("AND c.organisation_id = %s").format(grp="0"),
-        [LOCK_CHANGE, *_period(period), organisation_id],
+        _time_to_safety_sql("AND c.organisation_id = %s", "AND a.organisation_id = %s").format(grp="0"),
+        _safety_params(period, [organisation_id], [organisation_id]),
     ).get(0)
     home = percentiles(
         _time_to_home_sql("AND r.organisation_id = %s").format(grp="0"), [*_dates(period), organisation_id]

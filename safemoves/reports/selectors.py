@@ -45,11 +45,12 @@ class Percentiles:
     p90_seconds: float | None
 
 
-def percentiles(values_sql: str, params: list[object]) -> dict[object, Percentiles]:
-    """Median and 90th percentile per group of a (grp, value) query, computed in the database."""
+def percentiles(values_sql: str, params: list[object], *, with_total: bool = False) -> dict[object, Percentiles]:
+    """Median and 90th percentile per group of a (grp, value) query, computed in the database;
+    ``with_total`` adds group 0 over every row."""
     return {
         grp: Percentiles(int(n), None if median is None else float(median), None if p90 is None else float(p90))
-        for grp, n, median, p90 in fetch(percentiles_sql(values_sql), params)
+        for grp, n, median, p90 in fetch(percentiles_sql(values_sql, with_total=with_total), params)
     }
 
 

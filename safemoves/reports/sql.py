@@ -27,21 +27,23 @@ def month_of(column: str) -> str:
     return f"strftime('%%Y-%%m', {column})"
 
 
-def percentiles_sql(values_sql: str) -> str:
+def percentiles_sql(values_sql: str, *, with_total: bool = False) -> str:
     """Median and 90th percentile of ``value`` per ``grp`` over the rows of ``values_sql``.
 
     ``values_sql`` selects two columns, ``grp`` and ``value``. The median is the mean of the
     middle one or two values; the 90th percentile is the nearest-rank value (rank ceil(0.9 n),
     written (9n + 9) / 10 in integer arithmetic). Answers one row per group:
-    (grp, n, median, p90).
+    (grp, n, median, p90). ``with_total`` adds group 0 over every row (the values are
+    computed once: PostgreSQL materialises a CTE read twice).
     """
+    rows = "SELECT grp, value FROM v UNION ALL SELECT 0, value FROM v" if with_total else "SELECT grp, value FROM v"
     return f"""
         WITH v AS ({values_sql}),
         ranked AS (
             SELECT grp, value,
                    ROW_NUMBER() OVER (PARTITION BY grp ORDER BY value) AS rn,
                    COUNT(*) OVER (PARTITION BY grp) AS n
-            FROM v WHERE value IS NOT NULL
+            FROM ({rows}) every_value WHERE value IS NOT NULL
         )
         SELECT grp, MAX(n),
                AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN value END),

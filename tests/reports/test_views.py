@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from safemoves.organisations.models import Role
 from safemoves.reports.charts import bar_chart
 from safemoves.reports.exports import csv_bytes, xlsx_bytes
-from safemoves.reports.tables import Table
+from safemoves.reports.tables import Cell, Table
 from tests.factories import World, sign_in
 from tests.reciprocal.factories import make_home
 from tests.reports.factories import case_row, move_row, offer_row, request_row
@@ -168,7 +168,7 @@ def test_csv_and_xlsx_downloads_hold_the_table(filled: World) -> None:
 
 
 def test_exports_escape_formulas() -> None:
-    rows = [['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "plain", -3, None]]
+    rows: list[list[Cell]] = [['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "plain", -3, None]]
     found = list(csv.reader(io.StringIO(csv_bytes(["=a", "b", "c", "d", "e", "f", "g"], rows).decode("utf-8-sig"))))
     assert found == [
         ["'=a", "b", "c", "d", "e", "f", "g"],
