@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -99,7 +98,6 @@ def _seed(cases: int) -> dict[str, Any]:
     from safemoves.risk.models import MaracReferral, RiskAssessment
     from safemoves.safety.models import SafetyAction, SafetyActionType
 
-    rng = random.Random(15)
     now = timezone.now()
     with scopes_disabled():
         existing = Case.objects.count()
@@ -165,239 +163,249 @@ def _seed(cases: int) -> dict[str, Any]:
             homes_of[home.organisation_id].append(home.pk)
         types = {t.code: t.pk for t in SafetyActionType.objects.all()}
 
-    plan: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    counts: Counter[str] = Counter()
+    orgs = ", ".join(str(pk) for pk in organisations)
+    officer_ids = ", ".join(str(pk) for org in organisations for pk in officers[org])
+    manager_ids = ", ".join(str(managers[org]) for org in organisations)
+    home_ids = ", ".join(f"'{homes_of[org][0]}'::uuid, '{homes_of[org][1]}'::uuid" for org in organisations)
+    org_index = f"(array_position(ARRAY[{orgs}], {{column}}) - 1)"
+    rehousing = f"(ARRAY[{orgs}])[mod(x.org_index + 1 + floor(x.r9 * {LANDLORDS - 1})::int, {LANDLORDS}) + 1]"
+    counts: dict[str, int] = {}
 
-    def flush(final: bool = False) -> None:
-        for name, model in (
-            ("case", Case),
-            ("action", SafetyAction),
-            ("assessment", RiskAssessment),
-            ("marac", MaracReferral),
-            ("request", MoveRequest),
-            ("offer", Offer),
-            ("move", Move),
-            ("ledger", LedgerEntry),
-        ):
-            if plan[name] and (final or len(plan[name]) >= 50_000 or name != "case"):
-                counts[name] += _copy(model, plan[name], constants[name])
-                plan[name] = []
+    def insert(name: str, model: Any, exprs: dict[str, str], source: str) -> None:
+        """INSERT ... SELECT: the SQL expressions for the columns they name, constants for the rest."""
+        fields = [field for field in model._meta.concrete_fields if not getattr(field, "db_returning", False)]
+        constant = _constants(model, cipher, now)
+        values = [exprs.get(field.attname, "%s") for field in fields]
+        params = [constant[field.attname] for field in fields if field.attname not in exprs]
+        columns = ", ".join(f'"{field.column}"' for field in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {model._meta.db_table} ({columns}) SELECT {', '.join(values)} FROM {source}", params
+            )
+            counts[name] = cursor.rowcount
 
-    constants = {
-        "case": _constants(Case, cipher, now),
-        "action": _constants(SafetyAction, cipher, now),
-        "assessment": _constants(RiskAssessment, cipher, now),
-        "marac": _constants(MaracReferral, cipher, now),
-        "request": _constants(MoveRequest, cipher, now),
-        "offer": _constants(Offer, cipher, now),
-        "move": _constants(Move, cipher, now),
-        "ledger": _constants(LedgerEntry, cipher, now),
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.15)")
+    now_sql = "CAST(%s AS timestamptz)"
+    insert(
+        "case",
+        Case,
+        {
+            "id": "gen_random_uuid()",
+            "organisation_id": f"(ARRAY[{orgs}])[mod(x.i, {LANDLORDS}) + 1]",
+            "reference": "'B' || lpad(x.i::text, 7, '0')",
+            "status": "CASE WHEN x.r1 < 0.9 THEN 'closed' ELSE 'open' END",
+            "outcome": "CASE WHEN x.r1 < 0.9 THEN (ARRAY['safe_at_home', 'moved_own_stock', 'moved_reciprocal',"
+            " 'refuge', 'disengaged', 'no_further_action'])[1 + floor(x.r2 * 6)::int] ELSE '' END",
+            "source": "'police'",
+            "assigned_officer_id": f"(ARRAY[{officer_ids}])[mod(x.i, {LANDLORDS}) * {OFFICERS_PER_LANDLORD}"
+            f" + mod(x.i / {LANDLORDS}, {OFFICERS_PER_LANDLORD}) + 1]",
+            "received_at": "x.received",
+            "first_contact_due_at": "x.received + interval '1 day'",
+            "first_contact_at": "x.received + (10 + x.r3 * 2990) * interval '1 minute'",
+            "closed_at": "CASE WHEN x.r1 < 0.9 THEN x.received + (20 + x.r2 * 380) * interval '1 day' END",
+            "created_at": "x.received",
+            "updated_at": "x.received",
+        },
+        f"""(SELECT i, random() AS r1, random() AS r2, random() AS r3,
+                    {now_sql.replace("%s", f"'{now.isoformat()}'")} - random() * 1095 * interval '1 day' AS received
+             FROM generate_series(0, {cases - 1}) AS i) x""",
+    )
+    action_common = {
+        "id": "gen_random_uuid()",
+        "organisation_id": "x.organisation_id",
+        "case_id": "x.id",
+        "starts_at": "x.received_at",
+        "due_at": "x.received_at + interval '24 hours'",
+        "created_at": "x.received_at",
     }
-    bands = ["standard", "standard", "medium", "high"]
-    outcomes = ["safe_at_home", "moved_own_stock", "moved_reciprocal", "refuge", "disengaged", "no_further_action"]
-    reasons = ["unsafe_location", "too_far", "size", "condition", "other"]
-    for number in range(cases):
-        organisation_id = organisations[number % LANDLORDS]
-        received = now - timedelta(days=rng.randint(0, 3 * 365), minutes=rng.randint(0, 1440))
-        closed = rng.random() < CLOSED_SHARE
-        case_id = uuid.uuid4()
-        officer = rng.choice(officers[organisation_id])
-        plan["case"].append(
+    insert(
+        "lock change",
+        SafetyAction,
+        {
+            **action_common,
+            "action_type_id": str(types["lock_change"]),
+            "status": "CASE WHEN x.open_lock THEN 'open' ELSE 'done' END",
+            "done_at": "CASE WHEN x.open_lock THEN NULL"
+            " ELSE x.received_at + (30 + x.r * 3570) * interval '1 minute' END",
+        },
+        f"(SELECT c.*, (c.status <> 'closed' AND random() < 0.05) AS open_lock, random() AS r"
+        f" FROM {Case._meta.db_table} c) x",
+    )
+    insert(
+        "police flag",
+        SafetyAction,
+        {
+            **action_common,
+            "action_type_id": str(types["police_flag"]),
+            "status": "'done'",
+            "done_at": "x.received_at + (30 + random() * 2850) * interval '1 minute'",
+        },
+        f"(SELECT * FROM {Case._meta.db_table} WHERE random() < 0.5) x",
+    )
+    band = "(ARRAY['standard', 'standard', 'medium', 'high'])[1 + floor(random() * 4)::int]"
+    for label, where, later in (("assessment", "TRUE", "0"), ("reassessment", "random() < 0.2", "30")):
+        insert(
+            label,
+            RiskAssessment,
             {
-                "id": case_id,
-                "organisation_id": organisation_id,
-                "reference": f"B{number:07d}",
-                "status": "closed" if closed else "open",
-                "outcome": rng.choice(outcomes) if closed else "",
-                "source": "police",
-                "assigned_officer_id": officer,
-                "received_at": received,
-                "first_contact_due_at": received + timedelta(days=1),
-                "first_contact_at": received + timedelta(minutes=rng.randint(10, 3000)),
-                "closed_at": received + timedelta(days=rng.randint(20, 400)) if closed else None,
-                "created_at": received,
-                "updated_at": received,
-            }
+                "id": "gen_random_uuid()",
+                "organisation_id": "x.organisation_id",
+                "case_id": "x.id",
+                "question_set_version": "'dash-2009'",
+                "score": "5",
+                "computed_band": "x.band",
+                "final_band": "x.band",
+                "area_code": "'E07000110'",
+                "high_threshold": "14",
+                "medium_threshold": "10",
+                "callout_window_months": "12",
+                "escalation_callouts": "3",
+                "assessed_at": f"x.received_at + interval '{later} days 2 hours'",
+                "assessor_id": "x.assigned_officer_id",
+            },
+            f"(SELECT c.*, {band} AS band FROM {Case._meta.db_table} c WHERE {where}) x",
         )
-        lock_open = not closed and rng.random() < 0.05
-        plan["action"].append(
+    insert(
+        "marac",
+        MaracReferral,
+        {
+            "id": "gen_random_uuid()",
+            "organisation_id": "x.organisation_id",
+            "case_id": "x.id",
+            "area_code": "'E07000110'",
+            "referred_on": "CAST(x.received_at + interval '2 days' AS date)",
+            "sharing_basis": "'consent'",
+            "is_repeat": "random() < 0.2",
+            "created_by_id": "x.assigned_officer_id",
+            "created_at": "x.received_at",
+        },
+        f"(SELECT * FROM {Case._meta.db_table} WHERE random() < 0.1) x",
+    )
+    manager_of = f"(ARRAY[{manager_ids}])[{org_index.format(column='x.organisation_id')} + 1]"
+    insert(
+        "request",
+        MoveRequest,
+        {
+            "id": "gen_random_uuid()",
+            "organisation_id": "x.organisation_id",
+            "case_id": "x.id",
+            "scheme_id": str(scheme.pk),
+            "reference": "'KB' || substr(x.reference, 2)",
+            "status": "CASE WHEN x.approved IS NULL THEN 'draft' WHEN x.circulated IS NULL THEN 'approved'"
+            " WHEN x.r4 >= 0.6 THEN 'circulated' WHEN x.r5 < 0.5 THEN 'moved' ELSE 'offered' END",
+            "nominating_officer_id": manager_of,
+            "bedrooms_needed": "1 + floor(x.r5 * 4)::int",
+            "access_need": "'3'",
+            "created_by_id": manager_of,
+            "created_at": "x.created",
+            "approved_by_id": f"CASE WHEN x.approved IS NULL THEN NULL ELSE {manager_of} END",
+            "approved_at": "x.approved",
+            "circulated_at": "x.circulated",
+            "status_changed_at": "x.created",
+        },
+        f"""(SELECT y.*,
+                    CASE WHEN y.approved IS NOT NULL AND y.r3 < 0.95
+                         THEN y.approved + (2 + y.r6 * 198) * interval '1 hour' END AS circulated
+             FROM (SELECT c.*, c.received_at + (5 + z.r1 * 35) * interval '1 day' AS created,
+                          CASE WHEN z.r2 < 0.9 THEN c.received_at + (5 + z.r1 * 35) * interval '1 day'
+                                                    + (2 + z.r7 * 198) * interval '1 hour' END AS approved,
+                          z.r3, z.r4, z.r5, z.r6
+                   FROM (SELECT id AS zid, random() AS r0, random() AS r1, random() AS r2, random() AS r3,
+                                random() AS r4, random() AS r5, random() AS r6, random() AS r7
+                         FROM {Case._meta.db_table}) z
+                   JOIN {Case._meta.db_table} c ON c.id = z.zid
+                   WHERE z.r0 < {REQUEST_SHARE}) y) x""",
+    )
+    offered = f"""(SELECT r.*, {org_index.format(column="r.organisation_id")} AS org_index, random() AS r8,
+                          random() AS r9, random() AS r10,
+                          r.circulated_at + (24 + random() * 876) * interval '1 hour' AS first_offer_at
+                   FROM {MoveRequest._meta.db_table} r WHERE r.status IN ('offered', 'moved'))"""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE bench_offered AS SELECT * FROM {offered} o")
+    home_of = f"(ARRAY[{home_ids}])[2 * (array_position(ARRAY[{orgs}], {{org}}) - 1) + {{which}}]"
+    offer_common = {
+        "organisation_id": rehousing,
+        "request_id": "x.id",
+        "referring_organisation_id": "x.organisation_id",
+        "tenancy": "'2'",
+        "offered_by_id": f"(ARRAY[{manager_ids}])[array_position(ARRAY[{orgs}], {rehousing})]",
+    }
+    insert(
+        "refused offer",
+        Offer,
+        {
+            **offer_common,
+            "id": "gen_random_uuid()",
+            "home_id": home_of.format(org=rehousing, which=1),
+            "status": "'refused'",
+            "offered_at": "x.first_offer_at",
+            "expires_at": "x.first_offer_at + interval '7 days'",
+            "decided_at": "x.first_offer_at + interval '3 days'",
+            "refusal_reason": "(ARRAY['unsafe_location', 'too_far', 'size', 'condition', 'other'])"
+            "[1 + floor(x.r10 * 5)::int]",
+        },
+        "bench_offered x WHERE x.r8 < 0.3",
+    )
+    final_offer_at = "(x.first_offer_at + CASE WHEN x.r8 < 0.3 THEN interval '10 days' ELSE interval '0' END)"
+    insert(
+        "offer",
+        Offer,
+        {
+            **offer_common,
+            "id": "gen_random_uuid()",
+            "home_id": home_of.format(org=rehousing, which=2),
+            "status": "x.status",
+            "offered_at": final_offer_at,
+            "expires_at": f"{final_offer_at} + interval '7 days'",
+            "decided_at": f"CASE WHEN x.status = 'moved'"
+            f" THEN {final_offer_at} + (2 + x.r10 * 148) * interval '1 hour' END",
+        },
+        "bench_offered x",
+    )
+    posted = "CAST(CAST(o.decided_at + (7 + random() * 53) * interval '1 day' AS date) AS timestamptz)"
+    insert(
+        "move",
+        Move,
+        {
+            "id": "gen_random_uuid()",
+            "organisation_id": "x.organisation_id",
+            "referring_organisation_id": "x.referring_organisation_id",
+            "request_id": "x.request_id",
+            "offer_id": "x.id",
+            "home_id": "x.home_id",
+            "move_date": "CAST(x.posted AS date)",
+            "old_tenure": "'7'",
+            "new_tenure": "(ARRAY['2', '2', '7', '6'])[1 + floor(random() * 4)::int]",
+            "new_area_code": "'E07000110'",
+            "old_area_code": "'E06000035'",
+            "recorded_by_id": "x.offered_by_id",
+            "recorded_at": "x.posted",
+            "check_in_due_at": "x.posted + interval '14 days'",
+            "ledger_posted_at": "x.posted",
+        },
+        f"(SELECT o.*, {posted} AS posted FROM {Offer._meta.db_table} o WHERE o.status = 'moved') x",
+    )
+    for label, ledger_landlord, delta, reason in (
+        ("ledger out", "x.referring_organisation_id", "-1", "move_out"),
+        ("ledger in", "x.organisation_id", "1", "move_in"),
+    ):
+        insert(
+            label,
+            LedgerEntry,
             {
-                "id": uuid.uuid4(),
-                "organisation_id": organisation_id,
-                "case_id": case_id,
-                "action_type_id": types["lock_change"],
-                "starts_at": received,
-                "due_at": received + timedelta(hours=24),
-                "status": "open" if lock_open else "done",
-                "done_at": None if lock_open else received + timedelta(minutes=rng.randint(30, 3600)),
-                "created_at": received,
-            }
+                "scheme_id": str(scheme.pk),
+                "organisation_id": ledger_landlord,
+                "move_id": "x.id",
+                "request_reference": "'bench'",
+                "delta": delta,
+                "bedrooms": "1 + mod(abs(hashtext(x.id::text)), 4)",
+                "reason": f"'{reason}'",
+                "posted_by_id": "x.recorded_by_id",
+                "posted_at": "x.recorded_at",
+            },
+            f"{Move._meta.db_table} x",
         )
-        if rng.random() < 0.5:
-            plan["action"].append(
-                {
-                    "id": uuid.uuid4(),
-                    "organisation_id": organisation_id,
-                    "case_id": case_id,
-                    "action_type_id": types["police_flag"],
-                    "starts_at": received,
-                    "due_at": received + timedelta(hours=24),
-                    "status": "done",
-                    "done_at": received + timedelta(minutes=rng.randint(30, 2880)),
-                    "created_at": received,
-                }
-            )
-        for extra in range(1 + (rng.random() < 0.2)):
-            band = rng.choice(bands)
-            plan["assessment"].append(
-                {
-                    "id": uuid.uuid4(),
-                    "organisation_id": organisation_id,
-                    "case_id": case_id,
-                    "question_set_version": "dash-2009",
-                    "score": 5,
-                    "computed_band": band,
-                    "final_band": band,
-                    "judgement_band": "",
-                    "area_code": "E07000110",
-                    "high_threshold": 14,
-                    "medium_threshold": 10,
-                    "callout_window_months": 12,
-                    "escalation_callouts": 3,
-                    "assessed_at": received + timedelta(days=extra * 30, hours=2),
-                    "assessor_id": officer,
-                }
-            )
-        if rng.random() < 0.1:
-            plan["marac"].append(
-                {
-                    "id": uuid.uuid4(),
-                    "organisation_id": organisation_id,
-                    "case_id": case_id,
-                    "area_code": "E07000110",
-                    "referred_on": (received + timedelta(days=2)).date(),
-                    "sharing_basis": "consent",
-                    "is_repeat": rng.random() < 0.2,
-                    "created_by_id": officer,
-                    "created_at": received,
-                }
-            )
-        if rng.random() < REQUEST_SHARE:
-            manager = managers[organisation_id]
-            request_id = uuid.uuid4()
-            created = received + timedelta(days=rng.randint(5, 40))
-            approved = created + timedelta(hours=rng.randint(2, 200)) if rng.random() < 0.9 else None
-            circulated = approved + timedelta(hours=rng.randint(2, 200)) if approved and rng.random() < 0.95 else None
-            offered = circulated and rng.random() < 0.6
-            moved = offered and rng.random() < 0.5
-            status = (
-                "moved"
-                if moved
-                else ("offered" if offered else ("circulated" if circulated else "approved" if approved else "draft"))
-            )
-            plan["request"].append(
-                {
-                    "id": request_id,
-                    "organisation_id": organisation_id,
-                    "case_id": case_id,
-                    "scheme_id": scheme.pk,
-                    "reference": f"KB{number:08d}",
-                    "status": status,
-                    "nominating_officer_id": manager,
-                    "bedrooms_needed": rng.randint(1, 4),
-                    "access_need": "3",
-                    "pets": False,
-                    "urgent": False,
-                    "end_reason": "",
-                    "created_by_id": manager,
-                    "created_at": created,
-                    "approved_by_id": manager if approved else None,
-                    "approved_at": approved,
-                    "circulated_at": circulated,
-                    "status_changed_at": created,
-                }
-            )
-            if offered:
-                assert circulated is not None
-                rehousing = organisations[
-                    (organisations.index(organisation_id) + 1 + rng.randint(0, LANDLORDS - 2)) % LANDLORDS
-                ]
-                offer_at = circulated + timedelta(hours=rng.randint(24, 900))
-                if rng.random() < 0.3:
-                    plan["offer"].append(
-                        {
-                            "id": uuid.uuid4(),
-                            "organisation_id": rehousing,
-                            "request_id": request_id,
-                            "referring_organisation_id": organisation_id,
-                            "home_id": homes_of[rehousing][0],
-                            "tenancy": "2",
-                            "status": "refused",
-                            "offered_by_id": managers[rehousing],
-                            "offered_at": offer_at,
-                            "expires_at": offer_at + timedelta(days=7),
-                            "decided_at": offer_at + timedelta(days=3),
-                            "refusal_reason": rng.choice(reasons),
-                        }
-                    )
-                    offer_at += timedelta(days=10)
-                offer_id = uuid.uuid4()
-                decided = offer_at + timedelta(hours=rng.randint(2, 150))
-                plan["offer"].append(
-                    {
-                        "id": offer_id,
-                        "organisation_id": rehousing,
-                        "request_id": request_id,
-                        "referring_organisation_id": organisation_id,
-                        "home_id": homes_of[rehousing][1],
-                        "tenancy": "2",
-                        "status": "moved" if moved else "offered",
-                        "offered_by_id": managers[rehousing],
-                        "offered_at": offer_at,
-                        "expires_at": offer_at + timedelta(days=7),
-                        "decided_at": decided if moved else None,
-                        "refusal_reason": "",
-                    }
-                )
-                if moved:
-                    move_date = (decided + timedelta(days=rng.randint(7, 60))).date()
-                    posted = datetime.combine(move_date, datetime.min.time(), tzinfo=now.tzinfo)
-                    plan["move"].append(
-                        {
-                            "id": uuid.uuid4(),
-                            "organisation_id": rehousing,
-                            "referring_organisation_id": organisation_id,
-                            "request_id": request_id,
-                            "offer_id": offer_id,
-                            "home_id": homes_of[rehousing][1],
-                            "move_date": move_date,
-                            "old_tenure": "7",
-                            "new_tenure": rng.choice(["2", "2", "7", "6"]),
-                            "new_area_code": "E07000110",
-                            "old_area_code": "E06000035",
-                            "recorded_by_id": managers[rehousing],
-                            "recorded_at": posted,
-                            "check_in_due_at": posted + timedelta(days=14),
-                            "ledger_posted_at": posted,
-                        }
-                    )
-                    bedrooms = rng.randint(1, 4)
-                    for org, delta, reason in ((organisation_id, -1, "move_out"), (rehousing, 1, "move_in")):
-                        plan["ledger"].append(
-                            {
-                                "scheme_id": scheme.pk,
-                                "organisation_id": org,
-                                "request_reference": f"KB{number:08d}",
-                                "delta": delta,
-                                "bedrooms": bedrooms,
-                                "reason": reason,
-                                "posted_by_id": managers[rehousing],
-                                "posted_at": posted,
-                            }
-                        )
-        if len(plan["case"]) >= 50_000:
-            flush(final=True)
-    flush(final=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"seeded": True, **counts}
