@@ -52,6 +52,7 @@ check: lint layers typecheck migrations-check
 bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench web
+	$(BIN)/python -m bench dashboards
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

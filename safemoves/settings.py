@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "safemoves.letters",
     "safemoves.tasks",
     "safemoves.notifications",
+    "safemoves.reports",
     "safemoves.web",
     "safemoves.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("letters/", include("safemoves.letters.urls")),
     path("tasks/", include("safemoves.tasks.urls")),
     path("notifications/", include("safemoves.notifications.urls")),
+    path("reports/", include("safemoves.reports.urls")),
     path("", include("safemoves.intake.urls")),
     path("staff/", include("safemoves.api.urls")),
     path("api/v1/", include((api_v1_patterns, "api"))),

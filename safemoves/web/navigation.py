@@ -13,6 +13,7 @@ from safemoves.organisations import policies
 from safemoves.organisations.models import Membership
 from safemoves.properties import policies as home_policies
 from safemoves.reciprocal import policies as reciprocal_policies
+from safemoves.reports import policies as report_policies
 from safemoves.risk import policies as risk_policies
 from safemoves.safety import policies as safety_policies
 
@@ -40,6 +41,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Matching", "reciprocal:matching", reciprocal_policies.can_coordinate),
     NavItem("Scheme ledger", "reciprocal:ledger", reciprocal_policies.can_coordinate),
     NavItem("Scheme policy", "reciprocal:policy", reciprocal_policies.can_coordinate),
+    NavItem("Landlord dashboard", "reports:landlord", report_policies.can_see_landlord_dashboard),
+    NavItem("Scheme dashboard", "reports:scheme", report_policies.can_see_scheme_dashboard),
     NavItem("Staff", "organisations:staff", policies.can_manage_staff),
     NavItem("API tokens", "api_tokens:tokens", api_policies.can_manage_api_tokens),
     NavItem("Audit log", "audit:log", policies.can_read_audit_log),

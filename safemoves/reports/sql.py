@@ -1,0 +1,61 @@
+"""The few pieces of SQL that differ between SQLite and PostgreSQL, behind one function each.
+
+Every figure is computed by the database. Durations are whole seconds between two columns;
+medians and 90th percentiles use window functions (ROW_NUMBER, COUNT) that both databases
+run, because SQLite has no ``percentile_cont``. Tests run every figure on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+
+def seconds_between(later: str, earlier: str) -> str:
+    """SQL for the whole seconds from ``earlier`` to ``later`` (timestamps or dates)."""
+    if connection.vendor == "postgresql":
+        return f"FLOOR(EXTRACT(EPOCH FROM (CAST({later} AS timestamptz) - CAST({earlier} AS timestamptz))))"
+    return f"(CAST(strftime('%%s', {later}) AS INTEGER) - CAST(strftime('%%s', {earlier}) AS INTEGER))"
+
+
+def month_of(column: str) -> str:
+    """SQL for the calendar month (UTC) of a timestamp, as text 'YYYY-MM'."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')"
+    return f"strftime('%%Y-%%m', {column})"
+
+
+def percentiles_sql(values_sql: str, *, with_total: bool = False) -> str:
+    """Median and 90th percentile of ``value`` per ``grp`` over the rows of ``values_sql``.
+
+    ``values_sql`` selects two columns, ``grp`` and ``value``. The median is the mean of the
+    middle one or two values; the 90th percentile is the nearest-rank value (rank ceil(0.9 n),
+    written (9n + 9) / 10 in integer arithmetic). Answers one row per group:
+    (grp, n, median, p90). ``with_total`` adds group 0 over every row (the values are
+    computed once: PostgreSQL materialises a CTE read twice).
+    """
+    rows = "SELECT grp, value FROM v UNION ALL SELECT 0, value FROM v" if with_total else "SELECT grp, value FROM v"
+    return f"""
+        WITH v AS ({values_sql}),
+        ranked AS (
+            SELECT grp, value,
+                   ROW_NUMBER() OVER (PARTITION BY grp ORDER BY value) AS rn,
+                   COUNT(*) OVER (PARTITION BY grp) AS n
+            FROM ({rows}) every_value WHERE value IS NOT NULL
+        )
+        SELECT grp, MAX(n),
+               AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN value END),
+               MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN value END)
+        FROM ranked
+        GROUP BY grp
+        ORDER BY grp
+    """
+
+
+def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run an aggregate query; its answer is a handful of rows, never the underlying records."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return [tuple(row) for row in cursor.fetchall()]

@@ -1,0 +1,206 @@
+"""The dashboards' pages, charts, downloads and the board pack."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from safemoves.organisations.models import Role
+from safemoves.reports.charts import bar_chart
+from safemoves.reports.exports import csv_bytes, xlsx_bytes
+from safemoves.reports.tables import Cell, Table
+from tests.factories import World, sign_in
+from tests.reciprocal.factories import make_home
+from tests.reports.factories import case_row, move_row, offer_row, request_row
+
+PERIOD = {"start": "2026-01-01", "end": "2026-06-30"}
+
+
+@pytest.fixture
+def filled(world: World) -> World:
+    """A's cases (two open, one closed), and six of A's requests, one moved into B's home."""
+    a = world.a.organisation
+    home = make_home(world.b)
+    for day in range(1, 7):
+        case = case_row(a, received_at=datetime(2026, 2, day, 9, tzinfo=UTC), officer=world.a[Role.OFFICER])
+        request = request_row(
+            case, world.scheme, world.a[Role.MANAGER], created_at=case.received_at,
+            approved_after=timedelta(days=1), circulated_after=timedelta(days=1),
+        )  # fmt: skip
+        if day == 1:
+            assert request.circulated_at is not None
+            offer = offer_row(
+                request, home, world.b[Role.LETTINGS_OFFICER], offered_at=request.circulated_at, status="moved",
+                decided_after=timedelta(days=1),
+            )  # fmt: skip
+            move_row(offer, world.b[Role.LETTINGS_OFFICER], move_date=date(2026, 3, 1))
+    return world
+
+
+def _svg_bars(html: str, key: str) -> dict[str, str]:
+    svg = re.search(rf'<svg[^>]*data-table="{key}".*?</svg>', html, re.S)
+    assert svg is not None, key
+    return dict(re.findall(r'<rect[^>]*data-label="([^"]*)"[^>]*data-value="([^"]*)"', svg.group(0)))
+
+
+def _table_cells(html: str, key: str, column: int) -> dict[str, str]:
+    table = re.search(rf'<table class="table" data-table="{key}">.*?</table>', html, re.S)
+    assert table is not None, key
+    found = {}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", table.group(0), re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row[1], re.S)
+        found[row[0]] = cells[column - 1]
+    return found
+
+
+def test_manager_sees_the_landlord_dashboard_and_its_charts_match_its_tables(filled: World) -> None:
+    client = sign_in(Client(), filled.a[Role.MANAGER])
+    response = client.get(reverse("reports:landlord"), PERIOD)
+    assert response.status_code == 200
+    html = response.text
+    # Six open cases, none assessed; one officer holds all six.
+    assert _svg_bars(html, "open_by_risk") == {"High": "0", "Medium": "0", "Standard": "0", "Not assessed": "6"}
+    assert _table_cells(html, "open_by_risk", 1) == {"High": "0", "Medium": "0", "Standard": "0", "Not assessed": "6"}
+    officer = filled.a[Role.OFFICER].full_name
+    assert _svg_bars(html, "caseloads") == {officer: "6"} == _table_cells(html, "caseloads", 1)
+    assert "Emergency accommodation offered and refused" in html
+    assert "Not yet recorded" in html
+
+
+def test_scheme_dashboard_chart_matches_table_and_hides_small_counts(filled: World) -> None:
+    client = sign_in(Client(), filled.a[Role.COORDINATOR])
+    html = client.get(reverse("reports:scheme"), PERIOD).text
+    cells = _table_cells(html, "funnel", 1)
+    assert cells == {
+        "Requests made": "6",
+        "Approved": "6",
+        "Circulated": "6",
+        "Offered": "&lt;5",
+        "Accepted": "&lt;5",
+        "Moved": "&lt;5",
+    }
+    # Suppressed counts have no bar; every bar equals its table cell.
+    assert _svg_bars(html, "funnel") == {"Requests made": "6", "Approved": "6", "Circulated": "6"}
+
+
+def test_manager_sees_only_their_own_landlord_line(filled: World) -> None:
+    a, b = filled.a.organisation, filled.b.organisation
+    html = sign_in(Client(), filled.b[Role.MANAGER]).get(reverse("reports:scheme"), PERIOD).text
+    assert b.name in _table_cells(html, "moves", 1)
+    assert a.name not in html.split("<main", 1)[1]
+    coordinator_html = sign_in(Client(), filled.a[Role.COORDINATOR]).get(reverse("reports:scheme"), PERIOD).text
+    assert {a.name, b.name} <= set(_table_cells(coordinator_html, "moves", 1))
+
+
+def test_a_landlord_never_sees_another_landlords_case_level_rows(filled: World) -> None:
+    from safemoves.cases.models import Case
+    from safemoves.common.scoping import scopes_disabled
+    from safemoves.reciprocal.models import MoveRequest
+
+    with scopes_disabled():
+        secrets = [str(value) for value in Case.objects.values_list("reference", flat=True)]
+        secrets += [str(value) for value in Case.objects.values_list("pk", flat=True)]
+        secrets += [str(value) for value in MoveRequest.objects.values_list("reference", flat=True)]
+    client = sign_in(Client(), filled.b[Role.MANAGER])
+    pages = [client.get(reverse("reports:scheme"), PERIOD).text]
+    for key in ("funnel", "moves", "two_clocks", "ledger", "refusals"):
+        pages.append(
+            client.get(reverse("reports:scheme_export", kwargs={"table": key, "fmt": "csv"}), PERIOD).content.decode()
+        )
+    for page in pages:
+        for secret in secrets:
+            assert secret not in page
+
+
+def test_coordinator_filters_by_landlord(filled: World) -> None:
+    b = filled.b.organisation
+    client = sign_in(Client(), filled.a[Role.COORDINATOR])
+    html = client.get(reverse("reports:scheme"), {**PERIOD, "landlord": str(b.pk)}).text
+    assert set(_table_cells(html, "moves", 1)) == {"Scheme", b.name}
+
+
+def test_bad_filters_are_refused_naming_the_field(filled: World) -> None:
+    client = sign_in(Client(), filled.a[Role.MANAGER])
+    response = client.get(reverse("reports:landlord"), {"start": "2026-06-30", "end": "2026-01-01"})
+    assert response.status_code == 400
+    assert "To: The end date must be on or after the start date." in response.text
+    response = client.get(reverse("reports:landlord"), {"start": "not a date"})
+    assert response.status_code == 400
+    assert "From: Enter a valid date." in response.text
+    coordinator = sign_in(Client(), filled.a[Role.COORDINATOR])
+    response = coordinator.get(reverse("reports:scheme"), {"landlord": "999999"})
+    assert response.status_code == 400
+    assert "Landlord: Select a valid choice." in response.text
+    manager = sign_in(Client(), filled.a[Role.MANAGER])
+    assert manager.get(reverse("reports:scheme_export", kwargs={"table": "nope", "fmt": "csv"})).status_code == 404
+    assert manager.get(reverse("reports:scheme_export", kwargs={"table": "funnel", "fmt": "pdf"})).status_code == 404
+
+
+def test_csv_and_xlsx_downloads_hold_the_table(filled: World) -> None:
+    client = sign_in(Client(), filled.a[Role.COORDINATOR])
+    url = reverse("reports:scheme_export", kwargs={"table": "funnel", "fmt": "csv"})
+    response = client.get(url, PERIOD)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    found = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert found[0] == ["Step", "Scheme"]
+    assert found[1:] == [
+        ["Requests made", "6"],
+        ["Approved", "6"],
+        ["Circulated", "6"],
+        ["Offered", "<5"],
+        ["Accepted", "<5"],
+        ["Moved", "<5"],
+    ]
+    response = client.get(reverse("reports:scheme_export", kwargs={"table": "funnel", "fmt": "xlsx"}), PERIOD)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()][:3] == [
+        ["Step", "Scheme"],
+        ["Requests made", 6],
+        ["Approved", 6],
+    ]
+
+
+def test_exports_escape_formulas() -> None:
+    rows: list[list[Cell]] = [['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "plain", -3, None]]
+    found = list(csv.reader(io.StringIO(csv_bytes(["=a", "b", "c", "d", "e", "f", "g"], rows).decode("utf-8-sig"))))
+    assert found == [
+        ["'=a", "b", "c", "d", "e", "f", "g"],
+        ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "plain", "-3", ""],
+    ]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes("t", ["=a"], [["=1+1", -3]]))).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [["'=a", None], ["'=1+1", -3]]
+
+
+def test_chart_draws_negative_bars_left_of_zero() -> None:
+    table = Table("t", "Balances", ("Landlord", "Balance"), (("A", -2), ("B", 4), ("C", "<5")), 1)
+    svg = str(bar_chart(table))
+    assert re.findall(r'data-label="(\w)" data-value="(-?\d+)"', svg) == [("A", "-2"), ("B", "4")]
+    assert "chart__bar--negative" in svg
+    assert "style=" not in svg
+    assert "<script" not in svg
+
+
+def test_board_pack_is_a_pdf(filled: World) -> None:
+    client = sign_in(Client(), filled.a[Role.COORDINATOR])
+    response = client.get(reverse("reports:board_pack"), PERIOD)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_downloads_are_audited(filled: World) -> None:
+    from safemoves.audit.models import AuditEvent
+    from safemoves.common.scoping import scopes_disabled
+
+    client = sign_in(Client(), filled.a[Role.MANAGER])
+    client.get(reverse("reports:landlord_export", kwargs={"table": "caseloads", "fmt": "xlsx"}), PERIOD)
+    with scopes_disabled():
+        event = AuditEvent.objects.filter(action="reports.exported").latest("pk")
+    assert (event.object_id, event.reason) == ("landlord", "caseloads.xlsx")
