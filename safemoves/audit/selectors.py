@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from safemoves.accounts.models import User
 from safemoves.audit.models import AuditEvent
+from safemoves.cases.models import Case
 from safemoves.common.clock import LONDON
 from safemoves.organisations.models import Organisation
 
@@ -50,8 +51,6 @@ def staff_of(organisation: Organisation) -> QuerySet[User]:
 
 def case_references(organisation: Organisation, case_ids: Iterable[str]) -> dict[str, str]:
     """Case id -> reference for the cases of this landlord among ``case_ids`` (one query)."""
-    from safemoves.cases.models import Case
-
     wanted = {case_id for case_id in case_ids if case_id}
     if not wanted:
         return {}
@@ -60,8 +59,6 @@ def case_references(organisation: Organisation, case_ids: Iterable[str]) -> dict
 
 
 def case_id_for_reference(organisation: Organisation, reference: str) -> str | None:
-    from safemoves.cases.models import Case
-
     found = Case.objects.filter(organisation=organisation, reference__iexact=reference.strip()).values_list(
         "pk", flat=True
     )
