@@ -1,6 +1,11 @@
 from django.urls import include, path
 
+from safemoves.common import health
+
 urlpatterns = [
+    path("healthz", health.healthz_view, name="healthz"),
+    path("readyz", health.readyz_view, name="readyz"),
+    path("jobs/", include("safemoves.jobs.urls")),
     path("", include("safemoves.web.urls")),
     path("account/", include("safemoves.accounts.urls")),
     path("staff/", include("safemoves.organisations.urls")),
