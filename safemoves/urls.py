@@ -3,7 +3,7 @@ from django.urls import include, path
 from safemoves.common import health
 
 urlpatterns = [
-    path("healthz", health.healthz_view, name="healthz"),
+    # /healthz (the process is up) is web:health; /readyz checks what a request needs.
     path("readyz", health.readyz_view, name="readyz"),
     path("jobs/", include("safemoves.jobs.urls")),
     path("", include("safemoves.web.urls")),

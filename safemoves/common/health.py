@@ -1,7 +1,7 @@
-"""Probes for the load balancer and the orchestrator.
+"""Readiness probe for the load balancer and the orchestrator.
 
-``/healthz``: the process is up and serving (no dependency is touched, so a database outage
-does not get every web process restarted). ``/readyz``: the database, the cache and the broker
+``/healthz`` (safemoves.web) says the process is up and touches no dependency, so a database
+outage does not get every web process restarted. ``/readyz``: the database, the cache and the broker
 answer; otherwise 503 naming which of them failed, never a host, address or error text.
 """
 
@@ -15,12 +15,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
-
-
-@login_not_required
-@require_GET
-def healthz_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
 
 
 def _database() -> bool:
