@@ -15,8 +15,9 @@ from safemoves.organisations.models import Organisation
 
 
 class JobState(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Running"
+    # A job being run stays *queued* in the database until its transaction commits (ADR 0025);
+    # while it runs, its progress is in the shared cache.
+    QUEUED = "queued", "Waiting or running"
     SUCCEEDED = "succeeded", "Finished"
     FAILED = "failed", "Failed"
 

@@ -25,7 +25,7 @@ def job_for_member(membership: Membership, job_id: UUID) -> Job:
 
 def job_progress(job: Job) -> int:
     """Per cent done: live from the cache while the job runs, from the row once it has finished."""
-    if job.state == JobState.RUNNING:
+    if job.state == JobState.QUEUED:
         live = cache.get(progress_key(job.pk))
         if isinstance(live, int):
             return live

@@ -4,12 +4,11 @@ web process itself) calls; every step is safe to repeat."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from uuid import UUID
 
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from safemoves.audit.services import record_event
@@ -20,8 +19,6 @@ from safemoves.organisations.models import Membership
 
 logger = logging.getLogger(__name__)
 
-# A job left *running* this long by a worker that died may be claimed again.
-LEASE = timedelta(minutes=30)
 PROGRESS_SECONDS = 24 * 60 * 60
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -56,50 +53,49 @@ def _enqueue(job_id: str, organisation_id: int) -> None:
 
 
 def job_run(*, job_id: UUID | str, organisation_id: int) -> str:
-    """Run the job once: claim it, do its work and mark it finished in one transaction.
+    """Run the job once: lock it, do its work and mark it finished, all in one transaction.
 
-    Returns ``succeeded``, ``failed`` or ``skipped`` (already finished, or running elsewhere
-    within its lease). Raises a database error that may pass (a lost connection) after putting
-    the job back in the queue, for the caller to retry.
+    The row lock (``SELECT ... FOR UPDATE SKIP LOCKED``) is what makes a job run once: a second
+    delivery of the same message finds the job locked (running) or finished and skips it. A
+    worker killed mid-job drops its connection, the database rolls its transaction back and
+    releases the lock, and the redelivered message runs the job again from the start.
+
+    Returns ``succeeded``, ``failed`` or ``skipped``. A database error that may pass (a lost
+    connection) is raised for the caller to retry; the job stays queued.
     """
     with organisation_scope(organisation_id):
-        now = timezone.now()
-        claimable = Q(state=JobState.QUEUED) | Q(state=JobState.RUNNING, started_at__lt=now - LEASE)
-        claimed = Job.objects.filter(claimable, pk=job_id).update(
-            state=JobState.RUNNING, started_at=now, attempts=F("attempts") + 1
+        # The attempt is recorded outside the job's transaction, so that it survives a crash.
+        Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+            attempts=F("attempts") + 1, started_at=timezone.now()
         )
-        if not claimed:
-            return "skipped"
-        job = Job.objects.get(pk=job_id)
-        attempt = job.attempts
-        kind = job_kind(job.kind)
-
-        def progress(percent: int) -> None:
-            cache.set(progress_key(job_id), max(0, min(100, int(percent))), timeout=PROGRESS_SECONDS)
-
+        kind_name = ""
         try:
             with transaction.atomic():
-                result_type, result_id = kind.handler(job, progress)
-                # The attempt number fences a worker whose lease ran out: only the current claim commits.
-                finished = Job.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt).update(
-                    state=JobState.SUCCEEDED,
-                    progress=100,
-                    result_type=result_type,
-                    result_id=result_id,
-                    error="",
-                    finished_at=timezone.now(),
-                )
-                if not finished:
-                    raise JobError("Another worker took this job over.")
+                job = Job.objects.select_for_update(skip_locked=True).filter(pk=job_id, state=JobState.QUEUED).first()
+                if job is None:
+                    return "skipped"
+                kind_name = job.kind
+
+                def progress(percent: int) -> None:
+                    cache.set(progress_key(job_id), max(0, min(100, int(percent))), timeout=PROGRESS_SECONDS)
+
+                progress(0)
+                result_type, result_id = job_kind(job.kind).handler(job, progress)
+                job.state = JobState.SUCCEEDED
+                job.progress = 100
+                job.result_type, job.result_id = result_type, result_id
+                job.error = ""
+                job.finished_at = timezone.now()
+                job.save(update_fields=["state", "progress", "result_type", "result_id", "error", "finished_at"])
         except TRANSIENT:
-            Job.objects.filter(pk=job_id, attempts=attempt).update(state=JobState.QUEUED)
+            cache.delete(progress_key(job_id))
             raise
         except JobError as error:
-            _fail(job_id, attempt, str(error))
+            _fail(job_id, str(error))
             return "failed"
         except Exception:
-            logger.exception("job %s (%s) failed", job_id, job.kind)
-            _fail(job_id, attempt, f"The job failed unexpectedly. Quote reference {job_id} to your administrator.")
+            logger.exception("job %s (%s) failed", job_id, kind_name)
+            _fail(job_id, f"The job failed unexpectedly. Quote reference {job_id} to your administrator.")
             return "failed"
         cache.delete(progress_key(job_id))
         return "succeeded"
@@ -113,8 +109,8 @@ def job_give_up(*, job_id: UUID | str, organisation_id: int, reason: str) -> Non
         )
 
 
-def _fail(job_id: UUID | str, attempt: int, message: str) -> None:
-    Job.objects.filter(pk=job_id, attempts=attempt).update(
+def _fail(job_id: UUID | str, message: str) -> None:
+    Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
         state=JobState.FAILED, error=message[:1000], finished_at=timezone.now()
     )
     cache.delete(progress_key(job_id))

@@ -25,7 +25,5 @@ ROUTES: tuple[Route, ...] = (
     Route("readyz", PUBLIC),
     Route("jobs:list", ALL_ROLES),
     # A job is its starter's: everyone else, the starter's manager included, gets "not found".
-    Route(
-        "jobs:detail", frozenset({Role.OFFICER}), kwargs=_job_kwargs, targets_object=True, setup=_job
-    ),
+    Route("jobs:detail", frozenset({Role.OFFICER}), kwargs=_job_kwargs, targets_object=True, setup=_job),
 )

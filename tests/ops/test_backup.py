@@ -76,5 +76,5 @@ def test_a_damaged_backup_is_refused_and_nothing_is_replaced(world: World, tmp_p
 def test_a_file_without_manifest_is_refused(db: None, tmp_path: Path) -> None:
     stray = tmp_path / "stray.dump"
     stray.write_bytes(b"not a backup")
-    with pytest.raises(CommandError, match="stray.dump.manifest.json is missing"):
+    with pytest.raises(CommandError, match=r"stray\.dump\.manifest\.json is missing"):
         call_command("restore", str(stray), "--yes")

@@ -4,6 +4,7 @@ import os
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         command = [sys.executable, "-m", "celery", "-A", "safemoves.jobs.queue", "worker", "--loglevel", "INFO"]
-        command += ["--queues", "safemoves"]
+        command += ["--queues", settings.CELERY_TASK_DEFAULT_QUEUE]
         if options["concurrency"]:
             command += ["--concurrency", str(options["concurrency"])]
         if options["beat"]:
