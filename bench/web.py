@@ -289,6 +289,8 @@ def _wrk_load(
                 "-t2",
                 f"-c{connections}",
                 f"-d{int(seconds)}s",
+                "--timeout",
+                "10s",
                 "-s",
                 str(script),
                 "-H",
