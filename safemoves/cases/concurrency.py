@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db import connection
 
@@ -24,7 +25,7 @@ class EditRace:
     conflicts: int = 0
 
 
-def race_edits(*, case_id: object, organisation_id: int, actor: User, editors: int, edits_each: int) -> EditRace:
+def race_edits(*, case_id: UUID, organisation_id: int, actor: User, editors: int, edits_each: int) -> EditRace:
     """Run ``editors`` threads, each saving ``edits_each`` edits of one case; return the tally."""
     tally = EditRace()
     lock = threading.Lock()
@@ -53,7 +54,7 @@ def race_edits(*, case_id: object, organisation_id: int, actor: User, editors: i
                     with lock:
                         tally.edits += 1
                     break
-        except BaseException as error:  # noqa: BLE001 - reported to the caller below
+        except BaseException as error:
             failures.append(error)
         finally:
             connection.close()

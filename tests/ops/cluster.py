@@ -102,12 +102,21 @@ class Cluster:
 
     def start_worker(self) -> subprocess.Popen[bytes]:
         log = (self.logs / "worker.log").open("ab")
+        options = ["--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
         self.worker = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "safemoves.jobs.queue", "worker", "--queues", self.queue,
-                "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-                "--hostname", f"{self.queue}@%h",
-            ],  # fmt: skip
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "safemoves.jobs.queue",
+                "worker",
+                "--queues",
+                self.queue,
+                *options,
+                "--hostname",
+                f"{self.queue}@%h",
+            ],
             env=self.env,
             cwd=ROOT,
             stdout=log,
@@ -223,9 +232,7 @@ class Browser:
         data = dict(fields)
         if token:
             data["csrfmiddlewaretoken"] = token
-        return self._request(
-            url, urlencode(data).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
-        )
+        return self._request(url, urlencode(data).encode(), {"Content-Type": "application/x-www-form-urlencoded"})
 
     def post_file(
         self, url: str, fields: dict[str, str], name: str, filename: str, content: bytes, *, token: str
@@ -233,9 +240,7 @@ class Browser:
         boundary = uuid.uuid4().hex
         parts: list[bytes] = []
         for key, value in {**fields, "csrfmiddlewaretoken": token}.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-            )
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
             "Content-Type: text/csv\r\n\r\n".encode()

@@ -149,7 +149,8 @@ def test_the_service_recovers_when_its_database_connections_are_cut(services: Cl
             " WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> %s) AS killed",
             [mine],
         ).fetchone()
-    assert cut is not None and cut[0] >= len(services.web), "each web process held a persistent connection"
+    assert cut is not None
+    assert cut[0] >= len(services.web), "each web process held a persistent connection"
     # The very next request through each process is served: no restart of the service.
     for web in services.web:
         assert _ready(web.url("/readyz")) == {

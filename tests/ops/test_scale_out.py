@@ -32,7 +32,8 @@ def test_a_lockout_through_one_web_process_holds_on_the_other(services: Cluster,
     attacker = Browser()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         token = attacker.csrf_token(first.url("/account/sign-in/"))
-        status, body = attacker.post(first.url("/account/sign-in/"), {"username": victim, "password": "guess"}, token=token)
+        guess = {"username": victim, "password": "guess"}
+        status, body = attacker.post(first.url("/account/sign-in/"), guess, token=token)
         assert status == 200, body[:300]
         assert "Enter a correct e-mail address and password." in body
     # The last allowed failure, through the other process, completes the count ...
@@ -85,7 +86,7 @@ def test_a_job_queued_through_one_web_process_runs_once_on_the_worker(services: 
         assert (job.state, job.attempts, job.error) == (JobState.SUCCEEDED, 1, "")
         assert HomeImport.objects.count() == 1
         assert Home.objects.count() == 2
-    assert f"Task safemoves.jobs.tasks.run_job[" in services.worker_log()
+    assert "Task safemoves.jobs.tasks.run_job[" in services.worker_log()
 
     # The same message delivered again (a broker redelivery): the worker skips it.
     from celery import Celery
