@@ -47,3 +47,35 @@ def test_a_line_outside_any_request_says_so(console: io.StringIO) -> None:
     entry = json.loads(console.getvalue().splitlines()[-1])
     assert entry["request_id"] == "-"
     assert entry["message"] == "invitation at /account/invitation/[redacted]/ failed"
+
+
+def test_the_gunicorn_access_log_is_one_json_object_with_the_request_id(capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from safemoves.common import gunicorn as gunicorn_conf
+
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("logger_class", gunicorn_conf.logger_class)
+    config.set("access_log_format", gunicorn_conf.access_log_format)
+    logger = config.logger_class(config)
+    response = SimpleNamespace(status="404 Not Found", sent=10, headers=[("X-Request-ID", "req-0123456789abcdef")])
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f'/refer/{TOKEN}/?q="quoted"',
+        "PATH_INFO": f"/refer/{TOKEN}/",
+        "QUERY_STRING": 'q="quoted"',
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "192.0.2.44",
+    }
+    logger.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=3))
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    entry = json.loads(line)
+    assert entry["request_id"] == "req-0123456789abcdef"
+    assert entry["request"] == 'GET /refer/[redacted]/?q="quoted" HTTP/1.1'
+    assert entry["status"] == "404"
+    assert TOKEN not in line
+    assert "192.0.2.44" not in line
