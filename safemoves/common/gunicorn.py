@@ -20,9 +20,10 @@ from safemoves.common.logging import redact_secret_paths
 class RedactingLogger(Logger):  # type: ignore[misc]
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
-        # Redacted, then escaped so that each value sits safely inside the JSON access-log line.
+        # Redacted, then escaped so that each value sits safely inside the JSON access-log line
+        # (backslashes and control characters here; gunicorn's SafeAtoms escapes the quotes).
         return {
-            key: json.dumps(redact_secret_paths(value))[1:-1] if isinstance(value, str) else value
+            key: json.dumps(redact_secret_paths(value))[1:-1].replace('\\"', '"') if isinstance(value, str) else value
             for key, value in atoms.items()
         }
 
