@@ -46,12 +46,12 @@ def seed(cases: int) -> dict[str, Any]:
     import uuid
     from datetime import date, timedelta
 
-    from django.contrib.auth.backends import ModelBackend
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from safemoves.accounts.backends import STAFF_BACKEND
     from safemoves.accounts.models import User
     from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT
     from safemoves.cases.codes import CaseSource, CaseStatus
@@ -180,7 +180,7 @@ def seed(cases: int) -> dict[str, Any]:
             user = people[role]
             session = SessionStore()
             session["_auth_user_id"] = str(user.pk)
-            session["_auth_user_backend"] = f"{ModelBackend.__module__}.{ModelBackend.__name__}"
+            session["_auth_user_backend"] = STAFF_BACKEND  # a backend listed in AUTHENTICATION_BACKENDS
             session["_auth_user_hash"] = user.get_session_auth_hash()
             session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
             session[LOGIN_AT] = session[LAST_SEEN_AT] = now.timestamp()
