@@ -69,6 +69,10 @@ def _engines(size: str, source: Path, cap: float) -> list[tuple[str, list[str]]]
 
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["concurrency"]:  # concurrent edits of one case, on PostgreSQL
+        from bench import concurrency
+
+        return concurrency.main(arguments[1:])
     if arguments[:1] == ["web"]:  # the web benchmark lives in bench/web.py
         from bench import web
 

@@ -46,12 +46,12 @@ def seed(cases: int) -> dict[str, Any]:
     import uuid
     from datetime import date, timedelta
 
-    from django.contrib.auth.backends import ModelBackend
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from safemoves.accounts.backends import STAFF_BACKEND
     from safemoves.accounts.models import User
     from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT
     from safemoves.cases.codes import CaseSource, CaseStatus
@@ -180,7 +180,7 @@ def seed(cases: int) -> dict[str, Any]:
             user = people[role]
             session = SessionStore()
             session["_auth_user_id"] = str(user.pk)
-            session["_auth_user_backend"] = f"{ModelBackend.__module__}.{ModelBackend.__name__}"
+            session["_auth_user_backend"] = STAFF_BACKEND  # a backend listed in AUTHENTICATION_BACKENDS
             session["_auth_user_hash"] = user.get_session_auth_hash()
             session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
             session[LOGIN_AT] = session[LAST_SEEN_AT] = now.timestamp()
@@ -202,6 +202,7 @@ class Result:
     rps: float = 0.0
     load_p50_ms: float = 0.0
     load_p95_ms: float = 0.0
+    load_p99_ms: float = 0.0
     cpu_ms: float = 0.0
     errors: int = 0
 
@@ -270,14 +271,15 @@ def _python_load(port: int, path: str, cookie: str, connections: int, seconds: f
 
 def _wrk_load(
     wrk: str, port: int, path: str, cookie: str, connections: int, seconds: float
-) -> tuple[int, int, float, float]:
+) -> tuple[int, int, float, float, float]:
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(
         "done = function(summary, latency, requests)\n"
-        '  io.write(string.format("JSON {\\"requests\\": %d, \\"errors\\": %d, \\"p50\\": %f, \\"p95\\": %f}\\n",\n'
+        '  io.write(string.format("JSON {\\"requests\\": %d, \\"errors\\": %d, \\"p50\\": %f, \\"p95\\": %f,'
+        ' \\"p99\\": %f}\\n",\n'
         "    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read"
         " + summary.errors.write + summary.errors.timeout,\n"
-        "    latency:percentile(50) / 1000, latency:percentile(95) / 1000))\n"
+        "    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))\n"
         "end\n"
     )
     try:
@@ -287,6 +289,8 @@ def _wrk_load(
                 "-t2",
                 f"-c{connections}",
                 f"-d{int(seconds)}s",
+                "--timeout",
+                "10s",
                 "-s",
                 str(script),
                 "-H",
@@ -301,7 +305,66 @@ def _wrk_load(
         script.unlink()
     line = next(line for line in output.splitlines() if line.startswith("JSON "))
     data = json.loads(line[5:])
-    return int(data["requests"]), int(data["errors"]), float(data["p50"]), float(data["p95"])
+    return int(data["requests"]), int(data["errors"]), float(data["p50"]), float(data["p95"]), float(data["p99"])
+
+
+def _load(
+    wrk: str | None, port: int, path: str, cookie: str, connections: int, seconds: float
+) -> tuple[int, int, float, float, float]:
+    if wrk:
+        return _wrk_load(wrk, port, path, cookie, connections, seconds)
+    requests, errors, latencies = _python_load(port, path, cookie, connections, seconds)
+    return (
+        requests,
+        errors,
+        _percentile(latencies, 0.5),
+        _percentile(latencies, 0.95),
+        _percentile(latencies, 0.99),
+    )
+
+
+@dataclass
+class SoakMinute:
+    minute: int
+    requests: int
+    rps: float
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+def soak(port: int, path: str, cookie: str, *, connections: int, seconds: float) -> list[SoakMinute]:
+    """Load one page for ``seconds`` in one-minute slices; every failed request is counted."""
+    wrk = shutil.which("wrk")
+    slices: list[SoakMinute] = []
+    remaining = seconds
+    while remaining > 0:
+        length = min(60.0, remaining)
+        started = time.perf_counter()
+        requests, errors, p50, p95, p99 = _load(wrk, port, path, cookie, connections, length)
+        elapsed = time.perf_counter() - started
+        slices.append(SoakMinute(len(slices) + 1, requests, requests / elapsed, errors, p50, p95, p99))
+        remaining -= length
+    return slices
+
+
+def soak_report(name: str, slices: list[SoakMinute], load_average: str) -> str:
+    total = sum(s.requests for s in slices)
+    errors = sum(s.errors for s in slices)
+    lines = [
+        f"### Soak: {name}, {len(slices)} minute(s) (load average after {load_average})",
+        "",
+        "| minute | requests | req/s | errors | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in slices:
+        lines.append(
+            f"| {s.minute} | {s.requests} | {s.rps:.0f} | {s.errors} |"
+            f" {s.p50_ms:.0f} | {s.p95_ms:.0f} | {s.p99_ms:.0f} |"
+        )
+    lines += ["", f"Total: {total} requests, {errors} errors ({'PASS' if errors == 0 else 'FAIL'}: zero errors)."]
+    return "\n".join(lines)
 
 
 def measure(
@@ -323,15 +386,11 @@ def measure(
     wrk = shutil.which("wrk")
     ticks = _cpu_ticks(pids)
     started = time.perf_counter()
-    if wrk:
-        requests, errors, p50, p95 = _wrk_load(wrk, port, path, cookie, connections, seconds)
-    else:
-        requests, errors, latencies = _python_load(port, path, cookie, connections, seconds)
-        p50, p95 = _percentile(latencies, 0.5), _percentile(latencies, 0.95)
+    requests, errors, p50, p95, p99 = _load(wrk, port, path, cookie, connections, seconds)
     elapsed = time.perf_counter() - started
     used = _cpu_ticks(pids) - ticks
     result.rps = requests / elapsed
-    result.load_p50_ms, result.load_p95_ms, result.errors = p50, p95, errors
+    result.load_p50_ms, result.load_p95_ms, result.load_p99_ms, result.errors = p50, p95, p99, errors
     result.cpu_ms = used / os.sysconf("SC_CLK_TCK") * 1000 / max(requests, 1)
     return result
 
@@ -424,11 +483,21 @@ def run_size(label: str, args: argparse.Namespace) -> tuple[dict[str, Any], list
             ("scheme pool (lettings)", "/reciprocal/pool/", cookies["lettings_officer"]),
             ("minimal page (again)", "/bench/minimal/", ""),
         ]
+        if args.pages:
+            wanted = {name.strip() for name in args.pages.split(",")}
+            pages = [page for page in pages if page[0] in wanted or page[0].startswith("minimal page")]
         for name, path, cookie in pages:
             results.append(
                 measure(
                     name, port, path, cookie, pids, load=args.load, connections=args.connections, seconds=args.seconds
                 )
+            )
+        if args.soak:
+            name, path, cookie = next(page for page in pages if page[0] == args.soak_page)
+            info["soak"] = soak_report(
+                name,
+                soak(port, path, cookie, connections=args.connections, seconds=args.soak),
+                " ".join(f"{value:.2f}" for value in os.getloadavg()),
             )
     finally:
         server.terminate()
@@ -447,15 +516,16 @@ def report(label: str, info: dict[str, Any], results: list[Result], *, load: boo
     ]
     if load:
         lines += [
-            "| page | single p50 ms | single p95 ms | req/s | share of minimal | p50 ms | p95 ms | CPU ms/req | KB |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| page | single p50 ms | single p95 ms | req/s | share of minimal | p50 ms | p95 ms | p99 ms | errors"
+            " | CPU ms/req | KB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in results:
             share = f"{100 * r.rps / baseline:.0f} %" if baseline else "-"
-            errors = f" ({r.errors} errors)" if r.errors else ""
             lines.append(
-                f"| {r.name} | {r.single_p50_ms:.1f} | {r.single_p95_ms:.1f} | {r.rps:.0f}{errors} | {share} |"
-                f" {r.load_p50_ms:.0f} | {r.load_p95_ms:.0f} | {r.cpu_ms:.1f} | {r.bytes / 1024:.0f} |"
+                f"| {r.name} | {r.single_p50_ms:.1f} | {r.single_p95_ms:.1f} | {r.rps:.0f} | {share} |"
+                f" {r.load_p50_ms:.0f} | {r.load_p95_ms:.0f} | {r.load_p99_ms:.0f} | {r.errors} | {r.cpu_ms:.1f} |"
+                f" {r.bytes / 1024:.0f} |"
             )
     else:
         lines += ["| page | single p50 ms | single p95 ms | KB |", "|---|---|---|---|"]
@@ -474,6 +544,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--no-load", dest="load", action="store_false", help="single requests only")
+    parser.add_argument("--pages", help="comma-separated page names to measure (the minimal page always runs)")
+    parser.add_argument("--soak", type=float, default=0.0, help="after the pages, load one page this many seconds")
+    parser.add_argument("--soak-page", default="full case page", help="the page the soak loads")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.seed is not None:
@@ -487,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
     for label in args.sizes.split(","):
         info, results = run_size(label.strip(), args)
         print(report(label.strip(), info, results, load=args.load) + "\n", flush=True)
+        if "soak" in info:
+            print(info["soak"] + "\n", flush=True)
     return 0
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "safemoves.notifications",
     "safemoves.reports",
     "safemoves.web",
+    "safemoves.jobs",
     "safemoves.demo",
 ]
 
@@ -140,7 +141,50 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A dropped connection (a database restart, a failover, pg_terminate_backend) is noticed at the
+# start of the next request and replaced, so the service recovers without a restart of its own.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The shared cache (ADR 0025): rate limits and locks must hold across every web process and
+# worker, so production with more than one process names Redis. Without it (the demo, one
+# process) the per-process memory cache is enough.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHE_URL = env_str("CACHE_URL", REDIS_URL)
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sm"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safemoves"}}
+
+# Background jobs on Celery (ADR 0025). Without a broker every job runs in-process at once
+# (the demo and the test suite); with one, workers run them and beat runs the clocks.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# A job's message is acknowledged only when the job has finished, and put back when the
+# worker dies: a kill -9 mid-job loses nothing (the job's writes commit or roll back as one).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "safemoves")
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+SAFEMOVES_TICK_SECONDS = env_int("SAFEMOVES_TICK_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    "clocks": {"task": "safemoves.jobs.tasks.tick", "schedule": float(SAFEMOVES_TICK_SECONDS)},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -180,6 +224,8 @@ SESSION_COOKIE_NAME = "__Host-sm_session" if not DEMO else "sm_session"
 CSRF_COOKIE_NAME = "__Host-sm_csrf" if not DEMO else "sm_csrf"
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEMO)
+# The load balancer probes over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = 0 if DEMO else env_int("SECURE_HSTS_SECONDS", 63072000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEMO
 SECURE_HSTS_PRELOAD = False
@@ -209,6 +255,9 @@ CONTENT_SECURITY_POLICY = {
 
 OTP_TOTP_ISSUER = "SafeMoves"
 
+# Lockout counters stay in the database (ADR 0025): every web process shares it already, and a
+# lockout must survive a restart or flush of the cache (the machine's Redis keeps nothing on disk).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 # Lock the pair (username, address): a guesser elsewhere cannot lock a colleague out.
@@ -239,9 +288,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEMO
 WHITENOISE_AUTOREFRESH = DEMO
 
-EMAIL_BACKEND = env_str(
+# Every send_mail becomes a job (ADR 0025): the queued backend enqueues the message and a worker
+# delivers it through SAFEMOVES_EMAIL_DELIVERY_BACKEND (EMAIL_BACKEND in the environment).
+SAFEMOVES_EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEMO else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_BACKEND = (
+    "safemoves.jobs.mail.QueuedEmailBackend" if env_bool("EMAIL_QUEUE", True) else SAFEMOVES_EMAIL_DELIVERY_BACKEND
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -253,13 +307,26 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address staff reach SafeMoves at, for links in notification e-mails (e.g. https://safemoves.example.org).
 SAFEMOVES_SITE_URL = env_str("SAFEMOVES_SITE_URL", "").rstrip("/")
 
+# One JSON object a line, with the request id, in production (LOG_FORMAT=plain for people).
+# Nothing logs request bodies or form fields; referral and invitation tokens are redacted.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEMO else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_secret_paths": {"()": "safemoves.common.logging.RedactSecretPaths"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "safemoves.common.logging.JsonFormatter"},
+    },
+    "filters": {
+        "redact_secret_paths": {"()": "safemoves.common.logging.RedactSecretPaths"},
+        "request_id": {"()": "safemoves.common.logging.RequestIdFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secret_paths"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["redact_secret_paths", "request_id"],
+        }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

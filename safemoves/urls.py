@@ -1,8 +1,12 @@
 from django.urls import include, path
 
 from safemoves.api.urls import api_v1_patterns
+from safemoves.common import health
 
 urlpatterns = [
+    # /healthz (the process is up) is web:health; /readyz checks what a request needs.
+    path("readyz", health.readyz_view, name="readyz"),
+    path("jobs/", include("safemoves.jobs.urls")),
     path("", include("safemoves.web.urls")),
     path("account/", include("safemoves.accounts.urls")),
     path("staff/", include("safemoves.organisations.urls")),

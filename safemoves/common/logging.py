@@ -3,6 +3,7 @@ in paths, and API tokens wherever they appear (an ``Authorization`` header value
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -29,3 +30,33 @@ def redact_secret_paths(text: str) -> str:
     text = _SECRET_PATHS.sub(r"\1[redacted]", text)
     text = _BEARER.sub(r"\1[redacted]", text)
     return _API_TOKEN.sub("smk_[redacted]", text)
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamp every record with the id of the request (or job) being served, "-" outside one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from safemoves.common.requestid import current_request_id
+
+        record.request_id = current_request_id() or "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, request id and the (redacted) message.
+
+    Only the message and exception text are written, never the record's arguments one by one,
+    so nothing reaches the log that the message itself does not say.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": redact_secret_paths(record.getMessage()),
+        }
+        if record.exc_info:
+            entry["exception"] = redact_secret_paths(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)

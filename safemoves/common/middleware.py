@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from safemoves.common.requestid import new_request_id, set_request_id
@@ -20,6 +21,15 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _forget_request_id(**kwargs: object) -> None:
+    # Once the response is sent (Django's own error log for it included), a line logged
+    # before the next request must not carry this request's id.
+    set_request_id("")
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="safemoves.forget_request_id")
 
 
 class NullCharacterMiddleware:

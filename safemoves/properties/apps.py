@@ -5,3 +5,8 @@ class PropertiesConfig(AppConfig):
     name = "safemoves.properties"
     label = "properties"
     verbose_name = "Void homes"
+
+    def ready(self) -> None:
+        from safemoves.properties.jobs import register
+
+        register()

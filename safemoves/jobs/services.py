@@ -1,0 +1,116 @@
+"""Starting and running jobs. The runner is what a Celery worker (or, without a broker, the
+web process itself) calls; every step is safe to repeat."""
+
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from safemoves.audit.services import record_event
+from safemoves.common.scoping import organisation_scope
+from safemoves.jobs.kinds import JobError, job_kind
+from safemoves.jobs.models import Job, JobState
+from safemoves.organisations.models import Membership
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_SECONDS = 24 * 60 * 60
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+def progress_key(job_id: object) -> str:
+    return f"jobs:progress:{job_id}"
+
+
+@transaction.atomic
+def job_start(*, membership: Membership, kind: str, payload: str = "") -> Job:
+    """Record a job for the member's organisation and queue it once the record has committed."""
+    job_kind(kind)  # an unknown kind fails here, not later on a worker
+    job = Job.objects.create(
+        organisation_id=membership.organisation_id, owner=membership.user, kind=kind, payload=payload
+    )
+    record_event(
+        action="job.started",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="job",
+        object_id=job.pk,
+    )
+    job_id, organisation_id = str(job.pk), membership.organisation_id
+    transaction.on_commit(lambda: _enqueue(job_id, organisation_id))
+    return job
+
+
+def _enqueue(job_id: str, organisation_id: int) -> None:
+    from safemoves.jobs.tasks import run_job
+
+    run_job.delay(job_id, organisation_id)
+
+
+def job_run(*, job_id: UUID | str, organisation_id: int) -> str:
+    """Run the job once: lock it, do its work and mark it finished, all in one transaction.
+
+    The row lock (``SELECT ... FOR UPDATE SKIP LOCKED``) is what makes a job run once: a second
+    delivery of the same message finds the job locked (running) or finished and skips it. A
+    worker killed mid-job drops its connection, the database rolls its transaction back and
+    releases the lock, and the redelivered message runs the job again from the start.
+
+    Returns ``succeeded``, ``failed`` or ``skipped``. A database error that may pass (a lost
+    connection) is raised for the caller to retry; the job stays queued.
+    """
+    with organisation_scope(organisation_id):
+        # The attempt is recorded outside the job's transaction, so that it survives a crash.
+        Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+            attempts=F("attempts") + 1, started_at=timezone.now()
+        )
+        kind_name = ""
+        try:
+            with transaction.atomic():
+                job = Job.objects.select_for_update(skip_locked=True).filter(pk=job_id, state=JobState.QUEUED).first()
+                if job is None:
+                    return "skipped"
+                kind_name = job.kind
+
+                def progress(percent: int) -> None:
+                    cache.set(progress_key(job_id), max(0, min(100, int(percent))), timeout=PROGRESS_SECONDS)
+
+                progress(0)
+                result_type, result_id = job_kind(job.kind).handler(job, progress)
+                job.state = JobState.SUCCEEDED
+                job.progress = 100
+                job.result_type, job.result_id = result_type, result_id
+                job.error = ""
+                job.finished_at = timezone.now()
+                job.save(update_fields=["state", "progress", "result_type", "result_id", "error", "finished_at"])
+        except TRANSIENT:
+            cache.delete(progress_key(job_id))
+            raise
+        except JobError as error:
+            _fail(job_id, str(error))
+            return "failed"
+        except Exception:
+            logger.exception("job %s (%s) failed", job_id, kind_name)
+            _fail(job_id, f"The job failed unexpectedly. Quote reference {job_id} to your administrator.")
+            return "failed"
+        cache.delete(progress_key(job_id))
+        return "succeeded"
+
+
+def job_give_up(*, job_id: UUID | str, organisation_id: int, reason: str) -> None:
+    """Mark a job failed after its retries ran out, so that it shows as failed, not lost."""
+    with organisation_scope(organisation_id):
+        Job.objects.filter(pk=job_id).exclude(state=JobState.SUCCEEDED).update(
+            state=JobState.FAILED, error=reason, finished_at=timezone.now()
+        )
+
+
+def _fail(job_id: UUID | str, message: str) -> None:
+    Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.FAILED, error=message[:1000], finished_at=timezone.now()
+    )
+    cache.delete(progress_key(job_id))
