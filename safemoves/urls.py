@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from safemoves.api.urls import api_v1_patterns
-from safemoves.common import health
+from safemoves.web import readiness as health
 
 urlpatterns = [
     # /healthz (the process is up) is web:health; /readyz checks what a request needs.

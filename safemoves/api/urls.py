@@ -7,10 +7,10 @@ from django.urls import URLPattern, URLResolver, path
 
 from safemoves.api import views
 from safemoves.api.core import api
-from safemoves.cases.api import router as cases_router
-from safemoves.intake.api import router as referrals_router
-from safemoves.properties.api import router as homes_router
-from safemoves.reciprocal.api import router as offers_router
+from safemoves.api.routers.cases import router as cases_router
+from safemoves.api.routers.homes import router as homes_router
+from safemoves.api.routers.offers import router as offers_router
+from safemoves.api.routers.referrals import router as referrals_router
 
 api.add_router("", referrals_router)
 api.add_router("", homes_router)

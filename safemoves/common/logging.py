@@ -7,6 +7,8 @@ import json
 import logging
 import re
 
+from safemoves.common.requestid import current_request_id
+
 # Path segments that are credentials: agency referral tokens, staff invitation tokens.
 _SECRET_PATHS = re.compile(r"(/(?:refer|account/invitation)/)[^/\s\"?]+")
 # API credentials: "Bearer <anything>" (an Authorization header value) and a bare SafeMoves API token.
@@ -36,8 +38,6 @@ class RequestIdFilter(logging.Filter):
     """Stamp every record with the id of the request (or job) being served, "-" outside one."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from safemoves.common.requestid import current_request_id
-
         record.request_id = current_request_id() or "-"
         return True
 

@@ -47,7 +47,7 @@ def job_start(*, membership: Membership, kind: str, payload: str = "") -> Job:
 
 
 def _enqueue(job_id: str, organisation_id: int) -> None:
-    from safemoves.jobs.tasks import run_job
+    from safemoves.jobs.tasks import run_job  # noqa: PLC0415 -- tasks imports this module (a real cycle)
 
     run_job.delay(job_id, organisation_id)
 

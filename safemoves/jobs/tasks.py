@@ -11,6 +11,9 @@ from django.core.cache import cache
 
 from safemoves.common.locks import cache_lock
 from safemoves.common.requestid import set_request_id
+from safemoves.common.ticks import tick_jobs
+from safemoves.jobs.mail import deliver
+from safemoves.jobs.services import TRANSIENT, job_give_up, job_run
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +22,6 @@ MAIL_SENT_SECONDS = 7 * 24 * 60 * 60
 
 @shared_task(bind=True, name="safemoves.jobs.tasks.run_job", max_retries=5)  # type: ignore[untyped-decorator]
 def run_job(self: Any, job_id: str, organisation_id: int) -> str:
-    from safemoves.jobs.services import TRANSIENT, job_give_up, job_run
-
     set_request_id(f"job-{job_id}")
     try:
         return job_run(job_id=job_id, organisation_id=organisation_id)
@@ -38,8 +39,6 @@ def run_job(self: Any, job_id: str, organisation_id: int) -> str:
 @shared_task(bind=True, name="safemoves.jobs.tasks.send_email", max_retries=8)  # type: ignore[untyped-decorator]
 def send_email(self: Any, message: dict[str, Any], key: str) -> str:
     """Deliver one queued message. A key seen before is not sent again (a redelivered message)."""
-    from safemoves.jobs.mail import deliver
-
     set_request_id(f"mail-{key}")
     sent_key = f"jobs:mail-sent:{key}"
     if cache.get(sent_key):
@@ -61,8 +60,6 @@ def send_email(self: Any, message: dict[str, Any], key: str) -> str:
 @shared_task(name="safemoves.jobs.tasks.tick")  # type: ignore[untyped-decorator]
 def tick() -> dict[str, str]:
     """The clocks, on Celery beat. A lock keeps two beats (or beat and cron) from overlapping."""
-    from safemoves.common.ticks import tick_jobs
-
     set_request_id("tick")
     with cache_lock("tick", seconds=15 * 60) as held:
         if not held:

@@ -13,6 +13,7 @@ from safemoves.jobs.kinds import JobError, JobKind, Progress, register_job_kind
 from safemoves.jobs.models import Job
 from safemoves.jobs.services import job_start
 from safemoves.organisations.models import Membership
+from safemoves.properties import services
 
 KIND = "homes_import"
 
@@ -23,8 +24,6 @@ def homes_import_job_start(*, membership: Membership, content: bytes, file_name:
 
 
 def _run(job: Job, progress: Progress) -> tuple[str, str]:
-    from safemoves.properties import services
-
     data = json.loads(job.payload)
     membership = Membership.objects.filter(organisation_id=job.organisation_id, user_id=job.owner_id).first()
     if membership is None:

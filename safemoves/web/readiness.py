@@ -16,6 +16,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from safemoves.jobs.queue import app
+
 
 def _database() -> bool:
     try:
@@ -40,8 +42,6 @@ def _cache() -> bool:
 def _broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "in-process"
-    from safemoves.jobs.queue import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
