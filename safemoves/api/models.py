@@ -7,7 +7,6 @@ find the row (ADR 0026). Every model is scoped to its organisation (ADR 0001).
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from safemoves.cases.models import Case, ReferralLink
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned
 from safemoves.organisations.models import Membership, Organisation
 
 
@@ -25,7 +24,7 @@ class TokenPurpose(models.TextChoices):
     STAFF = "staff", "Staff (reads cases)"
 
 
-class ApiToken(models.Model):
+class ApiToken(OrganisationOwned):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(max_length=200)
     purpose = models.CharField(max_length=16, choices=TokenPurpose.choices)
@@ -48,8 +47,6 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     uses = models.PositiveBigIntegerField(default=0)
 
-    objects: ClassVar[models.Manager[ApiToken]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -71,17 +68,14 @@ class ApiToken(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
-class ApiReferral(models.Model):
+class ApiReferral(OrganisationOwned):
     """A case an agency opened through the API: the agency may read its status, nothing else."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     referral_link = models.ForeignKey(ReferralLink, on_delete=models.PROTECT, related_name="+")
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="+")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[ApiReferral]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -90,7 +84,7 @@ class ApiReferral(models.Model):
         return f"api referral {self.pk}"
 
 
-class IdempotencyRecord(models.Model):
+class IdempotencyRecord(OrganisationOwned):
     """The first response to a write with this token and ``Idempotency-Key``, replayed to repeats.
 
     The row is inserted before the write, in the same transaction: a concurrent request with
@@ -98,7 +92,6 @@ class IdempotencyRecord(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     request_digest = models.CharField(max_length=64)
@@ -106,8 +99,6 @@ class IdempotencyRecord(models.Model):
     # A response may name a home's address: encrypted like every other copy of it.
     response_body = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[IdempotencyRecord]] = OrganisationScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_unique")]

@@ -8,7 +8,6 @@ case's documents never reads, decrypts or carries the files themselves.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -16,8 +15,7 @@ from django.utils import timezone
 
 from safemoves.cases.models import Case
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
-from safemoves.organisations.models import Organisation
+from safemoves.common.scoping import OrganisationOwned
 
 
 class DocumentKind(models.TextChoices):
@@ -33,9 +31,8 @@ class FileType(models.TextChoices):
     JPEG = "image/jpeg", "JPEG image"
 
 
-class CaseDocument(models.Model):
+class CaseDocument(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=24, choices=DocumentKind.choices)
     # The type found by reading the file's first bytes, never the one the browser claimed.
@@ -46,8 +43,6 @@ class CaseDocument(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[CaseDocument]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["-uploaded_at"]
 
@@ -55,15 +50,12 @@ class CaseDocument(models.Model):
         return f"document {self.pk}"
 
 
-class DocumentContent(models.Model):
+class DocumentContent(OrganisationOwned):
     """The sealed bytes of one document (base64 inside the encrypted token)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     document = models.OneToOneField(CaseDocument, on_delete=models.CASCADE, related_name="content")
     data = EncryptedTextField()
-
-    objects: ClassVar[models.Manager[DocumentContent]] = OrganisationScopedManager()
 
     def __str__(self) -> str:
         return f"content of {self.document_id}"

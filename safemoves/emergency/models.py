@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -19,10 +18,9 @@ from django.utils import timezone
 
 from safemoves.cases.models import Case
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned
 from safemoves.emergency.codes import AccommodationKind, Decision, RefusalReason
 from safemoves.geo import area_name, is_known_area
-from safemoves.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -35,9 +33,8 @@ class PlaceDistance:
     approximate: bool
 
 
-class EmergencyOffer(models.Model):
+class EmergencyOffer(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="emergency_offers")
     kind = models.CharField(max_length=16, choices=AccommodationKind.choices)
     provider = EncryptedTextField()
@@ -56,8 +53,6 @@ class EmergencyOffer(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[EmergencyOffer]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-offered_on", "-created_at"]

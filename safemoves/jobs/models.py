@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
-from safemoves.organisations.models import Organisation
+from safemoves.common.scoping import OrganisationOwned
 
 
 class JobState(models.TextChoices):
@@ -22,7 +20,7 @@ class JobState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class Job(models.Model):
+class Job(OrganisationOwned):
     """One run of long work (an import, a matching run, an export) for one organisation.
 
     The job's own writes and its move to *succeeded* commit in one transaction, so a worker
@@ -30,7 +28,6 @@ class Job(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=40)
     state = models.CharField(max_length=16, choices=JobState.choices, default=JobState.QUEUED)
@@ -45,8 +42,6 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects: ClassVar[models.Manager[Job]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

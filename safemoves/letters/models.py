@@ -7,7 +7,6 @@ letter keeps what went out — subject, body, the address and the PDF itself —
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,12 +14,10 @@ from django.utils import timezone
 
 from safemoves.cases.models import Case
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
-from safemoves.organisations.models import Organisation
+from safemoves.common.scoping import OrganisationOwned
 
 
-class LetterTemplate(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class LetterTemplate(OrganisationOwned):
     # The standard template this one replaces ("offer", "sign_up_pack", ...), blank for a landlord's own.
     standard_key = models.CharField(max_length=32, blank=True)
     name = models.CharField(max_length=120)
@@ -35,8 +32,6 @@ class LetterTemplate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects: ClassVar[models.Manager[LetterTemplate]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["name"]
 
@@ -44,9 +39,8 @@ class LetterTemplate(models.Model):
         return self.name
 
 
-class SentLetter(models.Model):
+class SentLetter(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
     template_name = models.CharField(max_length=120)
     subject = EncryptedTextField()
@@ -55,8 +49,6 @@ class SentLetter(models.Model):
     pdf = EncryptedTextField(help_text="The PDF as sent, base64.")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[SentLetter]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-sent_at"]

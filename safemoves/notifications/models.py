@@ -8,18 +8,17 @@ listed and e-mailed without carrying personal data. Rows belong to the recipient
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from safemoves.common.scoping import OrganisationScopedManager
+from safemoves.common.scoping import OrganisationOwned
 from safemoves.notifications.codes import NotificationKind, message_for
 from safemoves.organisations.models import Organisation
 
 
-class Notification(models.Model):
+class Notification(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
@@ -31,8 +30,6 @@ class Notification(models.Model):
     once_key = models.CharField(max_length=80, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
-
-    objects: ClassVar[models.Manager[Notification]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -63,15 +60,13 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
-class NotificationPreference(models.Model):
+class NotificationPreference(OrganisationOwned):
     """Which kinds of notification a person also wants by e-mail (absent: every kind)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     email_kinds = models.JSONField(default=list)
     updated_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[NotificationPreference]] = OrganisationScopedManager()
 
     def __str__(self) -> str:
         return f"e-mail preferences of {self.user_id}"

@@ -7,7 +7,6 @@ The title and notes are free text an officer types, so they are encrypted (ADR 0
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,14 +14,12 @@ from django.utils import timezone
 
 from safemoves.cases.models import Case
 from safemoves.common.fields import EncryptedTextField
-from safemoves.common.scoping import OrganisationScopedManager
-from safemoves.organisations.models import Organisation
+from safemoves.common.scoping import OrganisationOwned
 from safemoves.tasks.codes import TaskKind, TaskStatus
 
 
-class Task(models.Model):
+class Task(OrganisationOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     kind = models.CharField(max_length=24, choices=TaskKind.choices, default=TaskKind.TASK)
     title = EncryptedTextField()
@@ -46,8 +43,6 @@ class Task(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    objects: ClassVar[models.Manager[Task]] = OrganisationScopedManager()
 
     class Meta:
         ordering = ["due_at"]
