@@ -50,6 +50,7 @@ check: lint layers typecheck migrations-check
 	$(BIN)/pytest -p no:cacheprovider -m "not browser"
 
 bench: $(STAMP)
+	./scripts/install-bench-tools
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench web
 	$(BIN)/python -m bench dashboards
