@@ -8,7 +8,6 @@ Counts are not suppressed here: a manager already sees each of these cases.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
@@ -16,11 +15,14 @@ from django.db import connection
 from safemoves.accounts.models import User
 from safemoves.cases.codes import CaseOutcome
 from safemoves.cases.models import Case, CaseSettings
-from safemoves.reports.sql import fetch, percentiles_sql, seconds_between
+from safemoves.reports import scheme
+from safemoves.reports.sql import Percentiles, fetch, percentiles, seconds_between
 from safemoves.reports.tables import Period, Table, hours, share
 from safemoves.risk.models import MaracReferral, RiskAssessment, RiskBand
 from safemoves.safety.catalogue import LOCK_CHANGE
 from safemoves.safety.models import SafetyAction, SafetyActionType
+
+__all__ = ["Percentiles", "landlord_dashboard"]
 
 CASE = Case._meta.db_table
 ACTION = SafetyAction._meta.db_table
@@ -36,22 +38,6 @@ NOT_ASSESSED = "Not assessed"
 
 def _dt(value: datetime) -> object:
     return connection.ops.adapt_datetimefield_value(value)
-
-
-@dataclass(frozen=True)
-class Percentiles:
-    count: int
-    median_seconds: float | None
-    p90_seconds: float | None
-
-
-def percentiles(values_sql: str, params: list[object], *, with_total: bool = False) -> dict[object, Percentiles]:
-    """Median and 90th percentile per group of a (grp, value) query, computed in the database;
-    ``with_total`` adds group 0 over every row."""
-    return {
-        grp: Percentiles(int(n), None if median is None else float(median), None if p90 is None else float(p90))
-        for grp, n, median, p90 in fetch(percentiles_sql(values_sql, with_total=with_total), params)
-    }
 
 
 def open_cases_by_risk(organisation_id: int) -> Table:
@@ -235,8 +221,6 @@ def emergency_accommodation(organisation_id: int, period: Period) -> Table | Non
 
 def landlord_dashboard(organisation_id: int, period: Period, now: datetime) -> list[Table]:
     """Every table of the landlord dashboard, in page order."""
-    from safemoves.reports import scheme  # noqa: PLC0415 -- scheme builds on this module's SQL helpers (a real cycle)
-
     tables = [
         open_cases_by_risk(organisation_id),
         safety_actions_due(organisation_id, now),

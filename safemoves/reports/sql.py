@@ -8,6 +8,7 @@ run, because SQLite has no ``percentile_cont``. Tests run every figure on both.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -59,3 +60,19 @@ def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return [tuple(row) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    count: int
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+def percentiles(values_sql: str, params: list[object], *, with_total: bool = False) -> dict[object, Percentiles]:
+    """Median and 90th percentile per group of a (grp, value) query, computed in the database;
+    ``with_total`` adds group 0 over every row."""
+    return {
+        grp: Percentiles(int(n), None if median is None else float(median), None if p90 is None else float(p90))
+        for grp, n, median, p90 in fetch(percentiles_sql(values_sql, with_total=with_total), params)
+    }

@@ -15,12 +15,13 @@ Landlord B has a case in the period with first contact after 1 hour: it must cha
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from safemoves.cases.models import CaseSettings
-from safemoves.common.scoping import scopes_disabled
+from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
 from safemoves.reports import scheme, selectors
 from safemoves.reports.tables import Period
@@ -74,6 +75,13 @@ def landlord_a(world: World) -> int:
     action_row(b_case, LOCK_CHANGE, starts_at=at(3, 1), status="done", done_after=1 * H)
     assessment_row(b_case, "high", assessed_at=at(3, 1), assessor=world.b[Role.OFFICER])
     return a.pk
+
+
+@pytest.fixture(autouse=True)
+def _in_landlord_scope(landlord_a: int) -> Iterator[None]:
+    """The page runs in the landlord's scope; on PostgreSQL row-level security then shows its rows."""
+    with organisation_scope(landlord_a):
+        yield
 
 
 def test_open_cases_by_risk_use_the_newest_assessment(landlord_a: int) -> None:
