@@ -15,6 +15,7 @@ from django.db import connection
 from safemoves.accounts.models import User
 from safemoves.cases.codes import CaseOutcome
 from safemoves.cases.models import Case, CaseSettings
+from safemoves.emergency.selectors import offer_counts
 from safemoves.reports import scheme
 from safemoves.reports.sql import Percentiles, fetch, percentiles, seconds_between
 from safemoves.reports.tables import Period, Table, hours, share
@@ -211,12 +212,27 @@ def closed_case_outcomes(organisation_id: int, period: Period) -> Table:
     return Table("outcomes", "Outcomes of cases closed in the period", ("Outcome", "Cases"), tuple(ordered), 1)
 
 
-# --- emergency accommodation (slot) -------------------------------------------------------
-# The emergency-accommodation model is being added on another branch. Once merged, fill
-# this in: one aggregate over its offers in the period, (offered, refused), for this landlord.
-def emergency_accommodation(organisation_id: int, period: Period) -> Table | None:
-    """Emergency accommodation offered and refused; None until the model exists (not yet recorded)."""
-    return None
+def emergency_accommodation(organisation_id: int, period: Period) -> Table:
+    """Emergency accommodation offered in the period: decisions, and refusals by reason.
+
+    Read through ``emergency.selectors.offer_counts`` (the scoped ORM, in the landlord's scope).
+    """
+    counts = offer_counts(organisation_id=organisation_id, start=period.start, end=period.end)
+    rows: list[tuple[str, int]] = [
+        ("Offered", counts.offered),
+        ("Accepted", counts.accepted),
+        ("Refused", counts.refused),
+        ("Waiting for the tenant's answer", counts.pending),
+    ]
+    rows += [(f"Refused: {label}", count) for label, count in counts.reasons_with_labels()]
+    return Table(
+        "emergency",
+        "Emergency accommodation offered and refused",
+        ("Offers", "Count"),
+        tuple(rows),
+        1,
+        "Refuge, emergency and temporary accommodation offered to the landlord's tenants in the period.",
+    )
 
 
 def landlord_dashboard(organisation_id: int, period: Period, now: datetime) -> list[Table]:
@@ -230,8 +246,6 @@ def landlord_dashboard(organisation_id: int, period: Period, now: datetime) -> l
         marac_referrals(organisation_id, period),
         closed_case_outcomes(organisation_id, period),
         scheme.time_to_safety_own(organisation_id, period),
+        emergency_accommodation(organisation_id, period),
     ]
-    accommodation = emergency_accommodation(organisation_id, period)
-    if accommodation is not None:
-        tables.append(accommodation)
     return tables
