@@ -18,7 +18,9 @@ from django.db import connection
 def seconds_between(later: str, earlier: str) -> str:
     """SQL for the whole seconds from ``earlier`` to ``later`` (timestamps or dates)."""
     if connection.vendor == "postgresql":
-        return f"FLOOR(EXTRACT(EPOCH FROM (CAST({later} AS timestamptz) - CAST({earlier} AS timestamptz))))"
+        # date_part answers a double (EXTRACT a numeric, several times slower to sort); whole
+        # seconds below 10^8 with microsecond fractions are exact in a double, so FLOOR is too.
+        return f"FLOOR(date_part('epoch', CAST({later} AS timestamptz) - CAST({earlier} AS timestamptz)))"
     return f"(CAST(strftime('%%s', {later}) AS INTEGER) - CAST(strftime('%%s', {earlier}) AS INTEGER))"
 
 
