@@ -12,23 +12,29 @@ How it stays narrow:
   or share resting on fewer than 5 (``tables.suppress``, ``tables.suppressed_share``);
 * landlord lines are whole-landlord aggregates; ``only_landlord`` limits them to one landlord
   (a manager sees the line of their own landlord only, beside the scheme's totals);
-* it uses raw SQL over the scheme's member landlords, so it needs no ``scopes_disabled()``
-  block; nothing else in ``reports`` reads another landlord's rows (a test checks it).
+* every public function runs inside ``scopes_disabled()`` (:func:`across_landlords`), the
+  explicit cross-organisation mechanism of ADR 0020: on PostgreSQL, row-level security would
+  otherwise show these raw aggregates only the acting landlord's rows (or none), silently
+  giving wrong scheme figures. Nothing else in ``reports`` reads another landlord's rows (a
+  test checks it).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import ParamSpec, TypeVar
 
 from django.db import connection
 
 from safemoves.cases.codes import TENURE_SECURITY
-from safemoves.cases.models import Perpetrator
+from safemoves.cases.models import Case, Perpetrator
+from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Organisation, SchemeMembership
 from safemoves.reciprocal.codes import RefusalReason
 from safemoves.reciprocal.models import LedgerEntry, Move, MoveRequest, Offer
-from safemoves.reports.selectors import ACTION, ACTION_TYPE, CASE, Percentiles, percentiles
-from safemoves.reports.sql import fetch, month_of, seconds_between
+from safemoves.reports.sql import Percentiles, fetch, month_of, percentiles, seconds_between
 from safemoves.reports.tables import (
     SUPPRESSED,
     SUPPRESSION_THRESHOLD,
@@ -40,13 +46,32 @@ from safemoves.reports.tables import (
     suppressed_share,
 )
 from safemoves.safety.catalogue import LOCK_CHANGE
+from safemoves.safety.models import SafetyAction, SafetyActionType
 
+CASE = Case._meta.db_table
+ACTION = SafetyAction._meta.db_table
+ACTION_TYPE = SafetyActionType._meta.db_table
 REQUEST = MoveRequest._meta.db_table
 OFFER = Offer._meta.db_table
 MOVE = Move._meta.db_table
 LEDGER = LedgerEntry._meta.db_table
 ORGANISATION = Organisation._meta.db_table
 MEMBERSHIP = SchemeMembership._meta.db_table
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def across_landlords(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run a scheme-wide aggregate with every landlord's rows visible (``scopes_disabled()``)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with scopes_disabled():
+            return function(*args, **kwargs)
+
+    return wrapper
+
 
 REHOUSED_WITHIN_DAYS = 90
 WITHIN_SECONDS = REHOUSED_WITHIN_DAYS * 86400
@@ -113,6 +138,7 @@ def _funnel_counts(scheme_id: int, period: Period, landlord: int | None) -> list
     return [int(value) for value in row]
 
 
+@across_landlords
 def funnel(scheme_id: int, period: Period, only_landlord: int | None = None) -> Table:
     """Requests made in the period and how far each got."""
     scheme_counts = _funnel_counts(scheme_id, period, None)
@@ -136,6 +162,7 @@ STEP_LABELS = (
 )
 
 
+@across_landlords
 def step_times(scheme_id: int, period: Period) -> Table:
     """Median and 90th-percentile days between the steps, for requests made in the period."""
     base = "r.scheme_id = %s AND r.created_at >= %s AND r.created_at < %s"
@@ -171,6 +198,7 @@ def step_times(scheme_id: int, period: Period) -> Table:
     )
 
 
+@across_landlords
 def rehoused_within_90_days(scheme_id: int, period: Period, only_landlord: int | None = None) -> Table:
     """Of the requests approved in the period, the share moved within 90 days of approval."""
 
@@ -206,6 +234,7 @@ def rehoused_within_90_days(scheme_id: int, period: Period, only_landlord: int |
     )
 
 
+@across_landlords
 def refusals_by_reason(scheme_id: int, period: Period) -> Table:
     rows = fetch(
         f"""
@@ -225,6 +254,7 @@ def refusals_by_reason(scheme_id: int, period: Period) -> Table:
     )
 
 
+@across_landlords
 def moves_by_landlord(scheme_id: int, period: Period, only_landlord: int | None = None) -> Table:
     """Moves in the period: homes each landlord gave, households each landlord moved out."""
     rows = fetch(
@@ -256,6 +286,7 @@ def moves_by_landlord(scheme_id: int, period: Period, only_landlord: int | None 
     )
 
 
+@across_landlords
 def ledger_balances(scheme_id: int, period: Period, only_landlord: int | None = None) -> Table:
     """Each landlord's balance with the pool by bedroom size at the end of each month of the period.
 
@@ -292,6 +323,7 @@ def ledger_balances(scheme_id: int, period: Period, only_landlord: int | None = 
     )
 
 
+@across_landlords
 def ledger_now(scheme_id: int, period: Period, only_landlord: int | None = None) -> Table:
     """Each landlord's whole balance with the pool at the end of the period (the chart)."""
     rows = fetch(
@@ -316,6 +348,7 @@ def _security_case(column: str) -> str:
     return f"CASE {column} {branches} ELSE -1 END"
 
 
+@across_landlords
 def tenure_kept(scheme_id: int, period: Period) -> Table:
     kept, moved = fetch(
         f"""
@@ -372,6 +405,7 @@ def _safety_params(period: Period, extra: list[object], inner: list[object] | No
     return [LOCK_CHANGE, _dt(period.start_at), *(inner or []), *_period(period), *extra]
 
 
+@across_landlords
 def _two_clocks(scheme_id: int, period: Period, only_landlord: int | None) -> Table:
     in_scheme = f"AND c.organisation_id IN (SELECT organisation_id FROM {MEMBERSHIP} WHERE scheme_id = %s)"
     safety = percentiles(
@@ -409,6 +443,7 @@ def _two_clocks(scheme_id: int, period: Period, only_landlord: int | None) -> Ta
     )
 
 
+@across_landlords
 def time_to_safety_own(organisation_id: int, period: Period) -> Table:
     """The landlord's own time to safety and to a safe home, unsuppressed (its own cases)."""
     safety = percentiles(
@@ -431,6 +466,7 @@ def time_to_safety_own(organisation_id: int, period: Period) -> Table:
     )
 
 
+@across_landlords
 def scheme_dashboard(scheme_id: int, period: Period, only_landlord: int | None = None) -> list[Table]:
     """Every table of the scheme dashboard and board pack, in page order."""
     return [
@@ -446,6 +482,7 @@ def scheme_dashboard(scheme_id: int, period: Period, only_landlord: int | None =
     ]
 
 
+@across_landlords
 def scheme_of(organisation_id: int) -> int | None:
     """The scheme a landlord belongs to (the first, if several)."""
     rows = fetch(
@@ -455,6 +492,7 @@ def scheme_of(organisation_id: int) -> int | None:
     return int(rows[0][0]) if rows else None
 
 
+@across_landlords
 def member_names(scheme_id: int) -> list[tuple[int, str]]:
     """The scheme's member landlords (names are shared within the scheme)."""
     return _members(scheme_id)
@@ -464,6 +502,7 @@ def member_names(scheme_id: int) -> list[tuple[int, str]]:
 PERPETRATOR = Perpetrator._meta.db_table
 
 
+@across_landlords
 def core_lettings(organisation_id: int, starts: date, ends: date) -> list[tuple[date, str, bool, bool]]:
     """The landlord's own reciprocal lettings (moves into its stock) between two dates.
 

@@ -8,7 +8,6 @@ Counts are not suppressed here: a manager already sees each of these cases.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
@@ -16,11 +15,15 @@ from django.db import connection
 from safemoves.accounts.models import User
 from safemoves.cases.codes import CaseOutcome
 from safemoves.cases.models import Case, CaseSettings
-from safemoves.reports.sql import fetch, percentiles_sql, seconds_between
+from safemoves.emergency.selectors import offer_counts
+from safemoves.reports import scheme
+from safemoves.reports.sql import Percentiles, fetch, percentiles, seconds_between
 from safemoves.reports.tables import Period, Table, hours, share
 from safemoves.risk.models import MaracReferral, RiskAssessment, RiskBand
 from safemoves.safety.catalogue import LOCK_CHANGE
 from safemoves.safety.models import SafetyAction, SafetyActionType
+
+__all__ = ["Percentiles", "landlord_dashboard"]
 
 CASE = Case._meta.db_table
 ACTION = SafetyAction._meta.db_table
@@ -36,22 +39,6 @@ NOT_ASSESSED = "Not assessed"
 
 def _dt(value: datetime) -> object:
     return connection.ops.adapt_datetimefield_value(value)
-
-
-@dataclass(frozen=True)
-class Percentiles:
-    count: int
-    median_seconds: float | None
-    p90_seconds: float | None
-
-
-def percentiles(values_sql: str, params: list[object], *, with_total: bool = False) -> dict[object, Percentiles]:
-    """Median and 90th percentile per group of a (grp, value) query, computed in the database;
-    ``with_total`` adds group 0 over every row."""
-    return {
-        grp: Percentiles(int(n), None if median is None else float(median), None if p90 is None else float(p90))
-        for grp, n, median, p90 in fetch(percentiles_sql(values_sql, with_total=with_total), params)
-    }
 
 
 def open_cases_by_risk(organisation_id: int) -> Table:
@@ -143,10 +130,14 @@ def response_times(organisation_id: int, period: Period) -> Table:
         JOIN {ACTION_TYPE} t ON t.id = a.action_type_id
         WHERE c.organisation_id = %s AND c.received_at >= %s AND c.received_at < %s
           AND t.clock_kind = 'hours' AND t.relative_to = 'referral' AND a.status <> 'cancelled'
+          AND a.organisation_id = %s AND a.starts_at >= %s
         GROUP BY c.id, c.received_at
         HAVING SUM(CASE WHEN a.status = 'open' THEN 1 ELSE 0 END) = 0
     """
-    found = percentiles(f"{first_contact} UNION ALL {urgent_done}", params + params)
+    # An action never starts before its case's referral: the actions of cases referred in the
+    # period start on or after its start, which lets the index on (landlord, type, start) serve.
+    urgent_params = [*params, organisation_id, _dt(period.start_at)]
+    found = percentiles(f"{first_contact} UNION ALL {urgent_done}", params + urgent_params)
     rows = []
     for key, label in (
         ("first_contact", "Referral to first contact"),
@@ -225,18 +216,31 @@ def closed_case_outcomes(organisation_id: int, period: Period) -> Table:
     return Table("outcomes", "Outcomes of cases closed in the period", ("Outcome", "Cases"), tuple(ordered), 1)
 
 
-# --- emergency accommodation (slot) -------------------------------------------------------
-# The emergency-accommodation model is being added on another branch. Once merged, fill
-# this in: one aggregate over its offers in the period, (offered, refused), for this landlord.
-def emergency_accommodation(organisation_id: int, period: Period) -> Table | None:
-    """Emergency accommodation offered and refused; None until the model exists (not yet recorded)."""
-    return None
+def emergency_accommodation(organisation_id: int, period: Period) -> Table:
+    """Emergency accommodation offered in the period: decisions, and refusals by reason.
+
+    Read through ``emergency.selectors.offer_counts`` (the scoped ORM, in the landlord's scope).
+    """
+    counts = offer_counts(organisation_id=organisation_id, start=period.start, end=period.end)
+    rows: list[tuple[str, int]] = [
+        ("Offered", counts.offered),
+        ("Accepted", counts.accepted),
+        ("Refused", counts.refused),
+        ("Waiting for the tenant's answer", counts.pending),
+    ]
+    rows += [(f"Refused: {label}", count) for label, count in counts.reasons_with_labels()]
+    return Table(
+        "emergency",
+        "Emergency accommodation offered and refused",
+        ("Offers", "Count"),
+        tuple(rows),
+        1,
+        "Refuge, emergency and temporary accommodation offered to the landlord's tenants in the period.",
+    )
 
 
 def landlord_dashboard(organisation_id: int, period: Period, now: datetime) -> list[Table]:
     """Every table of the landlord dashboard, in page order."""
-    from safemoves.reports import scheme  # noqa: PLC0415 -- scheme builds on this module's SQL helpers (a real cycle)
-
     tables = [
         open_cases_by_risk(organisation_id),
         safety_actions_due(organisation_id, now),
@@ -246,8 +250,6 @@ def landlord_dashboard(organisation_id: int, period: Period, now: datetime) -> l
         marac_referrals(organisation_id, period),
         closed_case_outcomes(organisation_id, period),
         scheme.time_to_safety_own(organisation_id, period),
+        emergency_accommodation(organisation_id, period),
     ]
-    accommodation = emergency_accommodation(organisation_id, period)
-    if accommodation is not None:
-        tables.append(accommodation)
     return tables

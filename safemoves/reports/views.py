@@ -57,7 +57,6 @@ def landlord_view(request: StaffRequest) -> HttpResponse:
     if period is None:
         return render(request, "reports/landlord.html", context, status=400)
     context["figures"] = _figures(_landlord_tables(request, period))
-    context["emergency_accommodation_pending"] = True
     context["core_form"] = CoreExportForm()
     return render(request, "reports/landlord.html", context)
 

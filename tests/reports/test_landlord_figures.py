@@ -15,12 +15,14 @@ Landlord B has a case in the period with first contact after 1 hour: it must cha
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from safemoves.cases.models import CaseSettings
-from safemoves.common.scoping import scopes_disabled
+from safemoves.cases.models import Case, CaseSettings
+from safemoves.common.scoping import organisation_scope, scopes_disabled
+from safemoves.emergency.models import EmergencyOffer
 from safemoves.organisations.models import Role
 from safemoves.reports import scheme, selectors
 from safemoves.reports.tables import Period
@@ -74,6 +76,13 @@ def landlord_a(world: World) -> int:
     action_row(b_case, LOCK_CHANGE, starts_at=at(3, 1), status="done", done_after=1 * H)
     assessment_row(b_case, "high", assessed_at=at(3, 1), assessor=world.b[Role.OFFICER])
     return a.pk
+
+
+@pytest.fixture(autouse=True)
+def _in_landlord_scope(landlord_a: int) -> Iterator[None]:
+    """The page runs in the landlord's scope; on PostgreSQL row-level security then shows its rows."""
+    with organisation_scope(landlord_a):
+        yield
 
 
 def test_open_cases_by_risk_use_the_newest_assessment(landlord_a: int) -> None:
@@ -144,8 +153,45 @@ def test_own_time_to_safety(landlord_a: int) -> None:
     assert rows(scheme.time_to_safety_own(landlord_a, PERIOD))["Referral to locks changed"] == (2, 1.2, 1.5)
 
 
-def test_emergency_accommodation_is_a_marked_slot(landlord_a: int) -> None:
-    assert selectors.emergency_accommodation(landlord_a, PERIOD) is None
+def _offer(case: Case, offered_on: date, decision: str, reason: str = "") -> None:
+    assert case.assigned_officer is not None
+    with scopes_disabled():
+        EmergencyOffer.objects.create(
+            organisation_id=case.organisation_id, case=case, kind="refuge", provider="Placeholder",
+            area_code="E07000110", offered_on=offered_on, decision=decision, refusal_reason=reason,
+            created_by=case.assigned_officer,
+        )  # fmt: skip
+
+
+def test_emergency_accommodation_offered_and_refused(landlord_a: int, world: World) -> None:
+    # A: 1 Jan (first day) accepted; 10 Feb refused, unsafe area; 3 Mar refused, unsafe area;
+    # 30 Jun (last day) refused, other; 15 Mar pending. Not counted: 31 Dec 2025 and 1 Jul 2026
+    # (outside the period) and B's refusal on 1 Mar.
+    officer = world.a[Role.OFFICER]
+    case = case_row(world.a.organisation, received_at=at(12, 20, 2025), officer=officer)
+    b_case = case_row(world.b.organisation, received_at=at(2, 1), officer=world.b[Role.OFFICER])
+    _offer(case, date(2026, 1, 1), "accepted")
+    _offer(case, date(2026, 2, 10), "refused", "unsafe_area")
+    _offer(case, date(2026, 3, 3), "refused", "unsafe_area")
+    _offer(case, date(2026, 6, 30), "refused", "other")
+    _offer(case, date(2026, 3, 15), "pending")
+    _offer(case, date(2025, 12, 31), "refused", "unsafe_area")
+    _offer(case, date(2026, 7, 1), "accepted")
+    _offer(b_case, date(2026, 3, 1), "refused", "unsafe_area")
+    table = selectors.emergency_accommodation(landlord_a, PERIOD)
+    assert table.key == "emergency"
+    assert rows(table) == {
+        "Offered": (5,),
+        "Accepted": (1,),
+        "Refused": (3,),
+        "Waiting for the tenant's answer": (1,),
+        "Refused: Too far from the tenant's support network": (0,),
+        "Refused: Too far from the children's school": (0,),
+        "Refused: Too far from the tenant's work": (0,),
+        "Refused: Unsafe area": (2,),
+        "Refused: Unsuitable for the household's needs": (0,),
+        "Refused: Other (say why)": (1,),
+    }
 
 
 def test_the_dashboard_lists_every_table(landlord_a: int) -> None:
@@ -159,4 +205,5 @@ def test_the_dashboard_lists_every_table(landlord_a: int) -> None:
         "marac",
         "outcomes",
         "two_clocks_own",
+        "emergency",
     ]

@@ -19,9 +19,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
 
+from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Role
-from safemoves.reports import scheme
+from safemoves.reports import scheme, selectors
 from safemoves.reports.tables import Period
 from safemoves.safety.catalogue import LOCK_CHANGE
 from tests.factories import World
@@ -171,3 +173,42 @@ def test_time_to_safety_and_to_a_safe_home(scheme_world: World) -> None:
         a.name: (5, 1.5, 2.5, "<5", "<5", "<5"),
         b.name: (0, None, None, 0, None, None),
     }
+
+
+def _visible_requests() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM reciprocal_moverequest")
+        count: int = cursor.fetchone()[0]
+    return count
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level security is PostgreSQL's")
+def test_scheme_figures_see_every_landlord_under_row_level_security(scheme_world: World) -> None:
+    """The suite runs as the application role: a raw query sees only the scope's landlord.
+    The scheme figures run inside scopes_disabled(); the landlord's own figures stay its own."""
+    a, b = scheme_world.a.organisation, scheme_world.b.organisation
+    scheme_id = scheme_world.scheme.pk
+    # A coordinator (or manager) acting for landlord B, which raised no requests of its own.
+    with organisation_scope(b.pk):
+        assert _visible_requests() == 0  # row-level security is live: A's six requests are hidden
+        assert rows(scheme.funnel(scheme_id, PERIOD))["Requests made"] == (6,)
+        assert rows(scheme.funnel(scheme_id, PERIOD, only_landlord=b.pk))["Requests made"] == (6, 0)
+        assert rows(scheme.ledger_now(scheme_id, PERIOD)) == {a.name: (-1,), b.name: (2,)}
+        assert rows(scheme.scheme_dashboard(scheme_id, PERIOD)[3])["Scheme"] == (5, 1.5, 2.5, "<5", "<5", "<5")
+        # B's own dashboard: none of A's lock changes or moves.
+        own_b = rows(scheme.time_to_safety_own(b.pk, PERIOD))
+        assert own_b == {"Referral to locks changed": (0, None, None), "Referral to a move": (0, None, None)}
+        assert rows(selectors.lock_changes_within_24_hours(b.pk, PERIOD, datetime(2026, 6, 30, tzinfo=UTC))) == {
+            "Lock changes": (0, 0, None)
+        }
+        assert _visible_requests() == 0  # the scope is back after the scheme figures
+    with organisation_scope(a.pk):
+        own_a = rows(scheme.time_to_safety_own(a.pk, PERIOD))
+        # Locks 12..60 h (median 1.5 days, p90 2.5). Moves into B's homes (rows B owns):
+        # 1 Jan 09:00 -> 1 Feb is 30.625 days, 2 Jan 09:00 -> 1 Mar is 57.625; median 44.125.
+        assert own_a == {"Referral to locks changed": (5, 1.5, 2.5), "Referral to a move": (2, 44.1, 57.6)}
+        # Lock changes of A done within 24 hours: 12 h, 24 h (of 5).
+        assert rows(selectors.lock_changes_within_24_hours(a.pk, PERIOD, datetime(2026, 6, 30, tzinfo=UTC))) == {
+            "Lock changes": (2, 5, 40.0)
+        }
+        assert _visible_requests() == 6
