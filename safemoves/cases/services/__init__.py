@@ -16,7 +16,6 @@ from safemoves.cases.services.base import (
     CASE_FIELDS,
     CONTACT_RULE_FIELDS,
     INDEXED_CASE_FIELDS,
-    EditConflict,
     case_settings_for,
     refresh_next_due,
 )
@@ -43,6 +42,7 @@ from safemoves.cases.services.purge import case_purge
 from safemoves.cases.services.records import consent_in_force, consent_record, contact_record, court_order_add, note_add
 from safemoves.cases.services.referral_links import hash_link_token, referral_link_create, referral_link_deactivate
 from safemoves.cases.services.status import case_assign, case_close, case_restrict
+from safemoves.common.editing import EditConflict  # defined in common since ADR 0029; re-exported
 
 __all__ = [
     "CASE_FIELDS",

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from safemoves.accounts.models import User
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
     CaseStatus,
@@ -47,22 +46,6 @@ CONTACT_RULE_FIELDS = (
     "letter_ok",
     "visit_ok",
 )
-
-
-class EditConflict(Exception):
-    """Someone else saved the record after it was opened; nothing was overwritten."""
-
-    def __init__(self, *, changed_by: User | None, changed_at: datetime, fields: list[str]) -> None:
-        who = changed_by.full_name if changed_by else "Someone"
-        when = timezone.localtime(changed_at).strftime("%H:%M on %d %B %Y")
-        what = f" ({', '.join(field.replace('_', ' ') for field in fields)})" if fields else ""
-        super().__init__(
-            f"{who} changed this record at {when}{what} after you opened it. Your changes have not been saved: "
-            "check their change, then enter yours again."
-        )
-        self.changed_by = changed_by
-        self.changed_at = changed_at
-        self.fields = fields
 
 
 def case_settings_for(organisation_id: int) -> CaseSettings:

@@ -25,25 +25,13 @@ from safemoves.cases.services.base import (
     CASE_FIELDS,
     CONTACT_RULE_FIELDS,
     INDEXED_CASE_FIELDS,
-    EditConflict,
     _index_case,
 )
+from safemoves.common.editing import apply_changes, field_changes, refuse_if_stale
 
 
 def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
-
-
-def _check_version(*, current_version: int, expected_version: int, case: Case) -> None:
-    if current_version == expected_version:
-        return
-
-    change = last_change(case)
-    raise EditConflict(
-        changed_by=change.actor if change else case.updated_by,
-        changed_at=change.occurred_at if change else case.updated_at,
-        fields=list(change.fields) if change else [],
-    )
 
 
 @transaction.atomic
@@ -53,12 +41,16 @@ def case_update(*, case: Case, actor: User, expected_version: int, changes: Mapp
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     current = _lock(case)
-    _check_version(current_version=current.version, expected_version=expected_version, case=case)
-    changed = [name for name, value in changes.items() if getattr(current, name) != value]
+    refuse_if_stale(
+        current_version=current.version,
+        expected_version=expected_version,
+        row=case,
+        last_change=lambda: last_change(case),
+    )
+    changed = field_changes(current, changes)
     if not changed:
         return []
-    for name in changed:
-        setattr(current, name, changes[name])
+    apply_changes(current, changes, changed)
     if not current.lead_name.strip():
         raise ValidationError({"lead_name": "Enter the tenant's name."})
     current.version += 1
@@ -92,18 +84,16 @@ def contact_rules_update(
         current_version = 0
     else:
         current_version = rules.version
-    if expected_version is not None and current_version != expected_version:
-        change = _rule_changes(case).first()
-        raise EditConflict(
-            changed_by=change.actor if change else rules.updated_by,
-            changed_at=change.occurred_at if change else rules.updated_at,
-            fields=list(change.fields) if change else [],
-        )
-    changed = [name for name, value in changes.items() if getattr(rules, name) != value]
+    refuse_if_stale(
+        current_version=current_version,
+        expected_version=expected_version,
+        row=rules,
+        last_change=lambda: _rule_changes(case).first(),
+    )
+    changed = field_changes(rules, changes)
     if not changed and rules.pk and current_version:
         return []
-    for name in changed:
-        setattr(rules, name, changes[name])
+    apply_changes(rules, changes, changed)
     rules.version = current_version + 1
     rules.updated_at = timezone.now()
     rules.updated_by = actor

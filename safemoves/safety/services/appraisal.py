@@ -12,6 +12,7 @@ from django.utils import timezone
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
 from safemoves.cases.models import Case
+from safemoves.common.editing import apply_changes, field_changes
 from safemoves.geo import PostcodeError, area_name, is_known_area, lookup_postcode
 from safemoves.safety.codes import (
     Option,
@@ -93,11 +94,10 @@ def appraisal_save(
         "decision": decision,
         "decision_reason": decision_reason.strip() if decision else "",
     }
-    changed = [name for name, value in values.items() if getattr(appraisal, name) != value]
+    changed = field_changes(appraisal, values)
     if not changed and appraisal.version:
         return appraisal  # An unchanged save changes nothing.
-    for name in changed:
-        setattr(appraisal, name, values[name])
+    apply_changes(appraisal, values, changed)
     if "decision" in changed or "decision_reason" in changed:
         appraisal.decided_by = actor if decision else None
         appraisal.decided_at = timezone.now() if decision else None

@@ -9,6 +9,7 @@ from django.utils import timezone
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
 from safemoves.cases.models import Case
+from safemoves.common.editing import apply_changes, field_changes
 from safemoves.safety.models import (
     SanctuaryAgreement,
 )
@@ -45,11 +46,10 @@ def sanctuary_agreement_save(
         "landlord_agrees": landlord_agrees,
         "landlord_agreement_note": landlord_agreement_note.strip() if landlord_agrees else "",
     }
-    changed = [name for name, value in values.items() if getattr(agreement, name) != value]
+    changed = field_changes(agreement, values)
     if not changed and agreement.pk and agreement.version:
         return agreement
-    for name in changed:
-        setattr(agreement, name, values[name])
+    apply_changes(agreement, values, changed)
     if "landlord_agrees" in changed:
         agreement.agreed_by = actor if landlord_agrees else None
         agreement.agreed_at = timezone.now() if landlord_agrees else None
