@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from safemoves.audit.registry import unaudited
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
     CaseStatus,
@@ -48,6 +49,7 @@ CONTACT_RULE_FIELDS = (
 )
 
 
+@unaudited("reads the organisation's case settings (creating the defaults row): no case data")
 def case_settings_for(organisation_id: int) -> CaseSettings:
     settings, _ = CaseSettings.objects.get_or_create(organisation_id=organisation_id)
     return settings
@@ -84,6 +86,7 @@ def _index_case(case: Case) -> None:
     )
 
 
+@unaudited("keeps a derived date in step; the audited service that calls it records the change")
 def refresh_next_due(case: Case) -> None:
     """Recompute the earliest open clock on the case from every registered source."""
     candidates: list[datetime] = []

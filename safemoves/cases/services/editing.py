@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.models import AuditEvent
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases.models import (
     Case,
@@ -34,6 +35,7 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
+@audited("case.updated")
 @transaction.atomic
 def case_update(*, case: Case, actor: User, expected_version: int, changes: Mapping[str, Any]) -> list[str]:
     """Save changed case details, refusing if the case changed since ``expected_version``."""
@@ -71,6 +73,7 @@ def case_update(*, case: Case, actor: User, expected_version: int, changes: Mapp
     return changed
 
 
+@audited("case.contact_rules_updated")
 @transaction.atomic
 def contact_rules_update(
     *, case: Case, actor: User, expected_version: int | None, changes: Mapping[str, Any]

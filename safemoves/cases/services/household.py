@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
@@ -26,6 +27,7 @@ from safemoves.cases.models import (
 from safemoves.cases.services.base import _index_case
 
 
+@audited("case.household_member_added")
 @transaction.atomic
 def household_member_add(
     *,
@@ -64,6 +66,7 @@ def household_member_add(
     return member
 
 
+@audited("case.household_member_removed")
 @transaction.atomic
 def household_member_remove(*, case: Case, actor: User, member: HouseholdMember) -> None:
     if member.case_id != case.pk:
@@ -80,6 +83,7 @@ def household_member_remove(*, case: Case, actor: User, member: HouseholdMember)
     )
 
 
+@audited("case.perpetrator_added")
 @transaction.atomic
 def perpetrator_add(
     *,
@@ -133,6 +137,7 @@ PERPETRATOR_FIELDS = (
 )
 
 
+@audited("case.perpetrator_updated")
 @transaction.atomic
 def perpetrator_update(*, case: Case, actor: User, perpetrator: Perpetrator, changes: Mapping[str, Any]) -> list[str]:
     """Correct what is known of a perpetrator (moved out, gave the key back, new address)."""
@@ -174,6 +179,7 @@ def perpetrator_update(*, case: Case, actor: User, perpetrator: Perpetrator, cha
     return changed
 
 
+@audited("case.perpetrator_key_cleared")
 @transaction.atomic
 def perpetrator_keys_cleared(*, case: Case, actor: User | None, reason: str) -> list[Perpetrator]:
     """The locks were changed: no perpetrator on the case still has a key. Returns those updated."""

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
@@ -151,6 +152,7 @@ def _record_referred(case: Case, records: ReferredRecords, reason: str) -> None:
         )
 
 
+@audited("case.referred", "case.household_member_added", "case.perpetrator_added", "case.contact_rules_updated")
 @transaction.atomic
 def case_receive_agency_referral(
     *, link: ReferralLink, data: NewCase, records: ReferredRecords | None = None, via: str = "referral link"
@@ -194,6 +196,7 @@ class SelfReferral:
     message: str = ""
 
 
+@audited("case.self_referred")
 @transaction.atomic
 def case_receive_self_referral(*, organisation: Organisation, request: SelfReferral) -> Case:
     """The tenant's own "contact me safely" request: a case with the contact rules she gave."""

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
@@ -91,6 +92,7 @@ def _case_opened(case: Case, data: NewCase, actor: User | None) -> None:
         hook(event)
 
 
+@audited("case.opened")
 @transaction.atomic
 def case_open(*, membership: Membership, data: NewCase) -> Case:
     """A member of staff opens a case directly; it lands in the triage inbox with its clock."""

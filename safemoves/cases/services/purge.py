@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases.models import (
     Case,
@@ -13,6 +14,7 @@ from safemoves.cases.models import (
 )
 
 
+@audited("case.purged")
 @transaction.atomic
 def case_purge(*, case: Case, actor: User | None, reason: str) -> None:
     """Delete a case and everything personal under it; the audit log keeps only its id."""

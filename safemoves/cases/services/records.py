@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_event
 from safemoves.cases.codes import (
     PERMITTING_BASES,
@@ -29,6 +30,7 @@ from safemoves.cases.services.base import refresh_next_due
 from safemoves.cases.services.editing import _lock
 
 
+@audited("case.court_order_added")
 @transaction.atomic
 def court_order_add(
     *,
@@ -64,6 +66,7 @@ def court_order_add(
     return order
 
 
+@audited("case.consent_recorded")
 @transaction.atomic
 def consent_record(
     *,
@@ -107,6 +110,7 @@ def consent_record(
     return consent
 
 
+@unaudited("reads only")
 def consent_in_force(case: Case, purpose: str) -> Consent | None:
     """The newest decision for ``purpose`` if it permits sharing today, else None."""
     latest = Consent.objects.filter(case=case, purpose=purpose).order_by("-recorded_at").first()
@@ -117,6 +121,7 @@ def consent_in_force(case: Case, purpose: str) -> Consent | None:
     return latest
 
 
+@audited("case.note_added")
 @transaction.atomic
 def note_add(*, case: Case, actor: User, body: str) -> CaseNote:
     if not body.strip():
@@ -136,6 +141,7 @@ def note_add(*, case: Case, actor: User, body: str) -> CaseNote:
     return note
 
 
+@audited("case.contacted")
 @transaction.atomic
 def contact_record(*, case: Case, actor: User, channel: str, summary: str) -> ContactPlan:
     """Record a contact with the tenant, after the safe-contact rules allow the channel.

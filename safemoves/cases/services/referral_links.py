@@ -8,6 +8,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_event
 from safemoves.cases.codes import (
     AGENCY_SOURCES,
@@ -18,10 +19,12 @@ from safemoves.cases.models import (
 from safemoves.organisations.models import Membership
 
 
+@unaudited("computes a hash; reads and writes nothing")
 def hash_link_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@audited("referral_link.created")
 @transaction.atomic
 def referral_link_create(*, membership: Membership, agency_name: str, source: str) -> tuple[ReferralLink, str]:
     if source not in AGENCY_SOURCES:
@@ -46,6 +49,7 @@ def referral_link_create(*, membership: Membership, agency_name: str, source: st
     return link, token
 
 
+@audited("referral_link.deactivated")
 @transaction.atomic
 def referral_link_deactivate(*, membership: Membership, link: ReferralLink) -> None:
     link.is_active = False

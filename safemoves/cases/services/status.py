@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
@@ -24,6 +25,7 @@ from safemoves.cases.services.editing import _lock
 from safemoves.organisations.models import Membership, Role
 
 
+@audited("case.assigned")
 @transaction.atomic
 def case_assign(*, case: Case, actor: User, officer: User) -> None:
     membership = Membership.objects.filter(
@@ -56,6 +58,7 @@ def case_assign(*, case: Case, actor: User, officer: User) -> None:
     case.refresh_from_db()
 
 
+@audited("case.restriction_changed")
 @transaction.atomic
 def case_restrict(*, case: Case, actor: User, restricted: bool, named_staff: Iterable[User]) -> None:
     staff = list(named_staff)
@@ -84,6 +87,7 @@ def case_restrict(*, case: Case, actor: User, restricted: bool, named_staff: Ite
     case.refresh_from_db()
 
 
+@audited("case.closed")
 @transaction.atomic
 def case_close(*, case: Case, actor: User, outcome: str, note: str = "") -> None:
     if outcome not in CaseOutcome.values:

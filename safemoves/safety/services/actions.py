@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_event
 from safemoves.cases.models import Case, Perpetrator
 from safemoves.cases.services import perpetrator_keys_cleared, refresh_next_due
@@ -32,6 +33,7 @@ from safemoves.safety.models import (
 )
 
 
+@unaudited("seeds the shared catalogue of action types: no organisation or case data")
 def ensure_action_catalogue() -> None:
     """Create any catalogue type that is missing (the data migration normally has).
 
@@ -137,6 +139,7 @@ def _check_sanctuary(case: Case, code: str) -> None:
             raise ValidationError(NO_SANCTUARY_AGREEMENT)
 
 
+@audited("safety.action_set")
 @transaction.atomic
 def safety_action_create(
     *, case: Case, actor: User, type_code: str, owner: User | None = None, starts_at: datetime | None = None
@@ -159,6 +162,7 @@ def safety_action_create(
     return action
 
 
+@audited("safety.action_set")
 @transaction.atomic
 def safety_actions_for_new_case(case: Case, actor: User | None) -> list[SafetyAction]:
     """The first-day actions of a new case: the lock change, due 24 hours from the referral.
@@ -181,6 +185,7 @@ def safety_actions_for_new_case(case: Case, actor: User | None) -> list[SafetyAc
     return [action]
 
 
+@audited("safety.action_done", "safety.action_set")
 @transaction.atomic
 def safety_action_complete(
     *, action: SafetyAction, actor: User, evidence_note: str, done_at: datetime | None = None
@@ -240,6 +245,7 @@ def safety_action_complete(
     return follow_ups
 
 
+@audited("safety.action_cancelled")
 @transaction.atomic
 def safety_action_cancel(*, action: SafetyAction, actor: User, reason: str) -> None:
     current = SafetyAction.objects.select_for_update().select_related("action_type", "case").get(pk=action.pk)
@@ -263,6 +269,7 @@ def safety_action_cancel(*, action: SafetyAction, actor: User, reason: str) -> N
     action.refresh_from_db()
 
 
+@unaudited("reads only")
 def next_open_due(case: Case) -> datetime | None:
     """Clock source for ``Case.next_due_at``: the earliest open safety action."""
     first = SafetyAction.objects.filter(case_id=case.pk, status=ActionStatus.OPEN).order_by("due_at").first()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases.codes import ConsentPurpose
 from safemoves.cases.models import Case
@@ -25,6 +26,7 @@ from safemoves.safety.models import (
 )
 
 
+@audited("safety.agency_created")
 @transaction.atomic
 def agency_create(
     *,
@@ -73,6 +75,7 @@ def agency_create(
     return agency
 
 
+@audited("safety.agency_referred")
 @transaction.atomic
 def agency_referral_create(*, case: Case, actor: User, agency: Agency, purpose: str = "") -> AgencyReferral:
     """Refer the household to a support agency, on her consent or a recorded lawful basis."""
@@ -111,6 +114,7 @@ def agency_referral_create(*, case: Case, actor: User, agency: Agency, purpose: 
     return referral
 
 
+@audited("safety.agency_referral_updated")
 @transaction.atomic
 def agency_referral_transition(
     *, referral: AgencyReferral, actor: User, to_status: str, reason: str = ""

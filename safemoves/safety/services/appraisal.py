@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases.models import Case
 from safemoves.common.editing import apply_changes, field_changes
@@ -37,6 +38,7 @@ def _appraisal_for_update(case: Case) -> OptionsAppraisal:
     return appraisal
 
 
+@audited("safety.options_saved")
 @transaction.atomic
 def appraisal_save(
     *,
@@ -126,6 +128,7 @@ def _radius(radius_km: Decimal | str | None) -> Decimal:
     return radius.quantize(Decimal("0.1"))
 
 
+@audited("safety.place_added")
 @transaction.atomic
 def place_add(
     *,
@@ -197,6 +200,7 @@ def place_add(
     return place
 
 
+@audited("safety.place_removed")
 @transaction.atomic
 def place_remove(*, case: Case, actor: User, place: Place) -> None:
     if place.appraisal.case_id != case.pk:

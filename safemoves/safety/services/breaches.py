@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
@@ -78,6 +79,7 @@ def _send_breach_mail(notice: BreachNotice) -> None:
     send_mail(subject, body, None, list(notice.recipients))
 
 
+@audited("safety.breach_notified")
 def safety_breaches_notify(*, now: datetime | None = None) -> list[BreachNotice]:
     """Tell each landlord's managers, once, of every open safety action past its deadline.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited, unaudited
 from safemoves.cases.codes import Answer, CaseSource
 from safemoves.cases.extensions import CaseOpened
 from safemoves.cases.models import Case, Perpetrator
@@ -24,6 +25,7 @@ from safemoves.safety.services.actions import _catalogue_type, _create_action, s
 LOCK_CHANGE_ANSWERS = (Answer.YES, Answer.NOT_KNOWN)
 
 
+@unaudited("a rule on answers; reads and writes nothing")
 def lock_change_needed(*, source: str, perpetrator_at_address: str, perpetrator_has_key: str) -> bool:
     """A police report, or a perpetrator who has (or had, or may have) a key or lives at the address."""
     return (
@@ -33,6 +35,7 @@ def lock_change_needed(*, source: str, perpetrator_at_address: str, perpetrator_
     )
 
 
+@audited("safety.action_set")
 def lock_change_on_case_opened(event: CaseOpened) -> None:
     """Case-opened hook: the lock change on its 24-hour clock from the referral, when needed."""
     if lock_change_needed(
@@ -43,6 +46,7 @@ def lock_change_on_case_opened(event: CaseOpened) -> None:
         safety_actions_for_new_case(event.case, event.actor)
 
 
+@audited("safety.action_set")
 def lock_change_on_perpetrator(case: Case, perpetrator: Perpetrator, actor: User | None) -> None:
     """Perpetrator hook: one with a key or living at the address, on an open case whose locks
     are not changed or being changed, sets the lock change, due 24 hours from now (when we learnt it)."""

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.cases.models import Case
 from safemoves.common.editing import apply_changes, field_changes
@@ -15,6 +16,7 @@ from safemoves.safety.models import (
 )
 
 
+@audited("safety.sanctuary_agreement_saved")
 @transaction.atomic
 def sanctuary_agreement_save(
     *,
