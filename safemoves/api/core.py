@@ -27,7 +27,7 @@ from safemoves.api import idempotency
 from safemoves.api.models import ApiToken
 from safemoves.api.problems import PROBLEM_CONTENT_TYPE, field_errors, problem, pydantic_field
 from safemoves.api.tokens import note_use, token_for_request, within_rate_limit
-from safemoves.cases.services import EditConflict
+from safemoves.common.editing import EditConflict
 from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Membership
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
-from safemoves.cases.services import EditConflict
+from safemoves.common.editing import EditConflict, refuse_if_stale
 from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Membership
 from safemoves.properties import importing, policies
@@ -133,8 +133,7 @@ def _lock(membership: Membership, home: Home) -> Home:
 
 
 def _check_version(current: Home, expected_version: int) -> None:
-    if current.version != expected_version:
-        raise EditConflict(changed_by=current.updated_by, changed_at=current.updated_at, fields=[])
+    refuse_if_stale(current_version=current.version, expected_version=expected_version, row=current)
 
 
 def _require_available(current: Home, doing: str) -> None:

@@ -15,8 +15,9 @@ from safemoves.accounts.models import User
 from safemoves.audit.services import record_event
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
-from safemoves.cases.services import EditConflict, refresh_next_due
+from safemoves.cases.services import refresh_next_due
 from safemoves.common.clock import LONDON, ClockError, due_after_months, due_after_working_days, is_working_day
+from safemoves.common.editing import refuse_if_stale
 from safemoves.common.scoping import organisation_scope
 from safemoves.notifications.codes import NotificationKind
 from safemoves.notifications.services import notify
@@ -124,8 +125,7 @@ def _lock(task: Task) -> Task:
 def task_update(*, task: Task, actor: User, expected_version: int, values: Mapping[str, Any]) -> list[str]:
     """Save the changed fields, refusing if the task changed since ``expected_version``."""
     current = _lock(task)
-    if current.version != expected_version:
-        raise EditConflict(changed_by=current.updated_by, changed_at=current.updated_at, fields=[])
+    refuse_if_stale(current_version=current.version, expected_version=expected_version, row=current)
     if not current.is_open:
         raise ValidationError("A done task cannot be changed; reopen it first.")
     cleaned = _clean({**{name: getattr(current, name) for name in TASK_FIELDS}, **values})

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safemoves.accounts.models import User
 from safemoves.cases.models import Case
 from safemoves.cases.selectors import get_case
-from safemoves.cases.services import EditConflict
+from safemoves.common.editing import EditConflict
 from safemoves.common.forms import add_validation_error
 from safemoves.common.http import StaffRequest
 from safemoves.organisations.models import Role

@@ -11,6 +11,7 @@ from safemoves.cases import selectors, services
 from safemoves.cases.codes import CaseSource, CaseStatus, ContactChannel
 from safemoves.cases.contact import ContactRefused, plan_contact
 from safemoves.cases.models import Case
+from safemoves.cases.services import opening
 from safemoves.common.clock import LONDON, due_after_working_days
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
@@ -190,7 +191,7 @@ def test_purge_removes_everything_personal_and_keeps_an_id_only_event(world: Wor
 def test_clock_uses_london_working_days_for_a_friday_evening_referral(world: World) -> None:
     friday_evening = datetime(2026, 12, 18, 19, 30, tzinfo=LONDON)
     with organisation_scope(world.a.organisation.pk):
-        case = services._create_case(
+        case = opening._create_case(
             organisation_id=world.a.organisation.pk,
             data=services.NewCase(lead_name="Weekend Referral", source="police"),
             actor=None,

@@ -14,6 +14,7 @@ from safemoves.matching import rank
 from safemoves.organisations.models import Role
 from safemoves.properties.models import Home
 from safemoves.reciprocal import coarsen, pool, services
+from safemoves.reciprocal.pool import fits
 from tests.factories import World
 from tests.reciprocal.factories import circulated_request, make_home, offer_home, reciprocal_case
 
@@ -82,8 +83,8 @@ def test_the_pool_builds_v2_entries_for_homes_and_households(world: World) -> No
         Home.objects.filter(pk=home.pk).update(has_lift=True, wheelchair_standard="1", tenancy_offered="6")
         home.refresh_from_db()
         request.refresh_from_db()
-        household = pool._household(request)
-        entry = pool._home_entry(home)
+        household = fits._household(request)
+        entry = fits._home_entry(home)
     assert {key: entry[key] for key in ("uncertainty_km", "tenure_security", "access")} == {
         "uncertainty_km": 0.31,
         "tenure_security": 3,
@@ -96,7 +97,7 @@ def test_the_pool_builds_v2_entries_for_homes_and_households(world: World) -> No
     }
     assert "unsafe_areas" not in household.profile.data
     assert household.entry["avoid_areas"] == ["E06000035"]  # read inside the referring landlord only
-    assert pool._document([household], [home], {})["version"] == 2
+    assert fits._document([household], [home], {})["version"] == 2
 
 
 def test_a_less_secure_home_never_fits(world: World) -> None:

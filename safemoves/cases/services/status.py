@@ -1,0 +1,120 @@
+"""Assignment, restriction and closing of a case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
+from safemoves.audit.services import record_event
+from safemoves.cases import extensions
+from safemoves.cases.codes import (
+    CaseOutcome,
+    CaseStatus,
+    NoteKind,
+)
+from safemoves.cases.models import (
+    Case,
+    CaseNote,
+)
+from safemoves.cases.services.editing import _lock
+from safemoves.organisations.models import Membership, Role
+
+
+@audited("case.assigned")
+@transaction.atomic
+def case_assign(*, case: Case, actor: User, officer: User) -> None:
+    membership = Membership.objects.filter(
+        user=officer, organisation_id=case.organisation_id, is_active=True, role__in=[Role.OFFICER, Role.MANAGER]
+    ).first()
+    if membership is None:
+        raise ValidationError({"officer": "Choose an officer or manager of your organisation."})
+    current = _lock(case)
+    if current.status == CaseStatus.CLOSED:
+        raise ValidationError("A closed case cannot be assigned.")
+    if current.assigned_officer_id == officer.pk and current.status != CaseStatus.NEW:
+        return  # Already theirs: an unchanged save changes nothing.
+    current.assigned_officer = officer
+    current.assigned_at = timezone.now()
+    if current.status == CaseStatus.NEW:
+        current.status = CaseStatus.OPEN
+    if current.restricted:
+        current.named_staff.add(officer)
+    current.version += 1
+    current.save(update_fields=["assigned_officer", "assigned_at", "status", "version"])
+    record_event(
+        action="case.assigned",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["assigned_officer", "status"],
+        reason=f"to user {officer.pk}",
+    )
+    case.refresh_from_db()
+
+
+@audited("case.restriction_changed")
+@transaction.atomic
+def case_restrict(*, case: Case, actor: User, restricted: bool, named_staff: Iterable[User]) -> None:
+    staff = list(named_staff)
+    if restricted and actor not in staff:
+        # The manager restricting the case keeps sight of it, or nobody could lift the restriction.
+        staff.append(actor)
+    if restricted and case.assigned_officer is not None and case.assigned_officer not in staff:
+        staff.append(case.assigned_officer)
+    current = _lock(case)
+    wanted = {user.pk for user in staff} if restricted else set()
+    if current.restricted == restricted and set(current.named_staff.values_list("pk", flat=True)) == wanted:
+        return  # An unchanged save changes nothing.
+    current.restricted = restricted
+    current.version += 1
+    current.save(update_fields=["restricted", "version"])
+    current.named_staff.set(staff if restricted else [])
+    record_event(
+        action="case.restriction_changed",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["restricted", "named_staff"],
+        reason=f"restricted to {len(staff)} named staff" if restricted else "restriction lifted",
+    )
+    case.refresh_from_db()
+
+
+@audited("case.closed")
+@transaction.atomic
+def case_close(*, case: Case, actor: User, outcome: str, note: str = "") -> None:
+    if outcome not in CaseOutcome.values:
+        raise ValidationError({"outcome": "Choose the outcome."})
+    current = _lock(case)
+    if current.status == CaseStatus.CLOSED:
+        raise ValidationError("This case is already closed.")
+    current.status = CaseStatus.CLOSED
+    current.outcome = outcome
+    current.closed_at = timezone.now()
+    current.next_due_at = None
+    current.version += 1
+    current.save(update_fields=["status", "outcome", "closed_at", "next_due_at", "version"])
+    # Other apps end their open work on the case (a move request leaves the pool, ...).
+    for hook in extensions.close_hooks():
+        hook(current, actor)
+    if note.strip():
+        CaseNote.objects.create(
+            organisation_id=case.organisation_id, case=current, kind=NoteKind.NOTE, body=note.strip(), author=actor
+        )
+    record_event(
+        action="case.closed",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        fields=["status", "outcome"],
+        reason=outcome,
+    )
+    case.refresh_from_db()
