@@ -39,6 +39,10 @@ EXPORT_EXEMPT: dict[str, str] = {
         "for search inside the landlord only; "
         "they hold nothing the case section does not already give in full, and cannot be read back"
     ),
+    "api.ApiReferral": (
+        "which agency's API token opened the case, so that agency may read its status; "
+        "no personal data, and the referrer is already named in the case section"
+    ),
 }
 
 

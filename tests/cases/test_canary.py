@@ -99,6 +99,12 @@ def _task_rows(world: World) -> dict[str, list[Any]]:
     return task_rows(world)
 
 
+def _job_rows(world: World) -> dict[str, list[Any]]:
+    from tests.ops.canary import job_rows
+
+    return job_rows(world)
+
+
 ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
     _case_rows,
     _home_rows,
@@ -108,6 +114,7 @@ ROW_BUILDERS: list[Callable[[World], dict[str, list[Any]]]] = [
     _emergency_rows,
     _documents_letters_rows,
     _task_rows,
+    _job_rows,
 ]
 
 

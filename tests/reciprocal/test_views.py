@@ -15,6 +15,7 @@ from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role, SchemeMembership
 from safemoves.reciprocal.models import SHARED_PROFILE_FIELDS, Offer
 from safemoves.reciprocal.profile import ProfileView, build_profile
+from tests.bodies import response_text
 from tests.factories import World, sign_in
 from tests.reciprocal.factories import (
     accept,
@@ -136,7 +137,7 @@ def test_no_canary_reaches_another_landlord(world: World) -> None:
     )
     def check(canary: str, url: str, viewer: str) -> None:
         markers = _set_canaries(case, "Qx" + canary)
-        body = clients[viewer].get(url).content.decode()
+        body = response_text(clients[viewer].get(url))
         if request.reference in body:
             seen_profile.append(url)
         leaked = [marker for marker in markers if marker in body]
@@ -147,7 +148,7 @@ def test_no_canary_reaches_another_landlord(world: World) -> None:
     for label, client in clients.items():
         markers = _set_canaries(case, "QxFINAL")
         for url in urls:
-            body = client.get(url).content.decode()
+            body = response_text(client.get(url))
             assert [m for m in markers if m in body] == [], f"{label} at {url}"
     assert request.reference in clients["third lettings"].get(reverse("reciprocal:pool")).content.decode()
 
