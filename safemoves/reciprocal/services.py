@@ -773,6 +773,9 @@ def move_record(*, offer: Offer, actor: User, move_date: date) -> Move:
     _save_request(request, [])
     if move_date <= timezone.localdate():
         _post_move_ledger(move, request=request, bedrooms=home.bedrooms, actor=actor)
+    from safemoves.reciprocal.moving import handover_on_move
+
+    handover_on_move(move=move, offer=current, actor=actor)
     record_event(
         action="reciprocal.move_recorded",
         actor=actor,
