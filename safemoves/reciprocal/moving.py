@@ -45,7 +45,8 @@ def _stage_checks(offer: Offer, stage: str) -> None:
     may move into: every rule of the scheme, checked again (ADR 0013)."""
     if offer.status != OfferStatus.ACCEPTED:
         raise ValidationError(
-            f"This offer is {offer.get_status_display().lower()}: a home can be {stage} only once accepted."
+            f"A home can be {stage} only while the offer is accepted and before the move "
+            f"(this offer is {offer.get_status_display().lower()})."
         )
     request = offer.request
     if request.case.status == CaseStatus.CLOSED:
@@ -261,6 +262,8 @@ def _contact_rules(case: Any) -> dict[str, Any]:
     if rules is not None:
         for name in (*CONTACT_TEXT, "code_word", *CONTACT_FLAGS):
             values[name] = getattr(rules, name)
+    # The old safe postal address stays behind, so letters wait for the new safe address.
+    values["letter_ok"] = False
     return values
 
 
@@ -281,16 +284,18 @@ def _make_handover(*, move: Move, consent: HandoverConsent, offer: Offer, actor:
         adults, _children = household_shape(case)
         band = risk_band(case)
         rules = _contact_rules(case)
+        lead_name = case.lead_name
+        support_needs = consent.support_needs
     with organisation_scope(move.organisation_id):
         handover = Handover.objects.create(
             organisation_id=move.organisation_id,
             move=move,
             consent=consent,
-            lead_name=case.lead_name,
+            lead_name=lead_name,
             household=json.dumps(household),
             access_need=request.access_need,
             pets=request.pets,
-            support_needs=consent.support_needs,
+            support_needs=support_needs,
             contact_rules=json.dumps(rules),
             risk_band=band,
             created_by=actor,
