@@ -465,7 +465,7 @@ def _moving_page(request: StaffRequest, offer_id: uuid.UUID, **forms: Any) -> Ht
         "consent_form": HandoverConsentForm(),
         **forms,
     }
-    return render(request, "reciprocal/moving.html", context, status=400 if forms else 200)
+    return render(request, "reciprocal/moving.html", context)
 
 
 @allowed_if(policies.can_see_offers)
@@ -589,5 +589,4 @@ def handover_detail_view(request: StaffRequest, handover_id: uuid.UUID) -> HttpR
         request,
         "reciprocal/handover_detail.html",
         {"handover": view, "form": form},
-        status=400 if form.errors else 200,
     )

@@ -69,9 +69,7 @@ def _move(world: World, offer: Offer) -> Move:
 
 def _events(action: str) -> list[tuple[int, str]]:
     with scopes_disabled():
-        return sorted(
-            AuditEvent.objects.filter(action=action).values_list("organisation_id", "object_type")  # type: ignore[arg-type]
-        )
+        return sorted(AuditEvent.objects.filter(action=action).values_list("organisation_id", "object_type"))
 
 
 # --- viewings -----------------------------------------------------------------------------------
@@ -131,7 +129,7 @@ def test_a_home_that_no_longer_fits_cannot_be_viewed_or_signed_up_for(world: Wor
 
 
 def test_a_less_secure_tenancy_cannot_be_viewed(world: World) -> None:
-    case, offer = _accepted(world)
+    _case, offer = _accepted(world)
     with scopes_disabled():
         Offer.objects.filter(pk=offer.pk).update(tenancy="4")
     with pytest.raises(ValidationError) as caught:
@@ -365,7 +363,7 @@ def test_the_handover_page_round_trips_every_field(world: World) -> None:
     assert response.status_code == 302
     assert _events("reciprocal.handover_safe_contact_updated") == []
     bad = client.post(url, {**data, "safe_postcode": "NOPE"})
-    assert bad.status_code == 400
+    assert bad.status_code == 200
     assert "Postcode of the safe address: Enter the safe address&#x27;s postcode" in bad.content.decode()
 
 
