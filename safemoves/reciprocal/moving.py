@@ -153,6 +153,29 @@ def viewing_outcome(*, viewing: Viewing, actor: User, outcome: str, referring_si
     viewing.refresh_from_db()
 
 
+def viewings_cancel_for(offer: Offer, actor: User | None) -> None:
+    """Called by ``services`` when an offer ends without a move: its arranged viewings are cancelled."""
+    with scopes_disabled():
+        open_viewings = list(
+            Viewing.objects.select_for_update().filter(offer_id=offer.pk, outcome=ViewingOutcome.ARRANGED)
+        )
+    for viewing in open_viewings:
+        with organisation_scope(viewing.organisation_id):
+            viewing.outcome = ViewingOutcome.CANCELLED
+            viewing.outcome_by = actor
+            viewing.outcome_at = timezone.now()
+            viewing.save(update_fields=["outcome", "outcome_by", "outcome_at"])
+        record_event(
+            action="reciprocal.viewing_cancelled",
+            actor=actor,
+            organisation_id=viewing.organisation_id,
+            object_type="viewing",
+            object_id=viewing.pk,
+            fields=["outcome"],
+            reason=f"offer {offer.pk} {offer.status}",
+        )
+
+
 # --- sign-up --------------------------------------------------------------------------------
 
 

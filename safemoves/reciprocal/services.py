@@ -319,6 +319,9 @@ def _close_offer(offer: Offer, status: str, actor: User | None, **decision: Any)
         home = Home.objects.get(pk=offer.home_id)
     if home.status == HomeStatus.OFFERED:
         home_set_offer_status(home=home, status=HomeStatus.AVAILABLE, actor=actor, expected=(HomeStatus.OFFERED,))
+    from safemoves.reciprocal.moving import viewings_cancel_for
+
+    viewings_cancel_for(offer, actor)
     record_event(
         action=f"reciprocal.offer_{status}",
         actor=actor,

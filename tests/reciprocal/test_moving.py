@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -439,3 +440,14 @@ def _arrange_after_move(offer: Offer) -> Any:
         arranged_by=offer.offered_by,
     )
     return viewing.pk
+
+
+def test_an_offer_withdrawn_before_the_move_cancels_its_arranged_viewings(world: World) -> None:
+    _case, offer = _accepted(world)
+    viewing = _arrange(world, offer)
+    with organisation_scope(world.b.organisation.pk):
+        services.offer_withdraw(offer=offer, actor=world.b[Role.LETTINGS_OFFICER])
+    viewing.refresh_from_db()
+    assert (viewing.outcome, viewing.outcome_by_id) == (ViewingOutcome.CANCELLED, world.b[Role.LETTINGS_OFFICER].pk)
+    with pytest.raises(Http404):
+        moving.moving_view(world.a[Role.OFFICER].membership, offer.pk)
