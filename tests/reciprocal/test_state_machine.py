@@ -195,6 +195,10 @@ class SchemeMachine(RuleBasedStateMachine):
                 return
             with scopes_disabled():
                 released = IdentityRelease.objects.filter(offer=mine[0]).exists()
+            # A step of the move itself first (ADR 0028), then the release or the move as before.
+            step = ("", "viewing", "sign_up", "consent")[choice % 4]
+            if step:
+                self._moving(mine[0], step)
             if released:
                 self.move(index=offers.index(mine[0]), days_ahead=5 if choice % 3 == 0 else 0)
             else:
@@ -379,10 +383,12 @@ class SchemeMachine(RuleBasedStateMachine):
     @rule(index=st.integers(0, 10), step=st.sampled_from(("viewing", "sign_up", "consent")))
     def moving_step(self, index: int, step: str) -> None:
         """The move itself (ADR 0028): a viewing, a sign-up date or the handover consent."""
-        offers = self._offers()
-        if not offers:
-            return
-        offer = _pick(offers, index)
+        # Mostly on offers where the step can succeed; now and then on any offer, to be refused.
+        offers = self._offers() if index == 0 else self._offers(OfferStatus.ACCEPTED, OfferStatus.MOVED)
+        if offers:
+            self._moving(_pick(offers, index), step)
+
+    def _moving(self, offer: Offer, step: str) -> None:
         lettings = self.b[Role.LETTINGS_OFFICER]
         if step == "viewing":
             with organisation_scope(self.b.organisation.pk):
