@@ -321,7 +321,7 @@ class LedgerEntry(OrganisationOwned):
 # --- the move itself (issue 14 item 8; ADR 0028) -------------------------------------------
 
 
-class Viewing(models.Model):
+class Viewing(OrganisationOwned):
     """A viewing of the offered home, arranged by the rehousing landlord. Scoped to it; the
     referring landlord sees the time and the outcome only (``moving.moving_view``)."""
 
@@ -349,7 +349,7 @@ class Viewing(models.Model):
         return f"viewing {self.pk}"
 
 
-class SignUp(models.Model):
+class SignUp(OrganisationOwned):
     """The date the new tenancy is signed, recorded by the rehousing landlord; both sides see it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -365,7 +365,7 @@ class SignUp(models.Model):
         return f"sign-up of {self.offer_id}"
 
 
-class HandoverConsent(models.Model):
+class HandoverConsent(OrganisationOwned):
     """The tenant's consent to hand the case over to the rehousing landlord. Scoped to the
     referring landlord, which records it; who gave it and how are encrypted."""
 
@@ -386,7 +386,7 @@ class HandoverConsent(models.Model):
         return f"handover consent of {self.offer_id}"
 
 
-class Handover(models.Model):
+class Handover(OrganisationOwned):
     """The handed-over case at the rehousing landlord: the minimal handover set, copied when the
     move is recorded with consent, and the safe address and contact rules after the move.
     Scoped to the rehousing landlord; the referring landlord never reads it."""

@@ -13,7 +13,7 @@ import safemoves.common.fields
 class Migration(migrations.Migration):
     dependencies = [
         ("organisations", "0001_initial"),
-        ("reciprocal", "0004_choice_labels_speak_of_the_household"),
+        ("reciprocal", "0005_policy_waiting_alert_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
