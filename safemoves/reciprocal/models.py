@@ -340,8 +340,6 @@ class Viewing(OrganisationOwned):
     )
     outcome_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[models.Manager[Viewing]] = OrganisationScopedManager()
-
     class Meta:
         ordering = ["starts_at"]
 
@@ -358,8 +356,6 @@ class SignUp(OrganisationOwned):
     sign_up_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[SignUp]] = OrganisationScopedManager()
 
     def __str__(self) -> str:
         return f"sign-up of {self.offer_id}"
@@ -379,8 +375,6 @@ class HandoverConsent(OrganisationOwned):
     support_needs = EncryptedTextField(blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[models.Manager[HandoverConsent]] = OrganisationScopedManager()
 
     def __str__(self) -> str:
         return f"handover consent of {self.offer_id}"
@@ -413,8 +407,6 @@ class Handover(OrganisationOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(null=True, blank=True)
-
-    objects: ClassVar[models.Manager[Handover]] = OrganisationScopedManager()
 
     def __str__(self) -> str:
         return f"handover of {self.move_id}"
