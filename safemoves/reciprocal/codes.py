@@ -155,3 +155,10 @@ class LedgerReason(models.TextChoices):
     MOVE_OUT = "move_out", "A household moved out to another member (owes the pool one home)"
     MOVE_IN = "move_in", "A household moved into our stock (owed one home by the pool)"
     CORRECTION = "correction", "Correction of an earlier entry"
+
+
+class ViewingOutcome(models.TextChoices):
+    ARRANGED = "arranged", "Arranged"
+    ATTENDED = "attended", "Attended"
+    NOT_ATTENDED = "not_attended", "Did not attend"
+    CANCELLED = "cancelled", "Cancelled"

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import forms
 
 from safemoves.properties.importing import MAX_BEDROOMS
-from safemoves.reciprocal.codes import AccessNeed, CheckInOutcome, EndReason, RefusalReason, UnreasonableRefusal
+from safemoves.reciprocal.codes import (
+    AccessNeed,
+    CheckInOutcome,
+    EndReason,
+    RefusalReason,
+    UnreasonableRefusal,
+    ViewingOutcome,
+)
 from safemoves.reciprocal.services import POLICY_LIMITS
 
 _NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
@@ -103,3 +110,78 @@ class PolicyForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name, (low, high) in POLICY_LIMITS.items():
             self.fields[name].help_text = f"From {low} to {high}."
+
+
+# --- the move itself (ADR 0028) -------------------------------------------------------------
+
+
+class ViewingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Date and time of the viewing",
+        help_text="For example 2027-03-01 14:30.",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place_note = forms.CharField(
+        label="Where to meet (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept encrypted and seen only by your landlord's lettings staff.",
+    )
+
+
+class ViewingOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What happened",
+        choices=[(value, label) for value, label in ViewingOutcome.choices if value != ViewingOutcome.ARRANGED],
+    )
+
+
+class SignUpForm(forms.Form):
+    sign_up_on = forms.DateField(
+        label="Sign-up date of the new tenancy",
+        help_text="For example 2027-03-01.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class HandoverConsentForm(forms.Form):
+    given_by = forms.CharField(
+        label="Who gave the consent", max_length=500, help_text="For example: the tenant, in person."
+    )
+    given_on = forms.DateField(
+        label="Date the consent was given",
+        help_text="For example 2027-03-01.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    how_given = forms.CharField(
+        label="How the consent was given", max_length=500, help_text="For example a signed form."
+    )
+    support_needs = forms.CharField(
+        label="Support needs to pass on (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only what the new landlord needs to support the household. Kept encrypted.",
+    )
+
+
+class SafeContactForm(forms.Form):
+    safe_address = forms.CharField(
+        label="Safe address for letters",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Never shown to the household's previous landlord.",
+    )
+    safe_postcode = forms.CharField(label="Postcode of the safe address", required=False, max_length=10)
+    safe_phone = forms.CharField(label="Safe phone number", required=False, max_length=500)
+    safe_email = forms.CharField(label="Safe e-mail address", required=False, max_length=500)
+    safe_times = forms.CharField(label="Safe times to make contact", required=False, max_length=500)
+    phone_ok = forms.BooleanField(label="Phone calls are safe", required=False)
+    sms_ok = forms.BooleanField(label="Text messages are safe", required=False)
+    voicemail_ok = forms.BooleanField(label="Voicemail is safe", required=False)
+    email_ok = forms.BooleanField(label="E-mail is safe", required=False)
+    letter_ok = forms.BooleanField(label="Letters to the safe address are safe", required=False)
+    visit_ok = forms.BooleanField(label="Home visits are safe", required=False)

@@ -32,6 +32,7 @@ from safemoves.reciprocal.codes import (
     RefusalReason,
     RequestStatus,
     UnreasonableRefusal,
+    ViewingOutcome,
 )
 
 # The anonymised profile: exactly these keys, nothing else (ARCHITECTURE.md, "Data that
@@ -315,3 +316,97 @@ class LedgerEntry(OrganisationOwned):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Ledger entries cannot be deleted; post a correction.")
+
+
+# --- the move itself (issue 14 item 8; ADR 0028) -------------------------------------------
+
+
+class Viewing(OrganisationOwned):
+    """A viewing of the offered home, arranged by the rehousing landlord. Scoped to it; the
+    referring landlord sees the time and the outcome only (``moving.moving_view``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    referring_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="viewings")
+    starts_at = models.DateTimeField()
+    # Where to meet and with whom: may name the home's street, so encrypted and not shared.
+    place_note = EncryptedTextField(blank=True, default="")
+    outcome = models.CharField(max_length=12, choices=ViewingOutcome.choices, default=ViewingOutcome.ARRANGED)
+    arranged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    arranged_at = models.DateTimeField(default=timezone.now)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"viewing {self.pk}"
+
+
+class SignUp(OrganisationOwned):
+    """The date the new tenancy is signed, recorded by the rehousing landlord; both sides see it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="sign_up")
+    sign_up_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"sign-up of {self.offer_id}"
+
+
+class HandoverConsent(OrganisationOwned):
+    """The tenant's consent to hand the case over to the rehousing landlord. Scoped to the
+    referring landlord, which records it; who gave it and how are encrypted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="handover_consent")
+    given_by = EncryptedTextField()
+    given_on = models.DateField()
+    how_given = EncryptedTextField()
+    # What the referring officer adds for the new landlord: support and access needs only.
+    support_needs = EncryptedTextField(blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"handover consent of {self.offer_id}"
+
+
+class Handover(OrganisationOwned):
+    """The handed-over case at the rehousing landlord: the minimal handover set, copied when the
+    move is recorded with consent, and the safe address and contact rules after the move.
+    Scoped to the rehousing landlord; the referring landlord never reads it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    move = models.OneToOneField(Move, on_delete=models.CASCADE, related_name="handover")
+    consent = models.OneToOneField(HandoverConsent, on_delete=models.CASCADE, related_name="handover")
+    # The handover set: household composition (JSON of kind, name, date of birth), needs,
+    # safe-contact rules (JSON) and the current risk band. Nothing else crosses.
+    lead_name = EncryptedTextField()
+    household = EncryptedTextField()
+    access_need = models.CharField(max_length=1, choices=AccessNeed.choices, default=AccessNeed.NONE)
+    pets = models.BooleanField(default=False)
+    support_needs = EncryptedTextField(blank=True, default="")
+    contact_rules = EncryptedTextField()
+    risk_band = models.CharField(max_length=16)
+    # After the move: recorded by the rehousing landlord, never shown to the referring one.
+    safe_address = EncryptedTextField(blank=True, default="")
+    safe_postcode = EncryptedTextField(blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"handover of {self.move_id}"

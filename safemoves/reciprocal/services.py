@@ -319,6 +319,9 @@ def _close_offer(offer: Offer, status: str, actor: User | None, **decision: Any)
         home = Home.objects.get(pk=offer.home_id)
     if home.status == HomeStatus.OFFERED:
         home_set_offer_status(home=home, status=HomeStatus.AVAILABLE, actor=actor, expected=(HomeStatus.OFFERED,))
+    from safemoves.reciprocal.moving import viewings_cancel_for  # noqa: PLC0415 - moving imports services
+
+    viewings_cancel_for(offer, actor)
     record_event(
         action=f"reciprocal.offer_{status}",
         actor=actor,
@@ -773,6 +776,9 @@ def move_record(*, offer: Offer, actor: User, move_date: date) -> Move:
     _save_request(request, [])
     if move_date <= timezone.localdate():
         _post_move_ledger(move, request=request, bedrooms=home.bedrooms, actor=actor)
+    from safemoves.reciprocal.moving import handover_on_move  # noqa: PLC0415 - moving imports services
+
+    handover_on_move(move=move, offer=current, actor=actor)
     record_event(
         action="reciprocal.move_recorded",
         actor=actor,

@@ -49,15 +49,27 @@ from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Membership, Role
 from safemoves.properties.codes import HomeStatus
 from safemoves.properties.models import Home
-from safemoves.reciprocal import pool, services
+from safemoves.reciprocal import moving, pool, services
 from safemoves.reciprocal.codes import (
     LIVE_OFFER_STATUSES,
     LIVE_STATUSES,
     LedgerReason,
     OfferStatus,
     ProposalStatus,
+    ViewingOutcome,
 )
-from safemoves.reciprocal.models import IdentityRelease, LedgerEntry, Move, MoveRequest, Offer, OfferProposal
+from safemoves.reciprocal.models import (
+    Handover,
+    HandoverConsent,
+    IdentityRelease,
+    LedgerEntry,
+    Move,
+    MoveRequest,
+    Offer,
+    OfferProposal,
+    SignUp,
+    Viewing,
+)
 from safemoves.safety import services as safety_services
 from safemoves.safety.codes import PlaceKind
 from safemoves.safety.models import Place
@@ -183,6 +195,10 @@ class SchemeMachine(RuleBasedStateMachine):
                 return
             with scopes_disabled():
                 released = IdentityRelease.objects.filter(offer=mine[0]).exists()
+            # A step of the move itself first (ADR 0028), then the release or the move as before.
+            step = ("", "viewing", "sign_up", "consent")[choice % 4]
+            if step:
+                self._moving(mine[0], step)
             if released:
                 self.move(index=offers.index(mine[0]), days_ahead=5 if choice % 3 == 0 else 0)
             else:
@@ -364,6 +380,40 @@ class SchemeMachine(RuleBasedStateMachine):
                 ),
             )
 
+    @rule(index=st.integers(0, 10), step=st.sampled_from(("viewing", "sign_up", "consent")))
+    def moving_step(self, index: int, step: str) -> None:
+        """The move itself (ADR 0028): a viewing, a sign-up date or the handover consent."""
+        # Mostly on offers where the step can succeed; now and then on any offer, to be refused.
+        offers = self._offers() if index == 0 else self._offers(OfferStatus.ACCEPTED, OfferStatus.MOVED)
+        if offers:
+            self._moving(_pick(offers, index), step)
+
+    def _moving(self, offer: Offer, step: str) -> None:
+        lettings = self.b[Role.LETTINGS_OFFICER]
+        if step == "viewing":
+            with organisation_scope(self.b.organisation.pk):
+                self._try(
+                    "arrange viewing",
+                    lambda: moving.viewing_arrange(
+                        offer=offer, actor=lettings, starts_at=timezone.now() + timedelta(days=1)
+                    ),
+                )
+        elif step == "sign_up":
+            with organisation_scope(self.b.organisation.pk):
+                self._try("sign up", lambda: moving.sign_up_record(offer=offer, actor=lettings, sign_up_on=self.today))
+        else:
+            with organisation_scope(self.a.organisation.pk):
+                self._try(
+                    "handover consent",
+                    lambda: moving.handover_consent_record(
+                        offer=offer,
+                        actor=self.a[Role.OFFICER],
+                        given_by="The tenant",
+                        given_on=self.today,
+                        how_given="Signed form",
+                    ),
+                )
+
     @rule(days=st.sampled_from((0, 3, 7)))
     def tick(self, days: int) -> None:
         day = self.today + timedelta(days=days)
@@ -433,6 +483,7 @@ class SchemeMachine(RuleBasedStateMachine):
         self.closed_cases_hold_nothing_live()
         self.identity_only_after_acceptance_and_consent()
         self.ledger_holds_completed_moves_only()
+        self.moving_steps_follow_acceptance_and_consent()
 
     def live_offers_are_safe(self) -> None:
         with scopes_disabled():
@@ -499,6 +550,38 @@ class SchemeMachine(RuleBasedStateMachine):
             assert sorted(str(entry.move_id) for entry in originals) == sorted(str(pk) for pk in posted for _ in "ab")
             assert {entry.correction_of_id for entry in corrections} <= {entry.pk for entry in originals}
             assert LedgerEntry.objects.count() == len(entries)
+
+    def moving_steps_follow_acceptance_and_consent(self) -> None:
+        """Viewings and sign-ups only on accepted offers, by the home's landlord; an arranged
+        viewing only while the offer is accepted or moved in; a handover exactly for the moves
+        whose offer holds the tenant's consent, at the rehousing landlord, and no perpetrator."""
+        with scopes_disabled():
+            for viewing in Viewing.objects.filter(offer__request__case_id__in=self.cases).select_related("offer"):
+                assert viewing.organisation_id == viewing.offer.organisation_id
+                assert AuditEvent.objects.filter(
+                    action="reciprocal.offer_accepted", object_id=str(viewing.offer_id)
+                ).exists()
+                if viewing.outcome == ViewingOutcome.ARRANGED:
+                    assert viewing.offer.status in (OfferStatus.ACCEPTED, OfferStatus.MOVED)
+            for sign_up in SignUp.objects.filter(offer__request__case_id__in=self.cases).select_related("offer"):
+                assert sign_up.organisation_id == sign_up.offer.organisation_id
+                assert AuditEvent.objects.filter(
+                    action="reciprocal.offer_accepted", object_id=str(sign_up.offer_id)
+                ).exists()
+            moves = Move.objects.filter(request__case_id__in=self.cases)
+            consented = set(
+                HandoverConsent.objects.filter(offer__request__case_id__in=self.cases).values_list(
+                    "offer_id", flat=True
+                )
+            )
+            expected = {move.pk for move in moves if move.offer_id in consented}
+            handovers = list(Handover.objects.filter(move__request__case_id__in=self.cases).select_related("move"))
+            assert {handover.move_id for handover in handovers} == expected
+        for handover in handovers:
+            assert handover.organisation_id == handover.move.organisation_id
+            with organisation_scope(handover.organisation_id):
+                stored = Handover.objects.get(pk=handover.pk)
+                assert "Harmer" not in stored.household + stored.contact_rules + stored.lead_name
 
 
 def test_the_rules_hold_after_every_step(world: World) -> None:
