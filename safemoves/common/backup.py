@@ -22,6 +22,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from safemoves.common.scoping import scopes_disabled
+
 KEYRING_WARNING = (
     "THE ENCRYPTION KEYRING IS NOT IN THIS BACKUP. Personal data in the database is encrypted with "
     "the keys in SAFEMOVES_KEYRING_FILE ({keyring}); back that file up separately (and the "
@@ -44,7 +46,9 @@ def manifest_path(backup: Path) -> Path:
 def table_fingerprints() -> dict[str, dict[str, Any]]:
     """Rows and a SHA-256 of every table's content in primary-key order, for the restore drill."""
     result: dict[str, dict[str, Any]] = {}
-    with connection.cursor() as cursor:
+    # Every organisation's rows: on PostgreSQL row-level security shows them only inside the
+    # explicit cross-organisation mechanism (ADR 0020).
+    with scopes_disabled(), connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
             quoted = connection.ops.quote_name(table)
             cursor.execute(f"SELECT * FROM {quoted} ORDER BY 1")  # noqa: S608 - names from the catalogue

@@ -168,7 +168,17 @@ def test_the_clocks_run_under_a_shared_lock() -> None:
         assert held
         assert tasks.tick.apply().get() == {"skipped": "another tick is running"}
     summary = tasks.tick.apply().get()
-    assert set(summary) == set(tick_jobs()) == {"moves ledger", "offers", "safety breaches"}
+    assert (
+        set(summary)
+        == set(tick_jobs())
+        == {
+            "moves ledger",
+            "offers",
+            "requests waiting",
+            "safety breaches",
+            "tasks overdue",
+        }
+    )
     with cache_lock("tick", seconds=60) as held_again:
         assert held_again, "the tick released its lock"
 
