@@ -31,7 +31,7 @@ from safemoves.organisations.models import Membership
 from safemoves.properties.models import Home
 from safemoves.reciprocal import policies, pool, services
 from safemoves.reciprocal.codes import AccessNeed, OfferStatus, ViewingOutcome
-from safemoves.reciprocal.models import Handover, HandoverConsent, Move, Offer, SignUp, Viewing
+from safemoves.reciprocal.models import Handover, HandoverConsent, Move, MoveRequest, Offer, SignUp, Viewing
 from safemoves.reciprocal.profile import household_shape, risk_band, risk_band_label
 
 # The safe-contact rules that are handed over and can be updated after the move.
@@ -150,7 +150,8 @@ def viewing_outcome(*, viewing: Viewing, actor: User, outcome: str, referring_si
         object_id=current.pk,
         fields=["outcome"],
     )
-    viewing.refresh_from_db()
+    with scopes_disabled():  # the caller's copy may belong to the other landlord
+        viewing.refresh_from_db()
 
 
 def viewings_cancel_for(offer: Offer, actor: User | None) -> None:
@@ -293,8 +294,11 @@ def _contact_rules(case: Any) -> dict[str, Any]:
 def _make_handover(*, move: Move, consent: HandoverConsent, offer: Offer, actor: User) -> Handover:
     """Copy the minimal handover set, and nothing else: no history, notes, DASH answers, places,
     old address or perpetrator details (the contact rules carry what safe contact needs)."""
-    request = offer.request
-    case = request.case
+    # The request and its case belong to the referring landlord: read through the explicit
+    # cross-landlord mechanism (the caller runs in the rehousing landlord's scope).
+    with scopes_disabled():
+        request = MoveRequest.objects.select_related("case").get(pk=offer.request_id)
+        case = request.case
     with organisation_scope(case.organisation_id):
         household = [
             {
@@ -407,7 +411,8 @@ def handover_update_safe_contact(
         object_id=current.pk,
         fields=changed,
     )
-    handover.refresh_from_db()
+    with scopes_disabled():  # the caller's copy may belong to the other landlord
+        handover.refresh_from_db()
     return True
 
 
@@ -540,7 +545,7 @@ def get_handover(membership: Membership, handover_id: Any) -> Handover:
     if not policies.can_offer_homes(membership):
         raise Http404
     with organisation_scope(membership.organisation_id):
-        handover = Handover.objects.filter(pk=handover_id).select_related("move__request").first()
+        handover = Handover.objects.filter(pk=handover_id).first()
     if handover is None:
         raise Http404
     return handover
@@ -549,6 +554,9 @@ def get_handover(membership: Membership, handover_id: Any) -> Handover:
 def handover_view(membership: Membership, handover_id: Any) -> HandoverView:
     """The handed-over case, its reading audited like a case's."""
     handover = get_handover(membership, handover_id)
+    # The move request is the referring landlord's row: only its scheme reference is read.
+    with scopes_disabled():
+        move = Move.objects.select_related("request").get(pk=handover.move_id)
     with transaction.atomic():
         record_event(
             action="reciprocal.handover_viewed",
@@ -559,9 +567,9 @@ def handover_view(membership: Membership, handover_id: Any) -> HandoverView:
         )
     return HandoverView(
         id=handover.pk,
-        reference=handover.move.request.reference,
-        offer_id=handover.move.offer_id,
-        move_date=handover.move.move_date,
+        reference=move.request.reference,
+        offer_id=move.offer_id,
+        move_date=move.move_date,
         lead_name=handover.lead_name,
         household=json.loads(handover.household),
         access_need=AccessNeed(handover.access_need).label,

@@ -70,21 +70,25 @@ def requests_near_circulation(membership: Membership, *, now: datetime | None = 
 
 def own_offers_awaiting_reply(membership: Membership) -> list[WorkItem]:
     """The landlord's own offers that the other landlord's tenant has not answered yet."""
-    rows = (
-        Offer.objects.filter(organisation_id=membership.organisation_id, status=OfferStatus.OFFERED)
-        .order_by("expires_at")
-        .values_list("request__reference", "pk", "expires_at")[:LIMIT]
-    )
+    # The request belongs to the other landlord: only its scheme reference is read, through the
+    # explicit cross-landlord mechanism (row-level security hides the join otherwise).
+    with scopes_disabled():
+        rows = list(
+            Offer.objects.filter(organisation_id=membership.organisation_id, status=OfferStatus.OFFERED)
+            .order_by("expires_at")
+            .values_list("request__reference", "pk", "expires_at")[:LIMIT]
+        )
     return [WorkItem(reference, pk, expires) for reference, pk, expires in rows]
 
 
 def proposals_to_confirm(membership: Membership) -> list[WorkItem]:
     """Coordinators' proposals of the landlord's homes, awaiting its lettings staff."""
-    rows = (
-        OfferProposal.objects.filter(organisation_id=membership.organisation_id, status=ProposalStatus.PROPOSED)
-        .order_by("proposed_at")
-        .values_list("request__reference", "pk", "proposed_at")[:LIMIT]
-    )
+    with scopes_disabled():  # the request's scheme reference, as above
+        rows = list(
+            OfferProposal.objects.filter(organisation_id=membership.organisation_id, status=ProposalStatus.PROPOSED)
+            .order_by("proposed_at")
+            .values_list("request__reference", "pk", "proposed_at")[:LIMIT]
+        )
     return [WorkItem(reference, pk, proposed) for reference, pk, proposed in rows]
 
 
