@@ -15,6 +15,7 @@ from safemoves.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
 from safemoves.audit.services import record_event
 from safemoves.audit.verify import verify_chain
 from safemoves.common.scoping import scopes_disabled
+from tests.conftest import as_table_owner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,12 +32,14 @@ def _log(count: int = 5, organisation_id: int | None = None) -> list[AuditEvent]
 
 @contextmanager
 def attacker_with_database_access() -> Iterator[None]:
-    """Someone who can drop the append-only triggers, as a DBA or an intruder could."""
-    triggers.remove(connection)
-    try:
-        yield
-    finally:
-        triggers.install(connection)
+    """Someone who can drop the append-only triggers, as a DBA or an intruder could (on
+    PostgreSQL that is the tables' owner, not the application role)."""
+    with as_table_owner(connection):
+        triggers.remove(connection)
+        try:
+            yield
+        finally:
+            triggers.install(connection)
 
 
 def _problems() -> list[str]:
@@ -72,10 +75,13 @@ def test_model_refuses_update_and_delete() -> None:
 
 def test_database_refuses_raw_update_and_delete() -> None:
     _log(1)
-    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET reason = 'edited'")
-    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent")
+    # Every organisation's rows in sight (row-level security would otherwise hide them all and
+    # the statements would touch nothing): the triggers, not the policy, must refuse them.
+    with scopes_disabled():
+        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_auditevent SET reason = 'edited'")
+        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditevent")
 
 
 def test_altered_row_is_reported() -> None:
