@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Role
 from tests.authz.matrix import ALL_ROLES, PUBLIC, Route
 from tests.factories import World
@@ -19,14 +20,15 @@ def _member_id(world: World) -> dict[str, Any]:
 def _invitation(world: World) -> None:
     from safemoves.organisations.services import invitation_create
 
-    invitation, link = invitation_create(
-        organisation=world.a.organisation,
-        invited_by=world.a[Role.ADMIN],
-        email="new.starter@alpha.test",
-        full_name="New Starter",
-        role=Role.OFFICER,
-        base_url="http://testserver/",
-    )
+    with organisation_scope(world.a.organisation.pk):  # as the admin's staff page runs it
+        invitation, link = invitation_create(
+            organisation=world.a.organisation,
+            invited_by=world.a[Role.ADMIN],
+            email="new.starter@alpha.test",
+            full_name="New Starter",
+            role=Role.OFFICER,
+            base_url="http://testserver/",
+        )
     world.extra["invitation_id"] = invitation.pk
     world.extra["invitation_token"] = link.rstrip("/").rsplit("/", 1)[-1]
 

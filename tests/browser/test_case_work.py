@@ -72,7 +72,9 @@ def test_referral_is_triaged_assigned_and_worked(page: Page, live_server: Any) -
     assert_accessible(page)
     page.get_by_role("link", name=f"Back to case {case.reference}").click()
     assert_accessible(page)
-    page.get_by_role("navigation", name="Case actions").get_by_role("link", name="Safe-contact rules").click()
+    page.get_by_role("navigation", name="Case actions").get_by_role(
+        "link", name="Safe-contact rules", exact=True
+    ).click()
     assert_accessible(page)
     page.get_by_label("We have asked the tenant whether it is safe to talk now").check()
     page.get_by_label("Safe phone number").fill("07700 900456")
