@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from safemoves.common import rls
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Role
 from tests.cases.factories import make_case
@@ -35,13 +36,23 @@ def test_existing_consents_are_encrypted_and_read_back_unchanged() -> None:
                 cursor.execute("UPDATE cases_consent SET how_given = %s WHERE id = %s", [WORDS, str(consent_id)])
             assert cursor.rowcount == 1
 
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(AFTER)
+        try:
+            executor = MigrationExecutor(connection)
+            executor.loader.build_graph()
+            executor.migrate(AFTER)
 
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT how_given FROM cases_consent")
-            stored = [row[0] for row in cursor.fetchall()]
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT how_given FROM cases_consent")
+                stored = [row[0] for row in cursor.fetchall()]
+        finally:
+            # Back to the latest schema (going back to 0001 also unapplied every later migration
+            # of every app built on cases), and on PostgreSQL the policies and grants on the
+            # tables that were dropped and made again: later tests need both.
+            executor = MigrationExecutor(connection)
+            executor.loader.build_graph()
+            executor.migrate(executor.loader.graph.leaf_nodes())
+            rls.apply(connection)
+            rls.grant_for_tests(connection)
         assert len(stored) == 1
         assert "Elm Road" not in stored[0]
         assert "Verbally" not in stored[0]
