@@ -56,6 +56,16 @@ def world(db: None) -> World:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Rate-limit counters, lockout and cached figures are per test, as the database is."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers_allow_test_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests end with a flush (DELETE or TRUNCATE of every table), which the
     audit log's append-only triggers refuse; lift them for the flush only."""

@@ -86,7 +86,8 @@ def within_rate_limit(token: ApiToken) -> tuple[bool, int]:
     """Count this request against the token's minute; (allowed, seconds until the window ends)."""
     now = int(timezone.now().timestamp())
     window = now // WINDOW_SECONDS
-    key = f"api:rate:{token.pk}:{window}"
+    # The prefix is unique and random: a row id can come back after a rollback or restore.
+    key = f"api:rate:{token.prefix}:{window}"
     cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
     try:
         count = cache.incr(key)

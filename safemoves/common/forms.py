@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.forms import Form
 
@@ -14,3 +17,21 @@ def add_validation_error(form: Form, error: ValidationError) -> None:
     else:
         for problem in error.messages:
             form.add_error(None, problem)
+
+
+def submit(form: Form, call: Callable[[dict[str, Any]], object]) -> bool:
+    """The one way a view turns a posted form into a service call and a service's refusal into
+    messages: validate the form, call the service with its cleaned data, and put any
+    ValidationError the service raises on the form (each message on the field it names).
+
+    True when the service succeeded; the view then says so and redirects. False when the form or
+    the service refused; the view renders the form again, and nothing was written (services
+    validate before they write, inside a transaction)."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as error:
+        add_validation_error(form, error)
+        return False
+    return True

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safemoves.cases.selectors import get_case
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import add_validation_error, submit
 from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name, is_known_area
 from safemoves.properties.models import Home
@@ -518,14 +518,9 @@ def viewing_outcome_view(request: StaffRequest, viewing_id: uuid.UUID) -> HttpRe
 def sign_up_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpResponse:
     offer = pool.get_offer_for_work(request.membership, offer_id, side="offering")
     form = SignUpForm(request.POST)
-    if form.is_valid():
-        try:
-            moving.sign_up_record(offer=offer, actor=request.user, sign_up_on=form.cleaned_data["sign_up_on"])
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "The sign-up date is recorded.")
-            return redirect("reciprocal:moving", offer_id=offer.pk)
+    if submit(form, lambda data: moving.sign_up_record(offer=offer, actor=request.user, sign_up_on=data["sign_up_on"])):
+        messages.success(request, "The sign-up date is recorded.")
+        return redirect("reciprocal:moving", offer_id=offer.pk)
     return _moving_page(request, offer.pk, sign_up_form=form)
 
 
