@@ -19,9 +19,10 @@ from safemoves.demo.consortium import LANDLORDS
 from safemoves.organisations.models import Membership, Organisation, Role
 from safemoves.properties.codes import HomeStatus
 from safemoves.properties.models import Home
-from safemoves.reciprocal import pool, services
+from safemoves.reciprocal import pool
 from safemoves.reciprocal.codes import RequestStatus
 from safemoves.reciprocal.models import MoveRequest, Offer
+from safemoves.reciprocal.pool import services
 from safemoves.safety.codes import Option
 from safemoves.safety.selectors import appraisal_for_matching
 

@@ -135,6 +135,6 @@ def preferences_update(*, membership: Membership, email_kinds: Iterable[str]) ->
 
 def requests_waiting_notify() -> list[str]:
     """The tick: tell coordinators and nominating officers of requests waiting too long (once each)."""
-    from safemoves.reciprocal.waiting import notify_requests_waiting  # noqa: PLC0415 -- reciprocal.waiting notifies through this module (a real cycle)
+    from safemoves.reciprocal.pool.waiting import notify_requests_waiting  # noqa: PLC0415 -- reciprocal.pool.waiting notifies through this module (a real cycle)
 
     return notify_requests_waiting()

@@ -16,7 +16,7 @@ class ReciprocalConfig(AppConfig):
         )
         from safemoves.common.ticks import register_tick
         from safemoves.reciprocal.panels import export_section, next_due_for_case, request_panel_context
-        from safemoves.reciprocal.services import case_closed, moves_post_ledger, offers_expire
+        from safemoves.reciprocal.pool.services import case_closed, moves_post_ledger, offers_expire
 
         register_panel(CasePanel(order=50, template="reciprocal/_panel_case.html", context=request_panel_context))
         register_clock_source(next_due_for_case)

@@ -13,7 +13,7 @@ from safemoves.reciprocal.codes import (
     UnreasonableRefusal,
     ViewingOutcome,
 )
-from safemoves.reciprocal.services import POLICY_LIMITS
+from safemoves.reciprocal.pool.services.policy import POLICY_LIMITS
 
 _NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
 

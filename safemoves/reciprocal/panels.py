@@ -9,6 +9,7 @@ from safemoves.cases.models import Case
 from safemoves.common.http import StaffRequest
 from safemoves.reciprocal import policies, selectors
 from safemoves.reciprocal.codes import LIVE_STATUSES
+from safemoves.reciprocal.pool import work
 from safemoves.safety.codes import Option
 from safemoves.safety.selectors import appraisal
 
@@ -27,7 +28,7 @@ def request_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
 
 
 def next_due_for_case(case: Case) -> datetime | None:
-    return selectors.case_deadlines(case)
+    return work.case_deadlines(case)
 
 
 def export_section(case: Case) -> list[dict[str, Any]]:

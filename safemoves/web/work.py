@@ -1,7 +1,7 @@
 """The home page of work: what is due for the signed-in person, by role (issue 14, item 1).
 
 Each panel is a fixed number of queries whatever the number of rows, scoped to the
-person's landlord (the scheme panels read through ``reciprocal.work`` / ``waiting``).
+person's landlord (the scheme panels read through ``reciprocal.pool.work`` / ``waiting``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from safemoves.geo.areas import AREA_NAMES
 from safemoves.organisations.models import Membership, Role
 from safemoves.properties.codes import HomeStatus
 from safemoves.properties.models import Home
-from safemoves.reciprocal import pool, waiting, work
+from safemoves.reciprocal import pool
+from safemoves.reciprocal.pool import waiting, work
 from safemoves.safety.codes import ActionStatus
 from safemoves.safety.models import SafetyAction
 from safemoves.tasks.codes import TaskStatus

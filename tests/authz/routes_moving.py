@@ -35,12 +35,12 @@ def _a_refers_viewing(world: World) -> None:
     from django.utils import timezone
 
     from safemoves.common.scoping import organisation_scope
-    from safemoves.reciprocal import moving
+    from safemoves.reciprocal.pool import services
 
     _a_refers_accepted(world)
     c = world.extra["c"]
     with organisation_scope(c.organisation.pk):  # type: ignore[attr-defined]
-        viewing = moving.viewing_arrange(
+        viewing = services.viewing_arrange(
             offer=_offer(world),
             actor=c[Role.LETTINGS_OFFICER],  # type: ignore[index]
             starts_at=timezone.now() + timedelta(days=1),
@@ -52,14 +52,14 @@ def _a_handed_over(world: World) -> None:
     from django.utils import timezone
 
     from safemoves.common.scoping import organisation_scope, scopes_disabled
-    from safemoves.reciprocal import moving, services
     from safemoves.reciprocal.models import Handover
+    from safemoves.reciprocal.pool import services
 
     _a_offers_accepted(world)
     c = world.extra["c"]
     offer = _offer(world)
     with organisation_scope(c.organisation.pk):  # type: ignore[attr-defined]
-        moving.handover_consent_record(
+        services.handover_consent_record(
             offer=offer,
             actor=c[Role.OFFICER],  # type: ignore[index]
             given_by="The tenant",

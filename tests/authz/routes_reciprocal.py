@@ -62,7 +62,7 @@ def _a_offers(world: World) -> None:
 
 
 def _a_home_proposed(world: World) -> None:
-    from safemoves.reciprocal import services
+    from safemoves.reciprocal.pool import services
     from tests.reciprocal.factories import circulated_request, make_home, reciprocal_case
 
     c = _third(world)
@@ -91,8 +91,8 @@ def _a_moved(world: World) -> None:
     from django.utils import timezone
 
     from safemoves.common.scoping import organisation_scope, scopes_disabled
-    from safemoves.reciprocal import services
     from safemoves.reciprocal.models import Offer
+    from safemoves.reciprocal.pool import services
 
     _a_offers_accepted(world)
     with scopes_disabled():
@@ -115,8 +115,8 @@ def _a_refers_moved(world: World) -> None:
     from django.utils import timezone
 
     from safemoves.common.scoping import organisation_scope, scopes_disabled
-    from safemoves.reciprocal import services
     from safemoves.reciprocal.models import LedgerEntry, Offer
+    from safemoves.reciprocal.pool import services
     from tests.reciprocal.factories import accept
 
     _a_refers(world)

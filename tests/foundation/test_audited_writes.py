@@ -17,7 +17,7 @@ import pytest
 
 from safemoves.audit.registry import audited, declaration_of
 
-PACKAGES = ("safemoves.cases.services", "safemoves.safety.services")
+PACKAGES = ("safemoves.cases.services", "safemoves.safety.services", "safemoves.reciprocal.pool.services")
 
 
 def _modules(package_name: str) -> list[types.ModuleType]:

@@ -19,9 +19,9 @@ from safemoves.notifications import selectors, services
 from safemoves.notifications.codes import NotificationKind
 from safemoves.notifications.models import Notification
 from safemoves.organisations.models import Role
-from safemoves.reciprocal import services as reciprocal_services
 from safemoves.reciprocal.models import MoveRequest
-from safemoves.reciprocal.waiting import notify_requests_waiting
+from safemoves.reciprocal.pool import services as reciprocal_services
+from safemoves.reciprocal.pool.waiting import notify_requests_waiting
 from tests.factories import World, sign_in
 from tests.reciprocal.factories import accept, circulated_request, make_home, offer_home, reciprocal_case
 

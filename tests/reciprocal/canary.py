@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Role
-from safemoves.reciprocal import moving, services
 from safemoves.reciprocal.models import Handover
+from safemoves.reciprocal.pool import services
 from tests.factories import World
 from tests.reciprocal.factories import accept, circulated_request, make_home, offer_home, reciprocal_case
 
@@ -26,11 +26,11 @@ def reciprocal_rows(world: World) -> dict[str, list[Any]]:
     accept(world.a, offer)
     lettings = world.b[Role.LETTINGS_OFFICER]
     with organisation_scope(world.b.organisation.pk):
-        viewing = moving.viewing_arrange(
+        viewing = services.viewing_arrange(
             offer=offer, actor=lettings, starts_at=timezone.now() + timedelta(days=1), place_note="placeholder"
         )
     with organisation_scope(world.a.organisation.pk):
-        consent = moving.handover_consent_record(
+        consent = services.handover_consent_record(
             offer=offer,
             actor=world.a[Role.OFFICER],
             given_by="the tenant",

@@ -13,8 +13,8 @@ from safemoves.organisations.models import Role, Scheme, SchemeMembership
 from safemoves.properties.importing import HomeInput
 from safemoves.properties.models import Home
 from safemoves.properties.services import home_create
-from safemoves.reciprocal import services
 from safemoves.reciprocal.models import MoveRequest, Offer
+from safemoves.reciprocal.pool import services
 from safemoves.safety import services as safety_services
 from safemoves.safety.codes import Option, PlaceKind
 from tests.cases.factories import make_case

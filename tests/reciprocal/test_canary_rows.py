@@ -8,7 +8,7 @@ from django.utils import timezone
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
 from safemoves.properties.models import Home
-from safemoves.reciprocal import services
+from safemoves.reciprocal.pool import services
 from tests.cases.test_canary import _raw_cells
 from tests.factories import make_world
 from tests.reciprocal.canary import reciprocal_rows

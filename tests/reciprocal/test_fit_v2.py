@@ -13,8 +13,8 @@ from safemoves.geo import haversine_km
 from safemoves.matching import rank
 from safemoves.organisations.models import Role
 from safemoves.properties.models import Home
-from safemoves.reciprocal import coarsen, pool, services
-from safemoves.reciprocal.pool import fits
+from safemoves.reciprocal import coarsen, pool
+from safemoves.reciprocal.pool import fits, services
 from tests.factories import World
 from tests.reciprocal.factories import circulated_request, make_home, offer_home, reciprocal_case
 

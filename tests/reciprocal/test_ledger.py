@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Organisation, Role, Scheme
-from safemoves.reciprocal import pool, services
+from safemoves.reciprocal import pool
 from safemoves.reciprocal.models import LedgerEntry
+from safemoves.reciprocal.pool import services
 from tests.factories import World
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,9 @@ from safemoves.audit.models import AuditEvent
 from safemoves.cases.models import Case
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
-from safemoves.reciprocal import moving, services
 from safemoves.reciprocal.codes import ViewingOutcome
 from safemoves.reciprocal.models import Handover, Move, Offer, SignUp, Viewing
+from safemoves.reciprocal.pool import moving, services
 from safemoves.safety import services as safety_services
 from safemoves.safety.codes import PlaceKind
 from tests.factories import World, sign_in
@@ -43,7 +43,7 @@ def _accepted(world: World, *, release: bool = True) -> tuple[Case, Offer]:
 
 def _arrange(world: World, offer: Offer, *, hours: int = 24, note: str = "Meet at the side gate") -> Viewing:
     with organisation_scope(world.b.organisation.pk):
-        return moving.viewing_arrange(
+        return services.viewing_arrange(
             offer=offer,
             actor=world.b[Role.LETTINGS_OFFICER],
             starts_at=timezone.now() + timedelta(hours=hours),
@@ -53,7 +53,7 @@ def _arrange(world: World, offer: Offer, *, hours: int = 24, note: str = "Meet a
 
 def _consent(world: World, offer: Offer, *, support: str = "Needs a support worker at sign-up") -> None:
     with organisation_scope(world.a.organisation.pk):
-        moving.handover_consent_record(
+        services.handover_consent_record(
             offer=offer,
             actor=world.a[Role.OFFICER],
             given_by="The tenant, in person",
@@ -123,7 +123,7 @@ def test_a_home_that_no_longer_fits_cannot_be_viewed_or_signed_up_for(world: Wor
         ]
     }
     with organisation_scope(world.b.organisation.pk), pytest.raises(ValidationError) as caught:
-        moving.sign_up_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], sign_up_on=timezone.localdate())
+        services.sign_up_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], sign_up_on=timezone.localdate())
     assert caught.value.message_dict["home"][0].startswith("Fit rule:")
     with scopes_disabled():
         assert (Viewing.objects.count(), SignUp.objects.count()) == (0, 0)
@@ -142,27 +142,27 @@ def test_the_referring_officer_records_the_outcome_and_the_rehousing_landlord_ma
     _case, offer = _accepted(world)
     later = _arrange(world, offer)
     with pytest.raises(ValidationError) as caught:
-        moving.viewing_outcome(
+        services.viewing_outcome(
             viewing=later, actor=world.a[Role.OFFICER], outcome=ViewingOutcome.ATTENDED, referring_side=True
         )
     assert caught.value.messages == ["What happened at a viewing can be recorded only once its time has come."]
     with pytest.raises(ValidationError):
-        moving.viewing_outcome(
+        services.viewing_outcome(
             viewing=later, actor=world.b[Role.LETTINGS_OFFICER], outcome=ViewingOutcome.ATTENDED, referring_side=False
         )
-    moving.viewing_outcome(
+    services.viewing_outcome(
         viewing=later, actor=world.b[Role.LETTINGS_OFFICER], outcome=ViewingOutcome.CANCELLED, referring_side=False
     )
     assert later.outcome == ViewingOutcome.CANCELLED
     with pytest.raises(ValidationError) as caught:
-        moving.viewing_outcome(
+        services.viewing_outcome(
             viewing=later, actor=world.a[Role.OFFICER], outcome=ViewingOutcome.ATTENDED, referring_side=True
         )
     assert caught.value.messages == ["This viewing is already recorded as cancelled."]
     done = _arrange(world, offer)
     with scopes_disabled():
         Viewing.objects.filter(pk=done.pk).update(starts_at=timezone.now() - timedelta(hours=1))
-    moving.viewing_outcome(
+    services.viewing_outcome(
         viewing=done, actor=world.a[Role.OFFICER], outcome=ViewingOutcome.ATTENDED, referring_side=True
     )
     assert (done.outcome, done.outcome_by_id) == (ViewingOutcome.ATTENDED, world.a[Role.OFFICER].pk)
@@ -194,12 +194,12 @@ def test_the_sign_up_date_is_recorded_moved_and_an_unchanged_save_changes_nothin
     lettings = world.b[Role.LETTINGS_OFFICER]
     day = timezone.localdate() + timedelta(days=3)
     with organisation_scope(world.b.organisation.pk):
-        moving.sign_up_record(offer=offer, actor=lettings, sign_up_on=day)
-        moving.sign_up_record(offer=offer, actor=lettings, sign_up_on=day)
+        services.sign_up_record(offer=offer, actor=lettings, sign_up_on=day)
+        services.sign_up_record(offer=offer, actor=lettings, sign_up_on=day)
         assert len(_events("reciprocal.sign_up_recorded")) == 2  # one save: an event on each side
-        moving.sign_up_record(offer=offer, actor=lettings, sign_up_on=day + timedelta(days=1))
+        services.sign_up_record(offer=offer, actor=lettings, sign_up_on=day + timedelta(days=1))
         with pytest.raises(ValidationError) as caught:
-            moving.sign_up_record(offer=offer, actor=lettings, sign_up_on=timezone.localdate() - timedelta(days=30))
+            services.sign_up_record(offer=offer, actor=lettings, sign_up_on=timezone.localdate() - timedelta(days=30))
     assert caught.value.message_dict == {"sign_up_on": ["The sign-up date cannot be before the offer was made."]}
     with scopes_disabled():
         assert list(SignUp.objects.values_list("sign_up_on", flat=True)) == [day + timedelta(days=1)]
@@ -213,7 +213,7 @@ def test_sign_up_after_the_move_is_refused(world: World) -> None:
     _case, offer = _accepted(world)
     _move(world, offer)
     with pytest.raises(ValidationError) as caught:
-        moving.sign_up_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], sign_up_on=timezone.localdate())
+        services.sign_up_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], sign_up_on=timezone.localdate())
     assert caught.value.messages == [
         "A home can be signed up for only while the offer is accepted and before the move (this offer is moved in)."
     ]
@@ -295,7 +295,7 @@ def test_consent_needs_who_and_how_and_an_accepted_offer(world: World) -> None:
     case = reciprocal_case(world.a)
     offer = offer_home(world.b, make_home(world.b), circulated_request(world.a, case))
     with pytest.raises(ValidationError) as caught:
-        moving.handover_consent_record(
+        services.handover_consent_record(
             offer=offer,
             actor=world.a[Role.OFFICER],
             given_by=" ",
@@ -326,7 +326,7 @@ def test_the_safe_address_is_validated_and_an_unchanged_save_changes_nothing(wor
     lettings = world.b[Role.LETTINGS_OFFICER]
     with organisation_scope(world.b.organisation.pk):
         with pytest.raises(ValidationError) as caught:
-            moving.handover_update_safe_contact(
+            services.handover_update_safe_contact(
                 handover=handover, actor=lettings, safe_address="", safe_postcode="NOPE", rules={"letter_ok": True}
             )
         assert caught.value.message_dict == {
@@ -334,14 +334,14 @@ def test_the_safe_address_is_validated_and_an_unchanged_save_changes_nothing(wor
             "safe_address": ["Enter the safe address before allowing letters."],
         }
         with pytest.raises(ValidationError) as caught:
-            moving.handover_update_safe_contact(
+            services.handover_update_safe_contact(
                 handover=handover, actor=lettings, safe_address=NEW_ADDRESS, safe_postcode="", rules={"sms_ok": True}
             )
         assert set(caught.value.message_dict) == {"safe_postcode", "safe_phone"}
-        assert moving.handover_update_safe_contact(
+        assert services.handover_update_safe_contact(
             handover=handover, actor=lettings, safe_address=NEW_ADDRESS, safe_postcode="ct51bq", rules=SAFE_RULES
         )
-        assert not moving.handover_update_safe_contact(
+        assert not services.handover_update_safe_contact(
             handover=handover, actor=lettings, safe_address=NEW_ADDRESS, safe_postcode=NEW_POSTCODE, rules=SAFE_RULES
         )
         stored = Handover.objects.get(pk=handover.pk)
@@ -388,7 +388,7 @@ def _original_landlord_pages(ids: dict[str, Any]) -> list[str]:
 def test_the_original_landlord_never_sees_the_new_safe_address(world: World) -> None:
     case, offer, handover = _handed_over(world)
     with organisation_scope(world.b.organisation.pk):
-        moving.handover_update_safe_contact(
+        services.handover_update_safe_contact(
             handover=handover,
             actor=world.b[Role.LETTINGS_OFFICER],
             safe_address=NEW_ADDRESS,

@@ -32,8 +32,9 @@ from safemoves.geo.postcodes import _index_for
 from safemoves.organisations.models import Role
 from safemoves.properties.importing import HomeInput
 from safemoves.properties.services import home_create, home_withdraw
-from safemoves.reciprocal import coarsen, pool, probing
+from safemoves.reciprocal import coarsen, pool
 from safemoves.reciprocal.models import MoveRequest
+from safemoves.reciprocal.pool import probing
 from safemoves.safety import services as safety_services
 from safemoves.safety.codes import PlaceKind
 from tests.factories import World, sign_in

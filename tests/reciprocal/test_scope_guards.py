@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from safemoves.cases.models import Case
 from safemoves.common.scoping import ScopeError, organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
-from safemoves.reciprocal import selectors
+from safemoves.reciprocal import pool
 from tests.factories import World
 from tests.reciprocal.factories import circulated_request, make_home, offer_home, reciprocal_case
 
@@ -19,7 +19,7 @@ def test_following_an_offer_to_the_household_refuses_to_decrypt_it(world: World)
     offer_home(world.b, make_home(world.b), request)
     lettings = world.b[Role.LETTINGS_OFFICER]
     with organisation_scope(world.b.organisation.pk):
-        [offer] = selectors.own_offers(lettings.membership)
+        [offer] = pool.own_offers(lettings.membership)
         assert offer.request.reference == request.reference  # the anonymous reference, read explicitly
         if connection.vendor == "postgresql":
             # Row-level security (ADR 0020): the other landlord's case is not there to follow.

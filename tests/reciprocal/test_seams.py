@@ -18,9 +18,10 @@ from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
 from safemoves.properties.codes import HomeStatus
 from safemoves.properties.models import Home
-from safemoves.reciprocal import pool, probing, services
+from safemoves.reciprocal import pool
 from safemoves.reciprocal.codes import CheckInOutcome, OfferStatus, ProposalStatus, RequestStatus
 from safemoves.reciprocal.models import LedgerEntry, Move, MoveRequest, Offer, OfferProposal, SchemePolicy
+from safemoves.reciprocal.pool import probing, services
 from safemoves.safety import services as safety_services
 from safemoves.safety.codes import PlaceKind
 from safemoves.safety.models import SafetyAction

@@ -13,7 +13,7 @@ from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
 from safemoves.properties.codes import HomeStatus
 from safemoves.properties.models import Home
-from safemoves.reciprocal import pool, services
+from safemoves.reciprocal import pool
 from safemoves.reciprocal.codes import OfferStatus, RequestStatus
 from safemoves.reciprocal.models import (
     SHARED_PROFILE_FIELDS,
@@ -25,6 +25,7 @@ from safemoves.reciprocal.models import (
     SchemePolicy,
     SharedProfile,
 )
+from safemoves.reciprocal.pool import services
 from safemoves.risk.models import MaracReferral
 from safemoves.safety.models import SafetyAction
 from tests.factories import World

@@ -49,7 +49,7 @@ from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Membership, Role
 from safemoves.properties.codes import HomeStatus
 from safemoves.properties.models import Home
-from safemoves.reciprocal import moving, pool, services
+from safemoves.reciprocal import pool
 from safemoves.reciprocal.codes import (
     LIVE_OFFER_STATUSES,
     LIVE_STATUSES,
@@ -70,6 +70,7 @@ from safemoves.reciprocal.models import (
     SignUp,
     Viewing,
 )
+from safemoves.reciprocal.pool import services
 from safemoves.safety import services as safety_services
 from safemoves.safety.codes import PlaceKind
 from safemoves.safety.models import Place
@@ -394,18 +395,20 @@ class SchemeMachine(RuleBasedStateMachine):
             with organisation_scope(self.b.organisation.pk):
                 self._try(
                     "arrange viewing",
-                    lambda: moving.viewing_arrange(
+                    lambda: services.viewing_arrange(
                         offer=offer, actor=lettings, starts_at=timezone.now() + timedelta(days=1)
                     ),
                 )
         elif step == "sign_up":
             with organisation_scope(self.b.organisation.pk):
-                self._try("sign up", lambda: moving.sign_up_record(offer=offer, actor=lettings, sign_up_on=self.today))
+                self._try(
+                    "sign up", lambda: services.sign_up_record(offer=offer, actor=lettings, sign_up_on=self.today)
+                )
         else:
             with organisation_scope(self.a.organisation.pk):
                 self._try(
                     "handover consent",
-                    lambda: moving.handover_consent_record(
+                    lambda: services.handover_consent_record(
                         offer=offer,
                         actor=self.a[Role.OFFICER],
                         given_by="The tenant",

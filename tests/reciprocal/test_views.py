@@ -187,7 +187,7 @@ def test_offer_withdraw_by_referring_side_is_not_found(world: World) -> None:
 def test_protected_address_only_for_rehousing_and_named_officer(world: World) -> None:
     from django.utils import timezone
 
-    from safemoves.reciprocal import services
+    from safemoves.reciprocal.pool import services
 
     request = circulated_request(world.a, reciprocal_case(world.a))
     offer = offer_home(world.b, make_home(world.b, address="77 Protected Row"), request)

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
-from safemoves.reciprocal import services as reciprocal_services
 from safemoves.reciprocal.models import MoveRequest
+from safemoves.reciprocal.pool import services as reciprocal_services
 from safemoves.safety.services import safety_actions_for_new_case
 from safemoves.tasks import services as task_services
 from safemoves.tasks.services import next_working_day

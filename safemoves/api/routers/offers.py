@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from safemoves.api.core import READ_PROBLEMS, Page, acting_member, guarded
 from safemoves.api.models import TokenPurpose
 from safemoves.api.problems import Problem
-from safemoves.reciprocal import selectors
+from safemoves.reciprocal import pool
 
 router = Router(tags=["Offers"])
 
@@ -32,7 +32,7 @@ class OfferOut(Schema):
 @guarded(TokenPurpose.HOUSING_SYSTEM)
 def offer_list(request: HttpRequest, page: Query[Page]) -> list[OfferOut]:
     """The offers this landlord has made on its homes, newest first."""
-    offers = selectors.own_offers(acting_member(request))[page.offset : page.offset + page.limit]
+    offers = pool.own_offers(acting_member(request))[page.offset : page.offset + page.limit]
     return [
         OfferOut(
             id=offer.pk,

@@ -23,7 +23,7 @@ from safemoves.organisations.models import Membership
 from safemoves.properties.codes import HomeStatus, WheelchairStandard
 from safemoves.properties.importing import POSTCODE_UNCERTAINTY_KM
 from safemoves.properties.models import Home
-from safemoves.reciprocal import coarsen, policies, probing
+from safemoves.reciprocal import coarsen, policies
 from safemoves.reciprocal.codes import (
     LIVE_OFFER_STATUSES,
     POOL_STATUSES,
@@ -36,6 +36,7 @@ from safemoves.reciprocal.models import (
     Offer,
     SharedProfile,
 )
+from safemoves.reciprocal.pool import probing
 from safemoves.reciprocal.pool.access import PoolAccess, _may_see_profile, _view, member_scheme_ids, policy_in_force
 from safemoves.reciprocal.profile import ProfileView
 from safemoves.safety.selectors import appraisal_for_matching

@@ -18,9 +18,7 @@ from safemoves.cases.services import consent_in_force
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Membership, Role
 from safemoves.reciprocal import policies
-from safemoves.reciprocal.codes import (
-    OfferStatus,
-)
+from safemoves.reciprocal.codes import OfferStatus
 from safemoves.reciprocal.models import (
     IdentityRelease,
     Move,
@@ -237,3 +235,19 @@ def request_for_offer(membership: Membership, request_id: Any) -> MoveRequest:
 
 
 # --- moves ----------------------------------------------------------------------------------
+
+
+def own_offers(membership: Membership) -> list[Offer]:
+    """Offers this landlord has made (its lettings staff), with the request each answers.
+
+    The request is the referring landlord's row: read here, explicitly, because the database's
+    row-level security hides it from this landlord's scope (ADR 0020). Following it further
+    (``offer.request.case``) finds nothing."""
+    if not policies.can_offer_homes(membership):
+        return []
+    with scopes_disabled():
+        return list(
+            Offer.objects.filter(organisation_id=membership.organisation_id)
+            .select_related("request")
+            .order_by("-offered_at")
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.http import Http404
@@ -11,6 +12,8 @@ from safemoves.common.scoping import scopes_disabled
 from safemoves.matching import match
 from safemoves.organisations.models import Membership, Organisation, SchemeMembership
 from safemoves.reciprocal import policies
+from safemoves.reciprocal.codes import ProposalStatus
+from safemoves.reciprocal.models import OfferProposal
 from safemoves.reciprocal.pool.access import _view, member_scheme_ids
 from safemoves.reciprocal.pool.fits import (
     _available_homes,
@@ -88,3 +91,24 @@ def batch_proposals(membership: Membership) -> BatchResult:
 
 
 # --- offers ---------------------------------------------------------------------------------
+
+
+def own_proposals(membership: Membership) -> list[OfferProposal]:
+    """The coordinator's proposals of this landlord's homes, awaiting its lettings staff,
+    with the (other landlord's) request each answers: read explicitly, as in :func:`own_offers`."""
+    if not policies.can_offer_homes(membership):
+        return []
+    with scopes_disabled():
+        return list(
+            OfferProposal.objects.filter(organisation_id=membership.organisation_id, status=ProposalStatus.PROPOSED)
+            .select_related("request", "home")
+            .order_by("proposed_at")
+        )
+
+
+def get_proposal(membership: Membership, proposal_id: Any) -> OfferProposal:
+    """An open proposal of one of this landlord's homes; anything else is not found."""
+    proposal = next((p for p in own_proposals(membership) if str(p.pk) == str(proposal_id)), None)
+    if proposal is None:
+        raise Http404
+    return proposal

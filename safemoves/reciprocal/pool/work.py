@@ -11,10 +11,11 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from safemoves.cases.models import Case
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Membership
 from safemoves.reciprocal.codes import OfferStatus, ProposalStatus, RequestStatus
-from safemoves.reciprocal.models import MoveRequest, Offer, OfferProposal
+from safemoves.reciprocal.models import Move, MoveRequest, Offer, OfferProposal
 
 LIMIT = 10
 # A request is "near" its circulation deadline within this many days of it (or past it).
@@ -101,3 +102,24 @@ def scheme_proposals_open(scheme_ids: list[int]) -> list[WorkItem]:
             .values_list("request__reference", "request_id", "proposed_at", "organisation__name")[:LIMIT]
         )
         return [WorkItem(reference, pk, proposed, landlord) for reference, pk, proposed, landlord in rows]
+
+
+def case_deadlines(case: Case) -> datetime | None:
+    """Clock source: circulation due, her decision on an offer due, or the post-move check-in."""
+    candidates: list[datetime] = []
+    for request in MoveRequest.objects.filter(case_id=case.pk, status=RequestStatus.APPROVED):
+        if request.circulation_due_at is not None:
+            candidates.append(request.circulation_due_at)
+    with scopes_disabled():
+        # Offers and moves belong to the other landlord; only their deadlines are read here.
+        candidates.extend(
+            Offer.objects.filter(request__case_id=case.pk, status=OfferStatus.OFFERED).values_list(
+                "expires_at", flat=True
+            )
+        )
+        candidates.extend(
+            Move.objects.filter(request__case_id=case.pk, check_in_done_at__isnull=True).values_list(
+                "check_in_due_at", flat=True
+            )
+        )
+    return min(candidates) if candidates else None

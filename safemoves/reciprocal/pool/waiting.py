@@ -16,9 +16,9 @@ from safemoves.common.scoping import scopes_disabled
 from safemoves.notifications.codes import NotificationKind
 from safemoves.notifications.services import notify
 from safemoves.organisations.models import Membership, Role, Scheme, SchemeMembership
-from safemoves.reciprocal import pool
 from safemoves.reciprocal.codes import RequestStatus
 from safemoves.reciprocal.models import MoveRequest
+from safemoves.reciprocal.pool.access import policy_in_force
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class WaitingRequest:
 def waiting_requests(scheme_id: int, *, now: datetime | None = None, limit: int | None = None) -> list[WaitingRequest]:
     """Two queries: the policy in force and the waiting requests (longest first)."""
     now = now or timezone.now()
-    days = pool.policy_in_force(scheme_id).waiting_alert_days
+    days = policy_in_force(scheme_id).waiting_alert_days
     with scopes_disabled():
         rows = (
             MoveRequest.objects.filter(

@@ -10,7 +10,7 @@ audit log (``reciprocal.fit_checked``, reason ``home <id> of landlord <id>``). F
   landlord's managers are told once (audit event ``reciprocal.probing_suspected`` and an
   e-mail without personal data).
 
-Called by ``pool`` inside ``scopes_disabled()``.
+Called by ``pool.fits`` and the offer services inside ``scopes_disabled()``.
 """
 
 from __future__ import annotations
