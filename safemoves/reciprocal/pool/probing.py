@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.models import AuditEvent
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Membership, Role
@@ -83,6 +84,7 @@ def limit_reached(*, request: MoveRequest, home_id: object, home_organisation_id
     return _check_key(home_id, home_organisation_id) not in checked and len(checked) >= HOMES_PER_REQUEST
 
 
+@audited("reciprocal.fit_checked", "reciprocal.probing_suspected")
 @transaction.atomic
 def fit_check_allowed(*, request: MoveRequest, home_id: object, home_organisation_id: int, actor: User) -> bool:
     """Record one check of a home against another landlord's request, if within the limit."""

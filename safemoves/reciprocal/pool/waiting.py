@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from safemoves.audit.registry import unaudited
 from safemoves.common.scoping import scopes_disabled
 from safemoves.notifications.codes import NotificationKind
 from safemoves.notifications.services import notify
@@ -49,6 +50,7 @@ def waiting_requests(scheme_id: int, *, now: datetime | None = None, limit: int 
     ]
 
 
+@unaudited("writes notifications only (the scheme reference and days waiting), no case data")
 def notify_requests_waiting(*, now: datetime | None = None) -> list[str]:
     """Tell the scheme's coordinators and the nominating officer, once per request (the tick)."""
     notified: list[str] = []
