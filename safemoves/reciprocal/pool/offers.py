@@ -1,4 +1,5 @@
-"""Offers seen from either side, and the identity released to the offering landlord (cross-landlord reads)."""
+"""Offers seen from either side, a landlord's own offers, and the identity released to the offering
+landlord (cross-landlord reads)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Batch proposals of homes for requests across the scheme (cross-landlord reads)."""
+"""Batch proposals of homes for requests across the scheme, and a landlord's own open proposals
+(cross-landlord reads)."""
 
 from __future__ import annotations
 

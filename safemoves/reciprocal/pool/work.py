@@ -1,6 +1,7 @@
 """What the home page shows of the reciprocal scheme, as plain data (references, dates, no
 household details). Offers live in the offering landlord's scope, so the referring side's
-view of them is read here, where cross-landlord reads belong; each function is one query."""
+view of them is read here, where cross-landlord reads belong; each function is one query. The
+case's clock source (``case_deadlines``) reads the other landlord's offer and move deadlines too."""
 
 from __future__ import annotations
 

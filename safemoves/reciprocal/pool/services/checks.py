@@ -46,7 +46,7 @@ def _tenure_error(old: str, new: str) -> str | None:
     return None
 
 
-@unaudited("a check: refuses a tenancy less secure than her current one; writes nothing")
+@unaudited("a check: refuses a tenancy less secure than the current one; writes nothing")
 def check_tenure(old: str, new: str) -> None:
     """The new tenure must be as secure as the old one, or more."""
     problem = _tenure_error(old, new)
