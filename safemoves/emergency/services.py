@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case
 from safemoves.emergency.codes import AccommodationKind, Decision, RefusalReason
 from safemoves.emergency.models import EmergencyOffer
@@ -150,12 +150,11 @@ def emergency_offer_record(*, case: Case, actor: User, details: OfferDetails) ->
     for name, value in _values(case, details, located).items():
         setattr(offer, name, value)
     offer.save()
-    record_event(
+    record_case_event(
         action="emergency.offer_recorded",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[name for name in OFFER_FIELDS if getattr(offer, name)],
         reason=f"offer {offer.pk}: {offer.kind}, {offer.decision}",
     )
@@ -186,12 +185,11 @@ def emergency_offer_update(
     # The distances follow from the places; only what the officer changed is named.
     named = [name for name in changed if name in OFFER_FIELDS]
     if named:
-        record_event(
+        record_case_event(
             action="emergency.offer_updated",
             actor=actor,
             organisation_id=case.organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             fields=named,
             reason=f"offer {current.pk}: {current.kind}, {current.decision}",
         )

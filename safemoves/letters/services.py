@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases.contact import plan_contact
 from safemoves.cases.models import Case
 from safemoves.common.pdf import PdfDocument
@@ -133,12 +133,11 @@ def letter_send(*, case: Case, actor: User, choice: TemplateChoice, subject: str
         pdf=base64.b64encode(pdf).decode("ascii"),
         sent_by=actor,
     )
-    record_event(
+    record_case_event(
         action="case.letter_sent",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["subject", "body", "address", "pdf"],
         reason=f"letter {letter.pk}: {choice.name}"[:200],
     )

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases.codes import ConsentBasis, ConsentPurpose
 from safemoves.cases.models import Case
 from safemoves.cases.services import consent_in_force
@@ -99,12 +99,11 @@ def risk_assessment_record(
         escalated=result.escalated,
         assessor=actor,
     )
-    record_event(
+    record_case_event(
         action="risk.assessed",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[
             "answers",
             *(["comments"] if kept_comments else []),
@@ -173,12 +172,11 @@ def marac_referral_record(
         is_repeat=previous is not None,
         created_by=actor,
     )
-    record_event(
+    record_case_event(
         action="risk.marac_referred",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[
             "area_code",
             "referred_on",
@@ -208,12 +206,11 @@ def marac_referral_update(
     if not changed:
         return []
     current.save(update_fields=changed)
-    record_event(
+    record_case_event(
         action="risk.marac_updated",
         actor=actor,
         organisation_id=current.organisation_id,
-        object_type="case",
-        object_id=current.case_id,
+        case_id=current.case_id,
         fields=changed,
         reason=f"marac referral {current.pk}",
     )
@@ -250,12 +247,11 @@ def marac_transfer(*, referral: MaracReferral, actor: User, to_area_code: str, t
         transferred_from=current,
         created_by=actor,
     )
-    record_event(
+    record_case_event(
         action="risk.marac_transferred",
         actor=actor,
         organisation_id=current.organisation_id,
-        object_type="case",
-        object_id=current.case_id,
+        case_id=current.case_id,
         fields=["area_code", "transferred_on"],
         reason=f"marac referral {current.pk} to {receiving.pk}: {current.area_code} to {to_area_code}",
     )

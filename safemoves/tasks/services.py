@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
 from safemoves.cases.services import refresh_next_due
@@ -86,12 +86,11 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _event(task: Task, *, action: str, actor: User | None, fields: list[str], reason: str = "") -> None:
-    record_event(
+    record_case_event(
         action=action,
         actor=actor,
         organisation_id=task.organisation_id,
-        object_type="case",
-        object_id=task.case_id,
+        case_id=task.case_id,
         fields=fields,
         reason=f"task {task.pk}{': ' + reason if reason else ''}",
     )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
     CaseSource,
@@ -92,12 +92,11 @@ def _record_referred(case: Case, records: ReferredRecords, reason: str) -> None:
             name=f"Child aged {age} at referral (name to confirm)",
         )
     if records.children_ages:
-        record_event(
+        record_case_event(
             action="case.household_member_added",
             actor=None,
             organisation_id=organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             fields=["name"],
             reason=f"{len(records.children_ages)} children from {reason}",
         )
@@ -113,12 +112,11 @@ def _record_referred(case: Case, records: ReferredRecords, reason: str) -> None:
         )
         for order_type in referred.court_orders:
             CourtOrder.objects.create(organisation_id=organisation_id, perpetrator=perpetrator, order_type=order_type)
-        record_event(
+        record_case_event(
             action="case.perpetrator_added",
             actor=None,
             organisation_id=organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             fields=[
                 "name",
                 "relationship",
@@ -141,12 +139,11 @@ def _record_referred(case: Case, records: ReferredRecords, reason: str) -> None:
             phone_ok=contact.phone_ok and bool(contact.safe_phone.strip()),
             voicemail_ok=contact.voicemail_ok and bool(contact.safe_phone.strip()),
         )
-        record_event(
+        record_case_event(
             action="case.contact_rules_updated",
             actor=None,
             organisation_id=organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             fields=[name for name in CONTACT_RULE_FIELDS if getattr(rules, name)],
             reason=f"from {reason}",
         )
@@ -169,12 +166,11 @@ def case_receive_agency_referral(
         actor=None,
         received_at=timezone.now(),
     )
-    record_event(
+    record_case_event(
         action="case.referred",
         actor=None,
         organisation_id=link.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[name for name in CASE_FIELDS if getattr(case, name)],
         reason=f"{via} {link.pk}",
     )
@@ -239,12 +235,11 @@ def case_receive_self_referral(*, organisation: Organisation, request: SelfRefer
             body="The tenant said a letter would be safe, but gave no address: confirm a safe postal address before "
             "switching letters on.",
         )
-    record_event(
+    record_case_event(
         action="case.self_referred",
         actor=None,
         organisation_id=organisation.pk,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["lead_name", "safe_phone", "safe_email", "safe_times", "referral_summary"],
     )
     _case_opened(case, NewCase(lead_name=request.name, source=CaseSource.TENANT), None)
