@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case
 from safemoves.documents.files import max_bytes, safe_file_name, size_text, sniff
 from safemoves.documents.models import CaseDocument, DocumentContent, DocumentKind
 
 
+@audited("case.document_uploaded")
 @transaction.atomic
 def document_upload(
     *, case: Case, actor: User, kind: str, file_name: str, data: bytes, description: str = ""

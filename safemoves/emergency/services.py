@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case
 from safemoves.emergency.codes import AccommodationKind, Decision, RefusalReason
@@ -99,6 +100,7 @@ def _validate(details: OfferDetails) -> _Located:
     return located
 
 
+@unaudited("computes distances; reads and writes nothing")
 def place_distances(case: Case, *, lat: str, lon: str, area_code: str) -> list[dict[str, object]]:
     """Distances (km, one decimal) from the offered place to each place the tenant wants to be near."""
     exact = bool(lat and lon)
@@ -141,6 +143,7 @@ def _check_case(case: Case) -> None:
         raise ValidationError("This case is closed.")
 
 
+@audited("emergency.offer_recorded")
 @transaction.atomic
 def emergency_offer_record(*, case: Case, actor: User, details: OfferDetails) -> EmergencyOffer:
     """Record an offer of a refuge, emergency or temporary place, and the tenant's answer so far."""
@@ -161,6 +164,7 @@ def emergency_offer_record(*, case: Case, actor: User, details: OfferDetails) ->
     return offer
 
 
+@audited("emergency.offer_updated")
 @transaction.atomic
 def emergency_offer_update(
     *, case: Case, actor: User, offer: EmergencyOffer, details: OfferDetails, expected_version: int | None = None

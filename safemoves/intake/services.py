@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from safemoves.audit.registry import audited, unaudited
 from safemoves.cases.codes import CourtOrderType, Relationship
 from safemoves.cases.models import Case, ReferralLink
 from safemoves.cases.services import (
@@ -76,12 +77,14 @@ EMAIL_ERROR = "Enter an e-mail address, like name@example.com."
 _PHONE_RE = re.compile(r"^\+?[0-9]{10,15}$")
 
 
+@unaudited("checks a value; reads and writes nothing")
 def phone_is_valid(value: str) -> bool:
     """A UK or international number, spaces, brackets and dashes allowed; "" is no number."""
     compact = re.sub(r"[\s()-]", "", value)
     return not compact or bool(_PHONE_RE.fullmatch(compact))
 
 
+@unaudited("checks a value; reads and writes nothing")
 def clean_postcode(text: str) -> str:
     """The postcode in its standard form, "" when none was given; a malformed one is a field error."""
     if not text.strip():
@@ -188,6 +191,7 @@ def _validate(referral: AgencyReferral) -> None:
         raise ValidationError(errors)
 
 
+@audited("case.referred", "case.household_member_added", "case.perpetrator_added", "case.contact_rules_updated")
 @transaction.atomic
 def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral, via: str = "referral link") -> Case:
     """Open a case in the landlord's triage inbox from an agency's referral (web form or API)."""
@@ -210,6 +214,7 @@ def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral, via:
         return case_receive_agency_referral(link=link, data=data, records=referred_records(referral), via=via)
 
 
+@unaudited("turns a referral into records; reads and writes nothing")
 def referred_records(referral: AgencyReferral) -> ReferredRecords:
     """The referral's structured facts as the case's own records (household, perpetrator, contact)."""
     perpetrator = None
@@ -233,6 +238,7 @@ def referred_records(referral: AgencyReferral) -> ReferredRecords:
     return ReferredRecords(children_ages=referral.children_ages, perpetrator=perpetrator, contact=contact)
 
 
+@audited("case.self_referred")
 @transaction.atomic
 def contact_request_submit(*, organisation: Organisation, request: SelfReferral) -> Case:
     """Open a case from the tenant's own "contact me safely" request."""

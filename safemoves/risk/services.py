@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases.codes import ConsentBasis, ConsentPurpose
 from safemoves.cases.models import Case
@@ -35,6 +36,7 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+@audited("risk.assessed")
 @transaction.atomic
 def risk_assessment_record(
     *,
@@ -133,6 +135,7 @@ def _check_area(area_code: str, field: str = "area_code") -> None:
         raise ValidationError({field: "Choose the MARAC area from the list."})
 
 
+@audited("risk.marac_referred")
 @transaction.atomic
 def marac_referral_record(
     *,
@@ -188,6 +191,7 @@ def marac_referral_record(
     return referral
 
 
+@audited("risk.marac_updated")
 @transaction.atomic
 def marac_referral_update(
     *, referral: MaracReferral, actor: User, meeting_on: date | None, actions_agreed: str
@@ -218,6 +222,7 @@ def marac_referral_update(
     return changed
 
 
+@audited("risk.marac_transferred")
 @transaction.atomic
 def marac_transfer(*, referral: MaracReferral, actor: User, to_area_code: str, transferred_on: date) -> MaracReferral:
     """MARAC-to-MARAC transfer when the household moves area: the receiving MARAC's referral
@@ -259,6 +264,7 @@ def marac_transfer(*, referral: MaracReferral, actor: User, to_area_code: str, t
     return receiving
 
 
+@audited("risk.settings_saved")
 @transaction.atomic
 def risk_settings_save(
     *,
