@@ -17,7 +17,7 @@ from safemoves.api.models import ApiReferral, ApiToken, TokenPurpose
 from safemoves.api.tokens import new_token, token_digest
 from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
-from safemoves.cases.models import ReferralLink
+from safemoves.intake.models import ReferralLink
 from safemoves.intake.services import AgencyReferral, agency_referral_submit
 from safemoves.organisations.models import Membership
 

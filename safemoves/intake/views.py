@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safemoves.cases import services as case_services
 from safemoves.cases.policies import can_manage_referral_links
 from safemoves.cases.services import SelfReferral
 from safemoves.common.decorators import allowed_if, no_referrer
@@ -109,7 +108,7 @@ def links_view(request: StaffRequest) -> HttpResponse:
     new_link = new_link_url = None
     if request.method == "POST" and form.is_valid():
         try:
-            new_link, token = case_services.referral_link_create(membership=membership, **form.cleaned_data)
+            new_link, token = services.referral_link_create(membership=membership, **form.cleaned_data)
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
@@ -134,6 +133,6 @@ def links_view(request: StaffRequest) -> HttpResponse:
 @require_POST
 def link_deactivate_view(request: StaffRequest, link_id: int) -> HttpResponse:
     link = selectors.get_referral_link(request.membership, link_id)
-    case_services.referral_link_deactivate(membership=request.membership, link=link)
+    services.referral_link_deactivate(membership=request.membership, link=link)
     messages.success(request, f"The link for {link.agency_name} no longer works.")
     return redirect("intake:links")

@@ -36,9 +36,7 @@ def _send_email(*, kind: str, reference: str, link: str, address: str) -> None:
     send_mail(f"SafeMoves: {label}, {reference}", body, None, [address])
 
 
-@unaudited(
-    "a notification holds a kind, a reference and a link, no case data; the audited service that causes it records the change"
-)
+@unaudited("holds a kind, a reference and a link only; the audited service that causes it records the change")
 @transaction.atomic
 def notify(
     *,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +25,6 @@ from safemoves.cases.models import (
     CourtOrder,
     HouseholdMember,
     Perpetrator,
-    ReferralLink,
     SafeContactRules,
 )
 from safemoves.cases.services.base import CASE_FIELDS, CONTACT_RULE_FIELDS, _index_case
@@ -32,6 +32,23 @@ from safemoves.cases.services.opening import NewCase, _case_opened, _create_case
 from safemoves.organisations.models import Organisation
 
 MAX_CHILD_AGE = 17
+
+
+class AgencyLink(Protocol):
+    """What a referral needs of the agency's link (intake's ReferralLink): cases imports none of
+    the apps built on it."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def organisation_id(self) -> int: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def is_active(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -152,7 +169,7 @@ def _record_referred(case: Case, records: ReferredRecords, reason: str) -> None:
 @audited("case.referred", "case.household_member_added", "case.perpetrator_added", "case.contact_rules_updated")
 @transaction.atomic
 def case_receive_agency_referral(
-    *, link: ReferralLink, data: NewCase, records: ReferredRecords | None = None, via: str = "referral link"
+    *, link: AgencyLink, data: NewCase, records: ReferredRecords | None = None, via: str = "referral link"
 ) -> Case:
     """An agency's referral through its link (web form or API); the case lands in the landlord's
     triage inbox with the referral's household, perpetrator and safe-contact rules recorded."""
