@@ -37,9 +37,7 @@ from safemoves.cases.forms import (
 from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
 from safemoves.cases.summary import marac_summary, marac_summary_pdf
 from safemoves.common.decorators import allowed_if
-
-# `submit` names a form button in this module's pages.
-from safemoves.common.forms import submit as submit_form
+from safemoves.common.forms import submit as submit_form  # `submit` names a page's button here
 from safemoves.common.http import StaffRequest
 from safemoves.organisations.models import Membership, Role
 
