@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safemoves.accounts.backends import STAFF_BACKEND
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_event
 from safemoves.organisations.selectors import membership_for_user
 
@@ -32,12 +33,14 @@ RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 
+@unaudited("marks the session half signed in; auth.login is recorded when sign-in completes")
 def begin_second_factor(request: HttpRequest, user: User) -> None:
     request.session.cycle_key()
     request.session[PENDING_USER] = user.pk
     request.session[PENDING_AT] = timezone.now().timestamp()
 
 
+@unaudited("reads the session only")
 def pending_user(request: HttpRequest) -> User | None:
     user_id = request.session.get(PENDING_USER)
     started = request.session.get(PENDING_AT)
@@ -52,15 +55,18 @@ def pending_user(request: HttpRequest) -> User | None:
     return user
 
 
+@unaudited("clears a session mark; writes no record")
 def clear_pending(request: HttpRequest) -> None:
     request.session.pop(PENDING_USER, None)
     request.session.pop(PENDING_AT, None)
 
 
+@unaudited("reads only")
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
+@unaudited("an unconfirmed authenticator; enrolment is recorded when sign-in completes")
 def enrolment_device(user: User) -> TOTPDevice:
     """The unconfirmed authenticator being set up; a fresh secret on the first visit."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
@@ -69,6 +75,7 @@ def enrolment_device(user: User) -> TOTPDevice:
     return device
 
 
+@unaudited("checks a code; a failure goes to the lockout, a success to complete_login")
 def check_token(request: HttpRequest, user: User, device: TOTPDevice, token: str) -> bool:
     """Verify a code; a wrong code counts as a failed sign-in for the lockout."""
     credentials = {"username": user.email}
@@ -82,10 +89,12 @@ def check_token(request: HttpRequest, user: User, device: TOTPDevice, token: str
     return False
 
 
+@unaudited("normalises a value; reads and writes nothing")
 def normalise_recovery_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+@unaudited("part of enrolment; complete_login records auth.second_factor_enrolled")
 @transaction.atomic
 def recovery_codes_issue(user: User) -> list[str]:
     """A fresh set of recovery codes (any earlier set stops working); returns them, to show once."""
@@ -96,6 +105,7 @@ def recovery_codes_issue(user: User) -> list[str]:
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
+@unaudited("checks a code; complete_login records auth.recovery_code_used")
 def check_recovery_code(request: HttpRequest, user: User, code: str) -> StaticDevice | None:
     """The recovery-code device if ``code`` is one of the user's unused codes (it is used up);
     a wrong code counts as a failed sign-in for the lockout, like a wrong security code."""
@@ -108,6 +118,7 @@ def check_recovery_code(request: HttpRequest, user: User, code: str) -> StaticDe
     return None
 
 
+@audited("auth.second_factor_enrolled", "auth.recovery_code_used", "auth.login")
 @transaction.atomic
 def complete_login(request: HttpRequest, user: User, device: Device, *, enrolled: bool) -> None:
     if enrolled and isinstance(device, TOTPDevice):
@@ -142,6 +153,7 @@ def complete_login(request: HttpRequest, user: User, device: Device, *, enrolled
     )
 
 
+@audited("auth.logout")
 @transaction.atomic
 def record_logout(user: User, organisation_id: int | None) -> None:
     record_event(

@@ -6,7 +6,7 @@ from django import forms
 
 from safemoves.api.models import TokenPurpose
 from safemoves.api.services import MAX_DAYS, MAX_RATE
-from safemoves.cases.models import ReferralLink
+from safemoves.intake.models import ReferralLink
 from safemoves.organisations.models import Membership
 
 

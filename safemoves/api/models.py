@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from safemoves.cases.models import Case, ReferralLink
+from safemoves.cases.models import Case
 from safemoves.common.fields import EncryptedTextField
 from safemoves.common.scoping import OrganisationOwned
+from safemoves.intake.models import ReferralLink
 from safemoves.organisations.models import Membership, Organisation
 
 

@@ -11,7 +11,8 @@ from django.http import Http404
 from safemoves.api import policies
 from safemoves.api.models import ApiReferral, ApiToken
 from safemoves.cases.codes import CaseStatus
-from safemoves.cases.models import Case, ReferralLink
+from safemoves.cases.models import Case
+from safemoves.intake.models import ReferralLink
 from safemoves.organisations.models import Membership
 
 RECEIVED, CONTACT_MADE, CLOSED = "received", "contact_made", "closed"

@@ -15,8 +15,9 @@ from django.utils import timezone
 from safemoves.api import policies
 from safemoves.api.models import ApiReferral, ApiToken, TokenPurpose
 from safemoves.api.tokens import new_token, token_digest
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
-from safemoves.cases.models import ReferralLink
+from safemoves.intake.models import ReferralLink
 from safemoves.intake.services import AgencyReferral, agency_referral_submit
 from safemoves.organisations.models import Membership
 
@@ -24,6 +25,7 @@ MAX_DAYS = 366
 MAX_RATE = 6000
 
 
+@audited("api_token.created")
 @transaction.atomic
 def api_token_create(
     *,
@@ -90,6 +92,7 @@ def api_token_create(
     return token, secret
 
 
+@audited("api_token.revoked")
 @transaction.atomic
 def api_token_revoke(*, membership: Membership, token: ApiToken) -> None:
     if not policies.can_revoke_token(membership, token):
@@ -111,6 +114,7 @@ def api_token_revoke(*, membership: Membership, token: ApiToken) -> None:
     token.refresh_from_db()
 
 
+@audited("case.referred", "case.household_member_added", "case.perpetrator_added", "case.contact_rules_updated")
 @transaction.atomic
 def api_referral_create(*, token: ApiToken, referral: AgencyReferral) -> ApiReferral:
     """An agency's referral through the API: the same service, rules and records as its web form."""

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +14,7 @@ from safemoves.api import policies, selectors, services
 from safemoves.api.core import api
 from safemoves.api.forms import ApiTokenForm
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 
 
@@ -58,10 +57,10 @@ def tokens_view(request: StaffRequest) -> HttpResponse:
         members=selectors.token_members(membership),
     )
     new_token = new_secret = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            new_token, new_secret = services.api_token_create(
+    if request.method == "POST" and (
+        issued := submit(
+            form,
+            lambda data: services.api_token_create(
                 membership=membership,
                 name=data["name"],
                 purpose=data["purpose"],
@@ -69,11 +68,11 @@ def tokens_view(request: StaffRequest) -> HttpResponse:
                 acting_member=data["acting_member"],
                 referral_link=data["referral_link"],
                 rate_per_minute=data["rate_per_minute"],
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            form = ApiTokenForm(links=selectors.token_links(membership), members=selectors.token_members(membership))
+            ),
+        )
+    ):
+        new_token, new_secret = issued.result
+        form = ApiTokenForm(links=selectors.token_links(membership), members=selectors.token_members(membership))
     return render(
         request,
         "api/tokens.html",

@@ -17,6 +17,10 @@ SYSTEM_CHAIN = 0
 """The chain of events that belong to no organisation (and of every event written before
 per-organisation chains, ADR 0015)."""
 
+# The object type of every event about a case (audit.services.record_case_event): a case's
+# history, access log and export find its events by it.
+CASE_OBJECT_TYPE = "case"
+
 
 def chain_for(organisation_id: int | None) -> int:
     return organisation_id if organisation_id is not None else SYSTEM_CHAIN

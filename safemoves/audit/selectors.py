@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from safemoves.accounts.models import User
-from safemoves.audit.models import AuditEvent
+from safemoves.audit.models import CASE_OBJECT_TYPE, AuditEvent
 from safemoves.cases.models import Case
 from safemoves.common.clock import LONDON
 from safemoves.organisations.models import Organisation
@@ -34,7 +34,7 @@ def organisation_events(
     if filters.action_prefix:
         events = events.filter(action__startswith=filters.action_prefix)
     if filters.case_id:
-        events = events.filter(object_type="case", object_id=filters.case_id)
+        events = events.filter(object_type=CASE_OBJECT_TYPE, object_id=filters.case_id)
     if filters.actor_id is not None:
         events = events.filter(actor_id=filters.actor_id)
     if filters.date_from:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.audit.chain import GENESIS_HASH, head_mac, link_hash
-from safemoves.audit.models import SYSTEM_CHAIN, AuditChainHead, AuditEvent, chain_for
+from safemoves.audit.models import CASE_OBJECT_TYPE, SYSTEM_CHAIN, AuditChainHead, AuditEvent, chain_for
 from safemoves.common.requestid import current_request_id
 from safemoves.common.scoping import scopes_disabled
 
@@ -129,3 +129,28 @@ def record_event(
             seq=seq, hash=digest, mac=head_mac(audit_key(), chain=chain, seq=seq, last_hash=digest)
         )
         return event
+
+
+def record_case_event(
+    *,
+    action: str,
+    actor: User | None,
+    organisation_id: int,
+    case_id: object,
+    fields: Iterable[str] = (),
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event about a case to its organisation's chain, in the caller's transaction.
+
+    The one way a read or write of a case is logged: the event names the case by its id (a
+    purged case keeps only that), the fields that changed, never their values.
+    """
+    return record_event(
+        action=action,
+        actor=actor,
+        organisation_id=organisation_id,
+        object_type=CASE_OBJECT_TYPE,
+        object_id=case_id,
+        fields=fields,
+        reason=reason,
+    )

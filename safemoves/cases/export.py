@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.labels import field_label
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.extensions import export_sections
 from safemoves.cases.models import Case, SafeContactRules
 from safemoves.geo import area_name, is_known_area
@@ -90,12 +90,11 @@ def readable(value: Any) -> Any:
 
 @transaction.atomic
 def case_export(*, case: Case, actor: User) -> dict[str, Any]:
-    record_event(
+    record_case_event(
         action="case.exported",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         reason="subject access",
     )
     try:

@@ -257,24 +257,6 @@ class CaseNote(OrganisationOwned):
         return f"note {self.pk}"
 
 
-class ReferralLink(OrganisationOwned):
-    """A per-agency link to the referral form; only the SHA-256 of its token is kept."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referral_links")
-    agency_name = models.CharField(max_length=200)
-    source = models.CharField(max_length=32, choices=CaseSource.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    is_active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["agency_name"]
-
-    def __str__(self) -> str:
-        return self.agency_name
-
-
 class CaseSettings(OrganisationOwned):
     """Per-landlord case settings (triage clock, retention)."""
 

@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.models import AuditEvent
-from safemoves.audit.services import record_event
+from safemoves.audit.models import CASE_OBJECT_TYPE, AuditEvent
+from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases import policies
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.finding import SearchField, query_tokens
@@ -47,12 +47,11 @@ def get_case(
     if case is None or not policies.can_view_case(membership, case) or not policy(membership, case):
         raise Http404
     with transaction.atomic():
-        record_event(
+        record_case_event(
             action=f"case.{purpose}",
             actor=membership.user,
             organisation_id=membership.organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
         )
     return case
 
@@ -169,7 +168,7 @@ def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
     events = (
         AuditEvent.objects.filter(
             organisation_id=case.organisation_id,
-            object_type="case",
+            object_type=CASE_OBJECT_TYPE,
             object_id=str(case.pk),
             action__in=READ_ACTIONS,
         )
@@ -182,7 +181,9 @@ def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
 def history(case: Case) -> QuerySet[AuditEvent]:
     """Changes to the case (not reads), newest first, for the timeline."""
     return (
-        AuditEvent.objects.filter(organisation_id=case.organisation_id, object_type="case", object_id=str(case.pk))
+        AuditEvent.objects.filter(
+            organisation_id=case.organisation_id, object_type=CASE_OBJECT_TYPE, object_id=str(case.pk)
+        )
         .exclude(action__in=READ_ACTIONS)
         .select_related("actor")
         .order_by("-pk")

@@ -5,7 +5,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpResponse, JsonResponse
@@ -38,7 +37,7 @@ from safemoves.cases.forms import (
 from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
 from safemoves.cases.summary import marac_summary, marac_summary_pdf
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit as submit_form  # `submit` names a page's button here
 from safemoves.common.http import StaffRequest
 from safemoves.organisations.models import Membership, Role
 
@@ -130,15 +129,20 @@ def caseloads_view(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def open_case_view(request: StaffRequest) -> HttpResponse:
     form = OpenCaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {key: value for key, value in form.cleaned_data.items() if key in services.NewCase.__dataclass_fields__}
-        try:
-            case = services.case_open(membership=request.membership, data=services.NewCase(**data))
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, f"Case {case.reference} opened. First contact is due by the time shown.")
-            return redirect("cases:detail", case_id=case.pk)
+    if request.method == "POST" and (
+        opened := submit_form(
+            form,
+            lambda data: services.case_open(
+                membership=request.membership,
+                data=services.NewCase(
+                    **{key: data[key] for key in data if key in services.NewCase.__dataclass_fields__}
+                ),
+            ),
+        )
+    ):
+        case = opened.result
+        messages.success(request, f"Case {case.reference} opened. First contact is due by the time shown.")
+        return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/open.html", {"form": form})
 
 
@@ -192,20 +196,22 @@ def case_edit_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case(request, case_id, policies.can_work_case)
     initial = {name: getattr(case, name) for name in services.CASE_FIELDS} | {"version": case.version}
     form = CaseEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in services.CASE_FIELDS}
-        changes["tenure"] = changes["tenure"] or ""
+    if request.method == "POST":
         try:
-            changed = services.case_update(
-                case=case, actor=request.user, expected_version=form.cleaned_data["version"], changes=changes
+            saved = submit_form(
+                form,
+                lambda data: services.case_update(
+                    case=case,
+                    actor=request.user,
+                    expected_version=data["version"],
+                    changes={name: data[name] for name in services.CASE_FIELDS} | {"tenure": data["tenure"] or ""},
+                ),
             )
         except services.EditConflict as exc:
             form.add_error(None, str(exc))
             return _form_page(request, case, form, title="Case details", submit="Save", conflict=True, status=409)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, "Saved." if changed else "Nothing had changed.")
+        if saved:
+            messages.success(request, "Saved." if saved.result else "Nothing had changed.")
             return redirect("cases:detail", case_id=case.pk)
     return _form_page(request, case, form, title="Case details", submit="Save")
 
@@ -221,18 +227,21 @@ def contact_rules_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     initial = {name: getattr(rules, name) for name in names} if rules else {}
     initial["version"] = rules.version if rules else 0
     form = ContactRulesForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in names}
+    if request.method == "POST":
         try:
-            services.contact_rules_update(
-                case=case, actor=request.user, expected_version=form.cleaned_data["version"], changes=changes
+            saved = submit_form(
+                form,
+                lambda data: services.contact_rules_update(
+                    case=case,
+                    actor=request.user,
+                    expected_version=data["version"],
+                    changes={name: data[name] for name in names},
+                ),
             )
         except services.EditConflict as exc:
             form.add_error(None, str(exc))
             return _form_page(request, case, form, title="Safe-contact rules", submit="Save", conflict=True, status=409)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
+        if saved:
             messages.success(request, "Safe-contact rules saved.")
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/contact_rules.html", {"case": case, "form": form})
@@ -248,14 +257,9 @@ def _simple_form_view(
     action: Callable[[dict[str, Any]], object],
     done: str,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("cases:detail", case_id=case.pk)
+    if request.method == "POST" and submit_form(form, action):
+        messages.success(request, done)
+        return redirect("cases:detail", case_id=case.pk)
     return _form_page(request, case, form, title=title, submit=submit)
 
 
@@ -372,16 +376,15 @@ def note_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
 def contact_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case(request, case_id, policies.can_work_case)
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            services.contact_record(case=case, actor=request.user, **form.cleaned_data)
+            recorded = submit_form(form, lambda data: services.contact_record(case=case, actor=request.user, **data))
         except ContactRefused as exc:
             form.add_error("channel", exc.reason)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
         else:
-            messages.success(request, "Contact recorded.")
-            return redirect("cases:detail", case_id=case.pk)
+            if recorded:
+                messages.success(request, "Contact recorded.")
+                return redirect("cases:detail", case_id=case.pk)
     return _form_page(request, case, form, title="Record contact with the tenant", submit="Record contact")
 
 

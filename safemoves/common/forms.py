@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
@@ -19,19 +20,30 @@ def add_validation_error(form: Form, error: ValidationError) -> None:
             form.add_error(None, problem)
 
 
-def submit(form: Form, call: Callable[[dict[str, Any]], object]) -> bool:
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Submitted(Generic[T]):
+    """A service call that succeeded, with what the service returned."""
+
+    result: T
+
+
+def submit(form: Form, call: Callable[[dict[str, Any]], T]) -> Submitted[T] | None:
     """The one way a view turns a posted form into a service call and a service's refusal into
     messages: validate the form, call the service with its cleaned data, and put any
     ValidationError the service raises on the form (each message on the field it names).
 
-    True when the service succeeded; the view then says so and redirects. False when the form or
-    the service refused; the view renders the form again, and nothing was written (services
-    validate before they write, inside a transaction)."""
+    When the service succeeded: what it returned, wrapped (always true, whatever the service
+    returned); the view then says so and redirects. None when the form or the service refused;
+    the view renders the form again, and nothing was written (services validate before they
+    write, inside a transaction). Any other exception passes through for the view to handle."""
     if not form.is_valid():
-        return False
+        return None
     try:
-        call(form.cleaned_data)
+        result = call(form.cleaned_data)
     except ValidationError as error:
         add_validation_error(form, error)
-        return False
-    return True
+        return None
+    return Submitted(result)

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case
 from safemoves.documents.models import CaseDocument
 
@@ -32,12 +32,11 @@ def document_bytes(document: CaseDocument) -> bytes:
 def document_open(*, case: Case, document: CaseDocument, actor: User) -> bytes:
     """The decrypted file, with the view written to the case's access log."""
     with transaction.atomic():
-        record_event(
+        record_case_event(
             action="case.document_viewed",
             actor=actor,
             organisation_id=case.organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             reason=f"document {document.pk}",
         )
     return document_bytes(document)

@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.registry import audited
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case
 from safemoves.documents.files import max_bytes, safe_file_name, size_text, sniff
 from safemoves.documents.models import CaseDocument, DocumentContent, DocumentKind
 
 
+@audited("case.document_uploaded")
 @transaction.atomic
 def document_upload(
     *, case: Case, actor: User, kind: str, file_name: str, data: bytes, description: str = ""
@@ -40,12 +42,11 @@ def document_upload(
     DocumentContent.objects.create(
         organisation_id=case.organisation_id, document=document, data=base64.b64encode(data).decode("ascii")
     )
-    record_event(
+    record_case_event(
         action="case.document_uploaded",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["file_name", "description", "content"],
         reason=f"document {document.pk}",
     )

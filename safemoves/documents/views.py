@@ -3,14 +3,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safemoves.cases import policies
 from safemoves.cases import selectors as case_selectors
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 from safemoves.common.uploads import upload_was_too_large
 from safemoves.documents import selectors, services
@@ -26,22 +25,19 @@ def upload_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         form.is_valid()
         form.errors.pop("file", None)
         form.add_error("file", f"The file is larger than {size_text(max_bytes())}. Upload a smaller copy.")
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            services.document_upload(
-                case=case,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                file_name=upload.name or "",
-                data=upload.read(),
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, "Document uploaded and stored encrypted.")
-            return redirect("cases:detail", case_id=case.pk)
+    elif request.method == "POST" and submit(
+        form,
+        lambda data: services.document_upload(
+            case=case,
+            actor=request.user,
+            kind=data["kind"],
+            file_name=data["file"].name or "",
+            data=data["file"].read(),
+            description=data["description"],
+        ),
+    ):
+        messages.success(request, "Document uploaded and stored encrypted.")
+        return redirect("cases:detail", case_id=case.pk)
     return render(request, "documents/upload.html", {"case": case, "form": form}, status=400 if form.errors else 200)
 
 

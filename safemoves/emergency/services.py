@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.registry import audited, unaudited
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case
 from safemoves.emergency.codes import AccommodationKind, Decision, RefusalReason
 from safemoves.emergency.models import EmergencyOffer
@@ -99,6 +100,7 @@ def _validate(details: OfferDetails) -> _Located:
     return located
 
 
+@unaudited("computes distances; reads and writes nothing")
 def place_distances(case: Case, *, lat: str, lon: str, area_code: str) -> list[dict[str, object]]:
     """Distances (km, one decimal) from the offered place to each place the tenant wants to be near."""
     exact = bool(lat and lon)
@@ -141,6 +143,7 @@ def _check_case(case: Case) -> None:
         raise ValidationError("This case is closed.")
 
 
+@audited("emergency.offer_recorded")
 @transaction.atomic
 def emergency_offer_record(*, case: Case, actor: User, details: OfferDetails) -> EmergencyOffer:
     """Record an offer of a refuge, emergency or temporary place, and the tenant's answer so far."""
@@ -150,18 +153,18 @@ def emergency_offer_record(*, case: Case, actor: User, details: OfferDetails) ->
     for name, value in _values(case, details, located).items():
         setattr(offer, name, value)
     offer.save()
-    record_event(
+    record_case_event(
         action="emergency.offer_recorded",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[name for name in OFFER_FIELDS if getattr(offer, name)],
         reason=f"offer {offer.pk}: {offer.kind}, {offer.decision}",
     )
     return offer
 
 
+@audited("emergency.offer_updated")
 @transaction.atomic
 def emergency_offer_update(
     *, case: Case, actor: User, offer: EmergencyOffer, details: OfferDetails, expected_version: int | None = None
@@ -186,12 +189,11 @@ def emergency_offer_update(
     # The distances follow from the places; only what the officer changed is named.
     named = [name for name in changed if name in OFFER_FIELDS]
     if named:
-        record_event(
+        record_case_event(
             action="emergency.offer_updated",
             actor=actor,
             organisation_id=case.organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             fields=named,
             reason=f"offer {current.pk}: {current.kind}, {current.decision}",
         )

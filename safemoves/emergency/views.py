@@ -4,14 +4,13 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safemoves.cases.policies import can_work_case
 from safemoves.cases.selectors import get_case
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 from safemoves.emergency import selectors, services
 from safemoves.emergency.forms import OfferForm
@@ -34,14 +33,11 @@ def _details(data: dict[str, Any]) -> services.OfferDetails:
 def offer_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = get_case(request.membership, case_id, policy=can_work_case)
     form = OfferForm(request.POST if request.method == "POST" else None, initial={"decision": "pending"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.emergency_offer_record(case=case, actor=request.user, details=_details(form.cleaned_data))
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, "Emergency accommodation offer recorded.")
-            return redirect("cases:detail", case_id=case.pk)
+    if request.method == "POST" and submit(
+        form, lambda data: services.emergency_offer_record(case=case, actor=request.user, details=_details(data))
+    ):
+        messages.success(request, "Emergency accommodation offer recorded.")
+        return redirect("cases:detail", case_id=case.pk)
     return render(request, "emergency/offer_form.html", {"case": case, "form": form, "offer": None})
 
 
@@ -62,18 +58,14 @@ def offer_edit_view(request: StaffRequest, case_id: UUID, offer_id: UUID) -> Htt
         "version": offer.version,
     }
     form = OfferForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.emergency_offer_update(
-                case=case,
-                actor=request.user,
-                offer=offer,
-                details=_details(form.cleaned_data),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, "Offer saved." if changed else "No changes to save.")
-            return redirect("cases:detail", case_id=case.pk)
+    if request.method == "POST" and (
+        saved := submit(
+            form,
+            lambda data: services.emergency_offer_update(
+                case=case, actor=request.user, offer=offer, details=_details(data), expected_version=data["version"]
+            ),
+        )
+    ):
+        messages.success(request, "Offer saved." if saved.result else "No changes to save.")
+        return redirect("cases:detail", case_id=case.pk)
     return render(request, "emergency/offer_form.html", {"case": case, "form": form, "offer": offer})

@@ -11,9 +11,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from safemoves.cases.models import CaseSettings, ReferralLink
-from safemoves.cases.services import hash_link_token
+from safemoves.cases.models import CaseSettings
 from safemoves.common.scoping import organisation_scope, scopes_disabled
+from safemoves.intake.models import ReferralLink
+from safemoves.intake.services import hash_link_token
 from safemoves.organisations.models import Membership, Organisation
 
 DEFAULT_FIRST_CONTACT_WORKING_DAYS: int = CaseSettings._meta.get_field("first_contact_working_days").get_default()

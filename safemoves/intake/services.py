@@ -1,4 +1,5 @@
-"""The public ways into a case: an agency's referral and the tenant's own request.
+"""The public ways into a case: an agency's referral and the tenant's own request, and the
+agency referral links themselves (created and deactivated by staff; the token is stored hashed).
 
 The cases app owns every write to its models; these services turn what a visitor typed into
 the cases services' inputs and run them inside the landlord's organisation scope (a public
@@ -7,7 +8,9 @@ visitor has no membership, so no scope is active until we open one).
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,8 +19,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from safemoves.cases.codes import CourtOrderType, Relationship
-from safemoves.cases.models import Case, ReferralLink
+from safemoves.audit.registry import audited, unaudited
+from safemoves.audit.services import record_event
+from safemoves.cases.codes import AGENCY_SOURCES, CourtOrderType, Relationship
+from safemoves.cases.models import Case
 from safemoves.cases.services import (
     MAX_CHILD_AGE,
     NewCase,
@@ -30,7 +35,8 @@ from safemoves.cases.services import (
 )
 from safemoves.common.scoping import organisation_scope
 from safemoves.geo import PostcodeError, normalise_postcode
-from safemoves.organisations.models import Organisation
+from safemoves.intake.models import ReferralLink
+from safemoves.organisations.models import Membership, Organisation
 
 POSTCODE_ERROR = "Enter a postcode in the right format, like ME1 1AA, or leave it blank."
 YES, NO, NOT_KNOWN = "yes", "no", "not_known"
@@ -76,12 +82,14 @@ EMAIL_ERROR = "Enter an e-mail address, like name@example.com."
 _PHONE_RE = re.compile(r"^\+?[0-9]{10,15}$")
 
 
+@unaudited("checks a value; reads and writes nothing")
 def phone_is_valid(value: str) -> bool:
     """A UK or international number, spaces, brackets and dashes allowed; "" is no number."""
     compact = re.sub(r"[\s()-]", "", value)
     return not compact or bool(_PHONE_RE.fullmatch(compact))
 
 
+@unaudited("checks a value; reads and writes nothing")
 def clean_postcode(text: str) -> str:
     """The postcode in its standard form, "" when none was given; a malformed one is a field error."""
     if not text.strip():
@@ -188,6 +196,7 @@ def _validate(referral: AgencyReferral) -> None:
         raise ValidationError(errors)
 
 
+@audited("case.referred", "case.household_member_added", "case.perpetrator_added", "case.contact_rules_updated")
 @transaction.atomic
 def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral, via: str = "referral link") -> Case:
     """Open a case in the landlord's triage inbox from an agency's referral (web form or API)."""
@@ -210,6 +219,7 @@ def agency_referral_submit(*, link: ReferralLink, referral: AgencyReferral, via:
         return case_receive_agency_referral(link=link, data=data, records=referred_records(referral), via=via)
 
 
+@unaudited("turns a referral into records; reads and writes nothing")
 def referred_records(referral: AgencyReferral) -> ReferredRecords:
     """The referral's structured facts as the case's own records (household, perpetrator, contact)."""
     perpetrator = None
@@ -233,8 +243,54 @@ def referred_records(referral: AgencyReferral) -> ReferredRecords:
     return ReferredRecords(children_ages=referral.children_ages, perpetrator=perpetrator, contact=contact)
 
 
+@audited("case.self_referred")
 @transaction.atomic
 def contact_request_submit(*, organisation: Organisation, request: SelfReferral) -> Case:
     """Open a case from the tenant's own "contact me safely" request."""
     with organisation_scope(organisation.pk):
         return case_receive_self_referral(organisation=organisation, request=request)
+
+
+@unaudited("computes a hash; reads and writes nothing")
+def hash_link_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@audited("referral_link.created")
+@transaction.atomic
+def referral_link_create(*, membership: Membership, agency_name: str, source: str) -> tuple[ReferralLink, str]:
+    if source not in AGENCY_SOURCES:
+        raise ValidationError({"source": "Choose the kind of agency."})
+    if not agency_name.strip():
+        raise ValidationError({"agency_name": "Enter the agency's name."})
+    token = secrets.token_urlsafe(24)
+    link = ReferralLink.objects.create(
+        organisation_id=membership.organisation_id,
+        agency_name=agency_name.strip(),
+        source=source,
+        token_hash=hash_link_token(token),
+        created_by=membership.user,
+    )
+    record_event(
+        action="referral_link.created",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="referral_link",
+        object_id=link.pk,
+    )
+    return link, token
+
+
+@audited("referral_link.deactivated")
+@transaction.atomic
+def referral_link_deactivate(*, membership: Membership, link: ReferralLink) -> None:
+    link.is_active = False
+    link.save(update_fields=["is_active"])
+    record_event(
+        action="referral_link.deactivated",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="referral_link",
+        object_id=link.pk,
+        fields=["is_active"],
+    )

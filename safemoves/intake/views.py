@@ -14,18 +14,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safemoves.cases import services as case_services
 from safemoves.cases.policies import can_manage_referral_links
 from safemoves.cases.services import SelfReferral
 from safemoves.common.decorators import allowed_if, no_referrer
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 from safemoves.intake import selectors, services
 from safemoves.intake.forms import AgencyReferralForm, ContactRequestForm, ReferralLinkForm
@@ -53,16 +51,27 @@ def agency_referral_view(request: HttpRequest, token: str) -> HttpResponse:
         if not submission_allowed(request):
             context.update(form=form, rate_limited=True)
             return render(request, "intake/agency_referral.html", context, status=429)
-        if form.is_valid():
-            try:
-                case = services.agency_referral_submit(link=link, referral=AgencyReferral(**form.cleaned_data))
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            else:
-                # Rendered, not redirected: the reference is all the referrer ever sees of the case.
-                return render(request, "intake/agency_referral_done.html", _public_context(reference=case.reference))
+        if received := submit(
+            form, lambda data: services.agency_referral_submit(link=link, referral=AgencyReferral(**data))
+        ):
+            # Rendered, not redirected: the reference is all the referrer ever sees of the case.
+            reference = received.result.reference
+            return render(request, "intake/agency_referral_done.html", _public_context(reference=reference))
     context["form"] = form
     return render(request, "intake/agency_referral.html", context)
+
+
+def _contact(data: dict[str, Any]) -> SelfReferral:
+    return SelfReferral(
+        name=data["name"],
+        contact_method=data["contact_method"],
+        phone=data["phone"],
+        email=data["email"],
+        safe_times=data["safe_times"],
+        voicemail_ok=data["voicemail_ok"] == YES,
+        letter_ok=data["letter_ok"] == YES,
+        message=data["message"],
+    )
 
 
 @login_not_required
@@ -79,24 +88,10 @@ def contact_view(request: HttpRequest, org_slug: str) -> HttpResponse:
         if not submission_allowed(request):
             context.update(form=form, rate_limited=True)
             return render(request, "intake/contact.html", context, status=429)
-        if form.is_valid():
-            data = form.cleaned_data
-            contact = SelfReferral(
-                name=data["name"],
-                contact_method=data["contact_method"],
-                phone=data["phone"],
-                email=data["email"],
-                safe_times=data["safe_times"],
-                voicemail_ok=data["voicemail_ok"] == YES,
-                letter_ok=data["letter_ok"] == YES,
-                message=data["message"],
-            )
-            try:
-                services.contact_request_submit(organisation=organisation, request=contact)
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            else:
-                return render(request, "intake/contact_done.html", context)
+        if submit(
+            form, lambda data: services.contact_request_submit(organisation=organisation, request=_contact(data))
+        ):
+            return render(request, "intake/contact_done.html", context)
     context["form"] = form
     return render(request, "intake/contact.html", context)
 
@@ -107,15 +102,13 @@ def links_view(request: StaffRequest) -> HttpResponse:
     membership = request.membership
     form = ReferralLinkForm(request.POST if request.method == "POST" else None)
     new_link = new_link_url = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            new_link, token = case_services.referral_link_create(membership=membership, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            # Shown once, on this response only: only the token's hash is kept.
-            new_link_url = request.build_absolute_uri(reverse("intake:agency_referral", args=[token]))
-            form = ReferralLinkForm()
+    if request.method == "POST" and (
+        created := submit(form, lambda data: services.referral_link_create(membership=membership, **data))
+    ):
+        new_link, token = created.result
+        # Shown once, on this response only: only the token's hash is kept.
+        new_link_url = request.build_absolute_uri(reverse("intake:agency_referral", args=[token]))
+        form = ReferralLinkForm()
     contact_url = request.build_absolute_uri(reverse("intake:contact", args=[membership.organisation.slug]))
     return render(
         request,
@@ -134,6 +127,6 @@ def links_view(request: StaffRequest) -> HttpResponse:
 @require_POST
 def link_deactivate_view(request: StaffRequest, link_id: int) -> HttpResponse:
     link = selectors.get_referral_link(request.membership, link_id)
-    case_services.referral_link_deactivate(membership=request.membership, link=link)
+    services.referral_link_deactivate(membership=request.membership, link=link)
     messages.success(request, f"The link for {link.agency_name} no longer works.")
     return redirect("intake:links")

@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_event
 from safemoves.common.scoping import organisation_scope
 from safemoves.jobs.kinds import JobError, job_kind
@@ -23,10 +24,12 @@ PROGRESS_SECONDS = 24 * 60 * 60
 TRANSIENT = (OperationalError, InterfaceError)
 
 
+@unaudited("names a cache key; reads and writes nothing")
 def progress_key(job_id: object) -> str:
     return f"jobs:progress:{job_id}"
 
 
+@audited("job.started")
 @transaction.atomic
 def job_start(*, membership: Membership, kind: str, payload: str = "") -> Job:
     """Record a job for the member's organisation and queue it once the record has committed."""
@@ -52,6 +55,7 @@ def _enqueue(job_id: str, organisation_id: int) -> None:
     run_job.delay(job_id, organisation_id)
 
 
+@unaudited("runs a job whose start was recorded (job.started); its handler calls the audited services")
 def job_run(*, job_id: UUID | str, organisation_id: int) -> str:
     """Run the job once: lock it, do its work and mark it finished, all in one transaction.
 
@@ -101,6 +105,7 @@ def job_run(*, job_id: UUID | str, organisation_id: int) -> str:
         return "succeeded"
 
 
+@unaudited("marks a recorded job failed after its retries: no case data")
 def job_give_up(*, job_id: UUID | str, organisation_id: int, reason: str) -> None:
     """Mark a job failed after its retries ran out, so that it shows as failed, not lost."""
     with organisation_scope(organisation_id):

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case
 from safemoves.letters.models import LetterTemplate, SentLetter
 from safemoves.letters.standard import STANDARD_BY_KEY, STANDARD_TEMPLATES, StandardTemplate
@@ -106,12 +106,11 @@ def sent_letter(case: Case, letter_id: Any) -> SentLetter:
 def letter_pdf_open(*, case: Case, letter: SentLetter, actor: User) -> bytes:
     """The PDF as sent, with the read written to the case's access log."""
     with transaction.atomic():
-        record_event(
+        record_case_event(
             action="case.letter_viewed",
             actor=actor,
             organisation_id=case.organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             reason=f"letter {letter.pk}",
         )
     return base64.b64decode(letter.pdf)

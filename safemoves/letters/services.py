@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.registry import audited, unaudited
+from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases.contact import plan_contact
 from safemoves.cases.models import Case
 from safemoves.common.pdf import PdfDocument
@@ -40,6 +41,7 @@ def _check_placeholders(values: dict[str, Any], names: tuple[str, ...]) -> None:
         raise ValidationError(problems)
 
 
+@audited("letters.template_saved")
 @transaction.atomic
 def letter_template_save(
     *, organisation_id: int, actor: User, template: LetterTemplate | None, standard_key: str, changes: dict[str, Any]
@@ -77,6 +79,7 @@ def letter_template_save(
     return template, True
 
 
+@unaudited("computes a letter's merge values for letter_send (audited); writes nothing")
 def merge_values(*, case: Case, actor: User, safe_address: str) -> dict[str, str]:
     return {
         "reference": case.reference,
@@ -88,6 +91,7 @@ def merge_values(*, case: Case, actor: User, safe_address: str) -> dict[str, str
     }
 
 
+@unaudited("renders a PDF for letter_send (audited); writes nothing")
 def letter_pdf(
     *, choice: TemplateChoice, values: dict[str, str], address_lines: list[str], subject: str, body: str
 ) -> bytes:
@@ -103,6 +107,7 @@ def letter_pdf(
     return document.output()
 
 
+@audited("case.letter_sent")
 @transaction.atomic
 def letter_send(*, case: Case, actor: User, choice: TemplateChoice, subject: str, body: str) -> SentLetter:
     """Produce the letter as a PDF addressed to the safe postal address, and keep what was sent.
@@ -133,12 +138,11 @@ def letter_send(*, case: Case, actor: User, choice: TemplateChoice, subject: str
         pdf=base64.b64encode(pdf).decode("ascii"),
         sent_by=actor,
     )
-    record_event(
+    record_case_event(
         action="case.letter_sent",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["subject", "body", "address", "pdf"],
         reason=f"letter {letter.pk}: {choice.name}"[:200],
     )

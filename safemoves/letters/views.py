@@ -3,7 +3,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,7 +11,7 @@ from safemoves.cases import policies as case_policies
 from safemoves.cases import selectors as case_selectors
 from safemoves.cases.contact import ContactRefused, plan_contact
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 from safemoves.letters import policies, selectors, services
 from safemoves.letters.forms import ChooseTemplateForm, LetterForm, TemplateForm
@@ -40,20 +39,15 @@ def write_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         choice = selectors.template_choice(organisation, request.POST.get("template", ""))
         if choice is None:
             raise Http404
-        if letter_form.is_valid():
-            try:
-                services.letter_send(
-                    case=case,
-                    actor=request.user,
-                    choice=choice,
-                    subject=letter_form.cleaned_data["subject"],
-                    body=letter_form.cleaned_data["body"],
-                )
-            except ValidationError as exc:
-                add_validation_error(letter_form, exc)
-            else:
-                messages.success(request, "Letter produced as a PDF, addressed to the safe postal address.")
-                return redirect("cases:detail", case_id=case.pk)
+        chosen = choice
+        if submit(
+            letter_form,
+            lambda data: services.letter_send(
+                case=case, actor=request.user, choice=chosen, subject=data["subject"], body=data["body"]
+            ),
+        ):
+            messages.success(request, "Letter produced as a PDF, addressed to the safe postal address.")
+            return redirect("cases:detail", case_id=case.pk)
     elif choose.is_bound and choose.is_valid():
         choice = selectors.template_choice(organisation, choose.cleaned_data["template"])
         if choice is not None:
@@ -98,20 +92,21 @@ def _template_page(
     request: StaffRequest, template: LetterTemplate | None, standard_key: str, initial: dict[str, object]
 ) -> HttpResponse:
     form = TemplateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, changed = services.letter_template_save(
+    if request.method == "POST" and (
+        saved := submit(
+            form,
+            lambda data: services.letter_template_save(
                 organisation_id=request.membership.organisation_id,
                 actor=request.user,
                 template=template,
                 standard_key=standard_key,
-                changes=form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, "Template saved." if changed else "Nothing had changed.")
-            return redirect("letters:templates")
+                changes=data,
+            ),
+        )
+    ):
+        _, changed = saved.result
+        messages.success(request, "Template saved." if changed else "Nothing had changed.")
+        return redirect("letters:templates")
     title = f"Change the template “{template.name}”" if template else "New letter template"
     return render(
         request, "letters/template_form.html", {"form": form, "title": title}, status=400 if form.errors else 200

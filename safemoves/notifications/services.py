@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import unaudited
 from safemoves.common.scoping import organisation_scope
 from safemoves.notifications.codes import NotificationKind, message_for
 from safemoves.notifications.models import Notification, NotificationPreference
@@ -35,6 +36,7 @@ def _send_email(*, kind: str, reference: str, link: str, address: str) -> None:
     send_mail(f"SafeMoves: {label}, {reference}", body, None, [address])
 
 
+@unaudited("holds a kind, a reference and a link only; the audited service that causes it records the change")
 @transaction.atomic
 def notify(
     *,
@@ -96,6 +98,7 @@ def notify(
     return created
 
 
+@unaudited("marks the member's own notification read: no case data")
 @transaction.atomic
 def notification_mark_read(*, membership: Membership, notification: Notification) -> bool:
     """Mark one of the member's own notifications read; False if it already was."""
@@ -106,6 +109,7 @@ def notification_mark_read(*, membership: Membership, notification: Notification
     return updated == 1
 
 
+@unaudited("marks the member's own notifications read: no case data")
 @transaction.atomic
 def notifications_mark_all_read(*, membership: Membership) -> int:
     return Notification.objects.filter(
@@ -113,6 +117,7 @@ def notifications_mark_all_read(*, membership: Membership) -> int:
     ).update(read_at=timezone.now())
 
 
+@unaudited("the member's own e-mail choices: no case data")
 @transaction.atomic
 def preferences_update(*, membership: Membership, email_kinds: Iterable[str]) -> list[str]:
     """Save which kinds the member wants by e-mail; returns the kinds whose choice changed."""
@@ -133,6 +138,7 @@ def preferences_update(*, membership: Membership, email_kinds: Iterable[str]) ->
     return changed
 
 
+@unaudited("the tick's notifications carry references only; no case data changes")
 def requests_waiting_notify() -> list[str]:
     """The tick: tell coordinators and nominating officers of requests waiting too long (once each)."""
     from safemoves.reciprocal.pool.waiting import notify_requests_waiting  # noqa: PLC0415 -- reciprocal.pool.waiting notifies through this module (a real cycle)

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safemoves.accounts.models import StaffSession, User
+from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_event
 from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Invitation, Membership, Organisation, Role
@@ -22,10 +23,12 @@ from safemoves.organisations.models import Invitation, Membership, Organisation,
 INVITATION_LIFETIME = timedelta(days=7)
 
 
+@unaudited("computes a hash; reads and writes nothing")
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@audited("staff.invited")
 @transaction.atomic
 def invitation_create(
     *, organisation: Organisation, invited_by: User, email: str, full_name: str, role: str, base_url: str
@@ -69,6 +72,7 @@ def invitation_create(
     return invitation, link
 
 
+@audited("staff.joined")
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
     """Create the account and membership for an open invitation."""
@@ -92,6 +96,7 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
         return user
 
 
+@audited("staff.invitation_revoked")
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     if invitation.accepted_at is not None:
@@ -107,6 +112,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     )
 
 
+@unaudited("ends sessions for an audited change (deactivation, role change, second-factor reset)")
 def end_sessions_of(user: User) -> int:
     """End every session the user holds, now."""
     keys = list(StaffSession.objects.filter(user=user).values_list("session_key", flat=True))
@@ -115,6 +121,7 @@ def end_sessions_of(user: User) -> int:
     return len(keys)
 
 
+@audited("staff.deactivated")
 @transaction.atomic
 def member_deactivate(*, membership: Membership, actor: User) -> None:
     """Take away a member's access at once: the account is disabled and its sessions end."""
@@ -140,6 +147,7 @@ def member_deactivate(*, membership: Membership, actor: User) -> None:
     )
 
 
+@audited("staff.reactivated")
 @transaction.atomic
 def member_reactivate(*, membership: Membership, actor: User) -> None:
     if membership.is_active:
@@ -160,6 +168,7 @@ def member_reactivate(*, membership: Membership, actor: User) -> None:
     )
 
 
+@audited("staff.role_changed")
 @transaction.atomic
 def member_change_role(*, membership: Membership, actor: User, role: str) -> None:
     if role not in Role.values:
@@ -179,6 +188,7 @@ def member_change_role(*, membership: Membership, actor: User, role: str) -> Non
     )
 
 
+@audited("staff.second_factor_reset")
 @transaction.atomic
 def member_reset_second_factor(*, membership: Membership, actor: User) -> int:
     """A lost phone: remove the member's authenticator and recovery codes and end their sessions;

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safemoves.common.decorators import allowed_if
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 from safemoves.organisations import policies, selectors, services
 from safemoves.organisations.forms import InviteForm, RoleForm
@@ -36,21 +37,17 @@ def staff_list_view(request: StaffRequest) -> HttpResponse:
 def invite_view(request: StaffRequest) -> HttpResponse:
     form = InviteForm(request.POST if request.method == "POST" else None)
     link = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, link = services.invitation_create(
-                organisation=request.membership.organisation,
-                invited_by=request.user,
-                base_url=request.build_absolute_uri("/"),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect("organisations:staff")
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.invitation_create(
+            organisation=request.membership.organisation,
+            invited_by=request.user,
+            base_url=request.build_absolute_uri("/"),
+            **data,
+        ),
+    ):
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("organisations:staff")
     return render(request, "organisations/invite.html", {"form": form, "link": link})
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 from safemoves.common.editing import EditConflict, refuse_if_stale
 from safemoves.common.scoping import organisation_scope
@@ -110,6 +111,7 @@ def _values(resolved: ResolvedHome) -> dict[str, Any]:
     }
 
 
+@audited("home.created")
 @transaction.atomic
 def home_create(*, membership: Membership, data: HomeInput) -> Home:
     """List one void home; its postcode settles its district and (rounded) coordinates."""
@@ -143,6 +145,7 @@ def _require_available(current: Home, doing: str) -> None:
         )
 
 
+@audited("home.updated")
 @transaction.atomic
 def home_update(*, membership: Membership, home: Home, expected_version: int, data: HomeInput) -> list[str]:
     """Save changed details of an available home, refusing if it changed since ``expected_version``."""
@@ -180,6 +183,7 @@ def home_update(*, membership: Membership, home: Home, expected_version: int, da
     return changed
 
 
+@audited("home.withdrawn")
 @transaction.atomic
 def home_withdraw(*, membership: Membership, home: Home, expected_version: int) -> None:
     """Take an available home off the list (let outside the scheme, listed in error, no longer void)."""
@@ -203,6 +207,7 @@ def home_withdraw(*, membership: Membership, home: Home, expected_version: int) 
     home.refresh_from_db()
 
 
+@audited("home.let")
 @transaction.atomic
 def home_mark_let(*, home: Home, actor: User) -> None:
     """Record that a household has moved in: the address is now protected (ADR 0008).
@@ -233,6 +238,7 @@ def home_mark_let(*, home: Home, actor: User) -> None:
     home.refresh_from_db()
 
 
+@audited("home.offered", "home.available")
 @transaction.atomic
 def home_set_offer_status(*, home: Home, status: str, actor: User | None, expected: tuple[str, ...]) -> None:
     """Mark a home offered, or back in the pool when its offer ends (the reciprocal scheme)."""
@@ -248,7 +254,7 @@ def home_set_offer_status(*, home: Home, status: str, actor: User | None, expect
         current.updated_by = actor
         current.save(update_fields=["status", "version", "updated_at", "updated_by"])
         record_event(
-            action=f"home.{status}",
+            action="home.offered" if status == HomeStatus.OFFERED else "home.available",
             actor=actor,
             organisation_id=home.organisation_id,
             object_type="home",
@@ -286,6 +292,7 @@ def _read_upload(rows_file: IO[bytes], file_name: str) -> importing.Table:
     return importing.read_table(content, file_name)
 
 
+@audited("home.imported")
 @transaction.atomic
 def homes_import(*, membership: Membership, rows_file: IO[bytes], file_name: str, mode: str) -> ImportReport:
     """Import homes from a CSV or XLSX file, reporting every bad row by line and column.

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 from safemoves.geo import AREA_NAMES, PostcodeError, lookup_postcode
 from safemoves.properties import importing, policies, selectors, services
@@ -22,6 +22,13 @@ from safemoves.properties.jobs import homes_import_job_start
 from safemoves.properties.models import Home
 
 PAGE_SIZE = 25
+
+
+def _parsed(form: HomeForm) -> importing.HomeInput:
+    """The home a valid form describes: its clean() parsed it, or put each problem on its field."""
+    if form.home_input is None:
+        raise ValidationError("Check the home's details.")
+    return form.home_input
 
 
 def _version(request: StaffRequest) -> int:
@@ -58,14 +65,11 @@ def home_list_view(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def home_create_view(request: StaffRequest) -> HttpResponse:
     form = HomeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid() and form.home_input is not None:
-        try:
-            home = services.home_create(membership=request.membership, data=form.home_input)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "The home is listed.")
-            return redirect("properties:detail", home_id=home.pk)
+    if request.method == "POST" and (
+        created := submit(form, lambda data: services.home_create(membership=request.membership, data=_parsed(form)))
+    ):
+        messages.success(request, "The home is listed.")
+        return redirect("properties:detail", home_id=created.result.pk)
     return render(request, "properties/form.html", {"form": form, "home": None})
 
 
@@ -112,19 +116,20 @@ def home_edit_view(request: StaffRequest, home_id: uuid.UUID) -> HttpResponse:
         return redirect("properties:detail", home_id=home.pk)
     form = HomeForm(request.POST if request.method == "POST" else None, initial=_initial(home))
     version = _version(request) if request.method == "POST" else home.version
-    if request.method == "POST" and form.is_valid() and form.home_input is not None:
+    if request.method == "POST":
         try:
-            changed = services.home_update(
-                membership=request.membership, home=home, expected_version=version, data=form.home_input
+            saved = submit(
+                form,
+                lambda data: services.home_update(
+                    membership=request.membership, home=home, expected_version=version, data=_parsed(form)
+                ),
             )
         except services.EditConflict as conflict:
             form.add_error(None, str(conflict))
             context = {"form": form, "home": home, "version": home.version}
             return render(request, "properties/form.html", context, status=409)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "The home is updated." if changed else "Nothing had changed.")
+        if saved:
+            messages.success(request, "The home is updated." if saved.result else "Nothing had changed.")
             return redirect("properties:detail", home_id=home.pk)
     return render(request, "properties/form.html", {"form": form, "home": home, "version": version})
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from safemoves.accounts.models import User
+from safemoves.audit.registry import audited
 from safemoves.audit.services import record_event
 
 
+@audited("reports.exported")
 @transaction.atomic
 def report_exported(*, actor: User, organisation_id: int, report: str, table: str, fmt: str) -> None:
     record_event(

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.registry import audited
+from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases.codes import ConsentBasis, ConsentPurpose
 from safemoves.cases.models import Case
 from safemoves.cases.services import consent_in_force
@@ -35,6 +36,7 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+@audited("risk.assessed")
 @transaction.atomic
 def risk_assessment_record(
     *,
@@ -99,12 +101,11 @@ def risk_assessment_record(
         escalated=result.escalated,
         assessor=actor,
     )
-    record_event(
+    record_case_event(
         action="risk.assessed",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[
             "answers",
             *(["comments"] if kept_comments else []),
@@ -134,6 +135,7 @@ def _check_area(area_code: str, field: str = "area_code") -> None:
         raise ValidationError({field: "Choose the MARAC area from the list."})
 
 
+@audited("risk.marac_referred")
 @transaction.atomic
 def marac_referral_record(
     *,
@@ -173,12 +175,11 @@ def marac_referral_record(
         is_repeat=previous is not None,
         created_by=actor,
     )
-    record_event(
+    record_case_event(
         action="risk.marac_referred",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[
             "area_code",
             "referred_on",
@@ -190,6 +191,7 @@ def marac_referral_record(
     return referral
 
 
+@audited("risk.marac_updated")
 @transaction.atomic
 def marac_referral_update(
     *, referral: MaracReferral, actor: User, meeting_on: date | None, actions_agreed: str
@@ -208,12 +210,11 @@ def marac_referral_update(
     if not changed:
         return []
     current.save(update_fields=changed)
-    record_event(
+    record_case_event(
         action="risk.marac_updated",
         actor=actor,
         organisation_id=current.organisation_id,
-        object_type="case",
-        object_id=current.case_id,
+        case_id=current.case_id,
         fields=changed,
         reason=f"marac referral {current.pk}",
     )
@@ -221,6 +222,7 @@ def marac_referral_update(
     return changed
 
 
+@audited("risk.marac_transferred")
 @transaction.atomic
 def marac_transfer(*, referral: MaracReferral, actor: User, to_area_code: str, transferred_on: date) -> MaracReferral:
     """MARAC-to-MARAC transfer when the household moves area: the receiving MARAC's referral
@@ -250,12 +252,11 @@ def marac_transfer(*, referral: MaracReferral, actor: User, to_area_code: str, t
         transferred_from=current,
         created_by=actor,
     )
-    record_event(
+    record_case_event(
         action="risk.marac_transferred",
         actor=actor,
         organisation_id=current.organisation_id,
-        object_type="case",
-        object_id=current.case_id,
+        case_id=current.case_id,
         fields=["area_code", "transferred_on"],
         reason=f"marac referral {current.pk} to {receiving.pk}: {current.area_code} to {to_area_code}",
     )
@@ -263,6 +264,7 @@ def marac_transfer(*, referral: MaracReferral, actor: User, to_area_code: str, t
     return receiving
 
 
+@audited("risk.settings_saved")
 @transaction.atomic
 def risk_settings_save(
     *,

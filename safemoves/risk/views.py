@@ -5,7 +5,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from safemoves.cases.models import Case
 from safemoves.cases.policies import can_view_case, can_work_case
 from safemoves.cases.selectors import get_case
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name
 from safemoves.risk import policies, selectors, services
@@ -52,26 +51,27 @@ def assessment_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     form = DashForm(
         request.POST if request.method == "POST" else None, questions=questions, window_months=rule.window_months
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.risk_assessment_record(
+    if request.method == "POST" and (
+        recorded := submit(
+            form,
+            lambda data: services.risk_assessment_record(
                 case=case,
                 actor=request.user,
                 answers=form.answers(),
                 comments=form.comments(),
-                police_callouts=form.cleaned_data["police_callouts"],
-                judgement_band=form.cleaned_data["judgement_band"],
-                judgement_reason=form.cleaned_data["judgement_reason"],
+                police_callouts=data["police_callouts"],
+                judgement_band=data["judgement_band"],
+                judgement_reason=data["judgement_reason"],
                 version=questions.version,
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            message = f"DASH recorded: score {assessment.score}, {assessment.get_final_band_display().lower()} risk."
-            if assessment.marac_required:
-                message += " A MARAC referral is required."
-            messages.success(request, message)
-            return redirect("risk:assessment_detail", case_id=case.pk, assessment_id=assessment.pk)
+            ),
+        )
+    ):
+        assessment = recorded.result
+        message = f"DASH recorded: score {assessment.score}, {assessment.get_final_band_display().lower()} risk."
+        if assessment.marac_required:
+            message += " A MARAC referral is required."
+        messages.success(request, message)
+        return redirect("risk:assessment_detail", case_id=case.pk, assessment_id=assessment.pk)
     return render(
         request,
         "risk/assessment_form.html",
@@ -117,15 +117,13 @@ def marac_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case(request, case_id, work=True)
     initial: dict[str, Any] = {"area_code": selectors.marac_area_for(case), "referred_on": timezone.localdate()}
     form = MaracReferralForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.marac_referral_record(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            repeat = " This is a repeat referral (within 12 months of the last)." if referral.is_repeat else ""
-            messages.success(request, f"MARAC referral to {area_name(referral.area_code)} recorded.{repeat}")
-            return redirect("cases:detail", case_id=case.pk)
+    if request.method == "POST" and (
+        recorded := submit(form, lambda data: services.marac_referral_record(case=case, actor=request.user, **data))
+    ):
+        referral = recorded.result
+        repeat = " This is a repeat referral (within 12 months of the last)." if referral.is_repeat else ""
+        messages.success(request, f"MARAC referral to {area_name(referral.area_code)} recorded.{repeat}")
+        return redirect("cases:detail", case_id=case.pk)
     return render(request, "risk/marac_form.html", {"case": case, "form": form, "risk": selectors.risk_summary(case)})
 
 
@@ -135,14 +133,11 @@ def marac_update_view(request: StaffRequest, case_id: UUID, referral_id: UUID) -
     referral = selectors.get_marac_referral(case, referral_id)
     initial = {"meeting_on": referral.meeting_on, "actions_agreed": referral.actions_agreed}
     form = MaracUpdateForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.marac_referral_update(referral=referral, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, "MARAC meeting and actions saved.")
-            return redirect("risk:case", case_id=case.pk)
+    if request.method == "POST" and submit(
+        form, lambda data: services.marac_referral_update(referral=referral, actor=request.user, **data)
+    ):
+        messages.success(request, "MARAC meeting and actions saved.")
+        return redirect("risk:case", case_id=case.pk)
     return render(
         request,
         "risk/marac_update.html",
@@ -157,14 +152,11 @@ def marac_transfer_view(request: StaffRequest, case_id: UUID, referral_id: UUID)
     form = MaracTransferForm(
         request.POST if request.method == "POST" else None, initial={"transferred_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            receiving = services.marac_transfer(referral=referral, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, f"Case transferred to the {area_name(receiving.area_code)} MARAC.")
-            return redirect("risk:case", case_id=case.pk)
+    if request.method == "POST" and (
+        transferred := submit(form, lambda data: services.marac_transfer(referral=referral, actor=request.user, **data))
+    ):
+        messages.success(request, f"Case transferred to the {area_name(transferred.result.area_code)} MARAC.")
+        return redirect("risk:case", case_id=case.pk)
     return render(
         request,
         "risk/marac_transfer.html",
@@ -187,15 +179,12 @@ def risk_settings_view(request: StaffRequest) -> HttpResponse:
         "escalation_window_months": rule.window_months,
     }
     form = RiskSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_settings_save(organisation_id=organisation_id, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            where = area_name(form.cleaned_data["area_code"]) if form.cleaned_data["area_code"] else "the default"
-            messages.success(request, f"Risk settings for {where} saved.")
-            return redirect("risk:settings")
+    if request.method == "POST" and submit(
+        form, lambda data: services.risk_settings_save(organisation_id=organisation_id, actor=request.user, **data)
+    ):
+        where = area_name(form.cleaned_data["area_code"]) if form.cleaned_data["area_code"] else "the default"
+        messages.success(request, f"Risk settings for {where} saved.")
+        return redirect("risk:settings")
     rows = [
         {"area": area_name(row.area_code) if row.area_code else "Default", "code": row.area_code, "row": row}
         for row in selectors.risk_settings(organisation_id)

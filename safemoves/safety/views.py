@@ -3,7 +3,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from safemoves.cases.policies import can_view_case, can_work_case
 from safemoves.cases.selectors import get_case
 from safemoves.cases.services import consent_in_force
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 from safemoves.safety import policies, selectors, services
 from safemoves.safety.codes import REFERRAL_TRANSITIONS, Option
@@ -82,20 +81,21 @@ def action_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case(request, case_id, work=True)
     services.ensure_action_catalogue()
     form = ActionForm(request.POST if request.method == "POST" else None, action_types=list(selectors.action_types()))
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.safety_action_create(
+    if request.method == "POST" and (
+        submitted := submit(
+            form,
+            lambda data: services.safety_action_create(
                 case=case,
                 actor=request.user,
-                type_code=form.cleaned_data["action_type"],
-                starts_at=form.cleaned_data["starts_at"],
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            due = timezone.localtime(action.due_at)
-            messages.success(request, f"“{action.action_type.label}” set: due by {due:%H:%M on %A %d %B %Y}.")
-            return _back(case)
+                type_code=data["action_type"],
+                starts_at=data["starts_at"],
+            ),
+        )
+    ):
+        action = submitted.result
+        due = timezone.localtime(action.due_at)
+        messages.success(request, f"“{action.action_type.label}” set: due by {due:%H:%M on %A %d %B %Y}.")
+        return _back(case)
     return render(request, "safety/action_form.html", {"case": case, "form": form})
 
 
@@ -105,30 +105,31 @@ def action_complete_view(request: StaffRequest, case_id: UUID, action_id: UUID) 
     action = selectors.get_action(case, action_id)
     initial = {"done_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = CompleteForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            follow_ups = services.safety_action_complete(
+    if request.method == "POST" and (
+        submitted := submit(
+            form,
+            lambda data: services.safety_action_complete(
                 action=action,
                 actor=request.user,
-                done_at=form.cleaned_data["done_at"],
-                evidence_note=form.cleaned_data["evidence_note"],
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            late = " (after its deadline)" if action.done_late else " within its deadline"
-            text = f"“{action.action_type.label}” marked done{late}."
-            if follow_ups:
-                text += (
-                    " Set next: "
-                    + "; ".join(
-                        f"{item.action_type.label} by {timezone.localtime(item.due_at):%d %B %Y %H:%M}"
-                        for item in follow_ups
-                    )
-                    + "."
+                done_at=data["done_at"],
+                evidence_note=data["evidence_note"],
+            ),
+        )
+    ):
+        follow_ups = submitted.result
+        late = " (after its deadline)" if action.done_late else " within its deadline"
+        text = f"“{action.action_type.label}” marked done{late}."
+        if follow_ups:
+            text += (
+                " Set next: "
+                + "; ".join(
+                    f"{item.action_type.label} by {timezone.localtime(item.due_at):%d %B %Y %H:%M}"
+                    for item in follow_ups
                 )
-            messages.success(request, text)
-            return _back(case)
+                + "."
+            )
+        messages.success(request, text)
+        return _back(case)
     return render(request, "safety/action_complete.html", {"case": case, "action": action, "form": form})
 
 
@@ -137,14 +138,11 @@ def action_cancel_view(request: StaffRequest, case_id: UUID, action_id: UUID) ->
     case = _case(request, case_id, work=True)
     action = selectors.get_action(case, action_id)
     form = CancelForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.safety_action_cancel(action=action, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, f"“{action.action_type.label}” cancelled.")
-            return _back(case)
+    if request.method == "POST" and submit(
+        form, lambda data: services.safety_action_cancel(action=action, actor=request.user, reason=data["reason"])
+    ):
+        messages.success(request, f"“{action.action_type.label}” cancelled.")
+        return _back(case)
     return render(request, "safety/action_cancel.html", {"case": case, "action": action, "form": form})
 
 
@@ -155,15 +153,13 @@ def sanctuary_agreement_view(request: StaffRequest, case_id: UUID) -> HttpRespon
     names = ("tenant_chooses_to_stay", "tenant_choice_note", "landlord_agrees", "landlord_agreement_note")
     initial = {name: getattr(current, name) for name in names} if current else {}
     form = SanctuaryAgreementForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.sanctuary_agreement_save(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            state = "in place" if saved.is_in_place else "not in place: sanctuary measures cannot be set"
-            messages.success(request, f"Sanctuary choice and agreement saved ({state}).")
-            return _back(case)
+    if request.method == "POST" and (
+        submitted := submit(form, lambda data: services.sanctuary_agreement_save(case=case, actor=request.user, **data))
+    ):
+        saved = submitted.result
+        state = "in place" if saved.is_in_place else "not in place: sanctuary measures cannot be set"
+        messages.success(request, f"Sanctuary choice and agreement saved ({state}).")
+        return _back(case)
     return render(
         request,
         "safety/sanctuary_form.html",
@@ -201,16 +197,17 @@ def agency_list_view(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agency_new_view(request: StaffRequest) -> HttpResponse:
     form = AgencyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency = services.agency_create(
-                organisation_id=request.membership.organisation_id, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, f"{agency.name} added to the directory.")
-            return redirect("safety:agencies")
+    if request.method == "POST" and (
+        submitted := submit(
+            form,
+            lambda data: services.agency_create(
+                organisation_id=request.membership.organisation_id, actor=request.user, **data
+            ),
+        )
+    ):
+        agency = submitted.result
+        messages.success(request, f"{agency.name} added to the directory.")
+        return redirect("safety:agencies")
     return render(request, "safety/agency_form.html", {"form": form})
 
 
@@ -219,16 +216,17 @@ def referral_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case(request, case_id, work=True)
     directory = selectors.agencies(case.organisation_id)
     form = ReferralForm(request.POST if request.method == "POST" else None, agencies=directory)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.agency_referral_create(
-                case=case, actor=request.user, agency=form.cleaned_data["agency"], purpose=form.cleaned_data["purpose"]
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, f"Referral to {referral.agency.name} recorded as sent.")
-            return _back(case)
+    if request.method == "POST" and (
+        submitted := submit(
+            form,
+            lambda data: services.agency_referral_create(
+                case=case, actor=request.user, agency=data["agency"], purpose=data["purpose"]
+            ),
+        )
+    ):
+        referral = submitted.result
+        messages.success(request, f"Referral to {referral.agency.name} recorded as sent.")
+        return _back(case)
     return render(
         request,
         "safety/referral_form.html",
@@ -247,19 +245,20 @@ def referral_update_view(request: StaffRequest, case_id: UUID, referral_id: UUID
     referral = selectors.get_agency_referral(case, referral_id)
     allowed = sorted(REFERRAL_TRANSITIONS[referral.status])
     form = ReferralUpdateForm(request.POST if request.method == "POST" else None, allowed=allowed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            updated = services.agency_referral_transition(
+    if request.method == "POST" and (
+        submitted := submit(
+            form,
+            lambda data: services.agency_referral_transition(
                 referral=referral,
                 actor=request.user,
-                to_status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, f"Referral to {updated.agency.name}: {updated.get_status_display().lower()}.")
-            return _back(case)
+                to_status=data["status"],
+                reason=data["reason"],
+            ),
+        )
+    ):
+        updated = submitted.result
+        messages.success(request, f"Referral to {updated.agency.name}: {updated.get_status_display().lower()}.")
+        return _back(case)
     return render(
         request, "safety/referral_update.html", {"case": case, "referral": referral, "form": form, "allowed": allowed}
     )
@@ -287,15 +286,13 @@ def appraisal_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         else {}
     )
     form = AppraisalForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.appraisal_save(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            decided = f" Decision: {Option(saved.decision).label.lower()}." if saved.decision else ""
-            messages.success(request, f"Options appraisal saved.{decided}")
-            return _back(case)
+    if request.method == "POST" and (
+        submitted := submit(form, lambda data: services.appraisal_save(case=case, actor=request.user, **data))
+    ):
+        saved = submitted.result
+        decided = f" Decision: {Option(saved.decision).label.lower()}." if saved.decision else ""
+        messages.success(request, f"Options appraisal saved.{decided}")
+        return _back(case)
     return render(
         request,
         "safety/appraisal_form.html",
@@ -307,22 +304,20 @@ def appraisal_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
 def place_add_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case(request, case_id, work=True)
     form = PlaceForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.place_add(
-                case=case,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                label=form.cleaned_data["label"],
-                postcode=form.cleaned_data["postcode"],
-                area_code=form.cleaned_data["area_code"],
-                radius_km=form.cleaned_data["radius_km"],
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, "Place added.")
-            return redirect("safety:appraisal", case_id=case.pk)
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.place_add(
+            case=case,
+            actor=request.user,
+            kind=data["kind"],
+            label=data["label"],
+            postcode=data["postcode"],
+            area_code=data["area_code"],
+            radius_km=data["radius_km"],
+        ),
+    ):
+        messages.success(request, "Place added.")
+        return redirect("safety:appraisal", case_id=case.pk)
     return render(request, "safety/place_form.html", {"case": case, "form": form})
 
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.registry import audited, unaudited
+from safemoves.audit.services import record_case_event
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
 from safemoves.cases.services import refresh_next_due
@@ -31,10 +32,12 @@ TASK_FIELDS = ("kind", "title", "notes", "owner", "due_on", "repeat_every_months
 MAX_REPEAT_MONTHS = 12
 
 
+@unaudited("computes a time; reads and writes nothing")
 def due_at_for(day: date) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=LONDON)
 
 
+@unaudited("computes a date; reads and writes nothing")
 def next_working_day(day: date) -> date:
     """``day`` itself if it is a working day, else the next one (the working-day clock)."""
     return due_after_working_days(datetime.combine(day, time(0, 0), tzinfo=LONDON), 0).date()
@@ -86,17 +89,17 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _event(task: Task, *, action: str, actor: User | None, fields: list[str], reason: str = "") -> None:
-    record_event(
+    record_case_event(
         action=action,
         actor=actor,
         organisation_id=task.organisation_id,
-        object_type="case",
-        object_id=task.case_id,
+        case_id=task.case_id,
         fields=fields,
         reason=f"task {task.pk}{': ' + reason if reason else ''}",
     )
 
 
+@audited("task.created")
 @transaction.atomic
 def task_create(*, case: Case, actor: User, values: Mapping[str, Any], follows: Task | None = None) -> Task:
     if case.status == CaseStatus.CLOSED:
@@ -121,6 +124,7 @@ def _lock(task: Task) -> Task:
     return Task.objects.select_for_update().select_related("case").get(pk=task.pk)
 
 
+@audited("task.updated")
 @transaction.atomic
 def task_update(*, task: Task, actor: User, expected_version: int, values: Mapping[str, Any]) -> list[str]:
     """Save the changed fields, refusing if the task changed since ``expected_version``."""
@@ -148,6 +152,7 @@ def task_update(*, task: Task, actor: User, expected_version: int, values: Mappi
     return changed
 
 
+@audited("task.completed", "task.created")
 @transaction.atomic
 def task_complete(*, task: Task, actor: User) -> Task | None:
     """Mark the task done; a support plan review sets its next review. Returns that next one."""
@@ -176,6 +181,7 @@ def task_complete(*, task: Task, actor: User) -> Task | None:
     return follow_up
 
 
+@audited("task.reopened")
 @transaction.atomic
 def task_reopen(*, task: Task, actor: User) -> None:
     """Open a done task again; the next review its completion set, if still untouched, goes."""
@@ -215,12 +221,14 @@ def task_reopen(*, task: Task, actor: User) -> None:
     task.refresh_from_db()
 
 
+@unaudited("reads only")
 def next_open_task_due(case: Case) -> datetime | None:
     """Clock source for ``Case.next_due_at``: the earliest open task."""
     first = Task.objects.filter(case_id=case.pk, status=TaskStatus.OPEN).order_by("due_at").first()
     return first.due_at if first else None
 
 
+@audited("task.overdue_notified")
 def tasks_overdue_notify(*, now: datetime | None = None) -> list[str]:
     """Tell each owner, once, of every open task past its due time (``safemoves tick``).
 

@@ -15,7 +15,7 @@ from safemoves.accounts.models import User
 from safemoves.cases.models import Case
 from safemoves.cases.selectors import get_case
 from safemoves.common.editing import EditConflict
-from safemoves.common.forms import add_validation_error
+from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
 from safemoves.organisations.models import Role
 from safemoves.tasks import selectors, services
@@ -51,14 +51,11 @@ def task_new_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case(request, case_id)
     initial = {"owner": case.assigned_officer_id or request.user.pk}
     form = TaskForm(request.POST if request.method == "POST" else None, owners=_owners(case), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            task = services.task_create(case=case, actor=request.user, values=_values(form))
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"Task set, due by 17:00 on {task.due_on:%A %d %B %Y}.")
-            return _back(case)
+    if request.method == "POST" and (
+        created := submit(form, lambda data: services.task_create(case=case, actor=request.user, values=_values(form)))
+    ):
+        messages.success(request, f"Task set, due by 17:00 on {created.result.due_on:%A %d %B %Y}.")
+        return _back(case)
     return render(request, "tasks/form.html", {"case": case, "form": form, "title": "Set a task", "submit": "Set task"})
 
 
@@ -70,22 +67,20 @@ def task_edit_view(request: StaffRequest, case_id: UUID, task_id: UUID) -> HttpR
     initial["owner"] = task.owner_id
     initial["version"] = task.version
     form = TaskForm(request.POST if request.method == "POST" else None, owners=_owners(case), initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            changed = services.task_update(
-                task=task,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"] or 0,
-                values=_values(form),
+            saved = submit(
+                form,
+                lambda data: services.task_update(
+                    task=task, actor=request.user, expected_version=data["version"] or 0, values=_values(form)
+                ),
             )
-        except (ValidationError, EditConflict) as error:
-            if isinstance(error, EditConflict):
-                form.add_error(None, str(error))
-            else:
-                add_validation_error(form, error)
+        except EditConflict as error:
+            form.add_error(None, str(error))
         else:
-            messages.success(request, "Task saved." if changed else "Nothing changed.")
-            return _back(case)
+            if saved:
+                messages.success(request, "Task saved." if saved.result else "Nothing changed.")
+                return _back(case)
     return render(
         request, "tasks/form.html", {"case": case, "form": form, "title": "Change a task", "submit": "Save task"}
     )

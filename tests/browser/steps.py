@@ -1,9 +1,10 @@
-"""Steps the browser tests share: signing in with the second factor, and signing out."""
+"""Steps the browser tests share: signing in with the second factor, signing out, and working a
+page from the keyboard (links, buttons, radios, boxes and selects)."""
 
 from __future__ import annotations
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from safemoves.accounts.models import User
 from tests.browser.conftest import assert_accessible
@@ -31,3 +32,26 @@ def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
     assert_accessible(page)
+
+
+def press(target: Locator) -> None:
+    """Activate a link or button from the keyboard."""
+    target.focus()
+    target.press("Enter")
+
+
+def tick(target: Locator) -> None:
+    """Select a radio button or tick a box from the keyboard."""
+    target.focus()
+    target.press("Space")
+    expect(target).to_be_checked()
+
+
+def choose(select: Locator, label: str) -> None:
+    """Pick an option of a native select with the keyboard: focus it, then arrow down to it."""
+    labels = [text.strip() for text in select.locator("option").all_inner_texts()]
+    select.focus()
+    select.press("Home")
+    for _ in range(labels.index(label)):
+        select.press("ArrowDown")
+    expect(select.locator("option:checked")).to_have_text(label)

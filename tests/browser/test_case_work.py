@@ -8,6 +8,7 @@ from safemoves.cases import services
 from safemoves.cases.codes import CaseSource
 from safemoves.cases.models import Case
 from safemoves.common.scoping import organisation_scope
+from safemoves.intake.services import referral_link_create
 from safemoves.organisations.models import Role
 from tests.browser.conftest import assert_accessible
 from tests.browser.steps import sign_in, sign_out
@@ -16,7 +17,7 @@ from tests.factories import World, make_world
 
 def _police_referral(world: World) -> Case:
     with organisation_scope(world.a.organisation.pk):
-        link, _ = services.referral_link_create(
+        link, _ = referral_link_create(
             membership=world.a[Role.MANAGER].membership, agency_name="Kent Police", source=CaseSource.POLICE
         )
         return services.case_receive_agency_referral(

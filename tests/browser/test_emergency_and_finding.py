@@ -6,38 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Role
 from safemoves.safety.services import place_add
 from tests.browser.conftest import assert_accessible
-from tests.browser.steps import sign_in
+from tests.browser.steps import choose, press, sign_in, tick
 from tests.factories import make_world
 from tests.safety.factories import make_case
-
-
-def _press(target: Locator) -> None:
-    """Activate a link or button from the keyboard."""
-    target.focus()
-    target.press("Enter")
-
-
-def _tick(target: Locator) -> None:
-    """Select a radio button or tick a box from the keyboard."""
-    target.focus()
-    target.press("Space")
-    expect(target).to_be_checked()
-
-
-def _choose(select: Locator, label: str) -> None:
-    """Pick an option of a native select with the keyboard: focus it, then arrow down to it."""
-    labels = [text.strip() for text in select.locator("option").all_inner_texts()]
-    select.focus()
-    select.press("Home")
-    for _ in range(labels.index(label)):
-        select.press("ArrowDown")
-    expect(select.locator("option:checked")).to_have_text(label)
 
 
 def test_refuge_refused_as_too_far_then_the_case_is_found_by_postcode(page: Page, live_server: Any) -> None:
@@ -51,24 +28,24 @@ def test_refuge_refused_as_too_far_then_the_case_is_found_by_postcode(page: Page
     page.goto(f"/cases/{case.pk}/")
     assert_accessible(page)
     expect(page.get_by_text("No refuge, emergency or temporary place offered yet.")).to_be_visible()
-    _press(page.get_by_role("link", name="Record an emergency accommodation offer"))
+    press(page.get_by_role("link", name="Record an emergency accommodation offer"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record an emergency accommodation offer")
     assert_accessible(page)
 
     # Saving with the reason missing names the field and keeps what was typed.
-    _tick(page.get_by_label("Refuge", exact=True))
+    tick(page.get_by_label("Refuge", exact=True))
     page.get_by_label("Who offered it").fill("Women's Aid refuge service")
     page.get_by_label("Postcode of the place (if known)").fill("CT20 1AA")
     page.get_by_label("Date offered").fill(timezone.localdate().isoformat())
-    _tick(page.get_by_label("Refused", exact=True))
-    _press(page.get_by_role("button", name="Save the offer"))
+    tick(page.get_by_label("Refused", exact=True))
+    press(page.get_by_role("button", name="Save the offer"))
     expect(page.get_by_text("Choose why the tenant refused the place.").first).to_be_visible()
     assert_accessible(page)
     expect(page.get_by_label("Who offered it")).to_have_value("Women's Aid refuge service")
 
-    _choose(page.get_by_label("Why the tenant refused"), "Too far from the tenant's support network")
+    choose(page.get_by_label("Why the tenant refused"), "Too far from the tenant's support network")
     page.get_by_label("Note on the decision").fill("Wants to stay near their mother and keep the children at school")
-    _press(page.get_by_role("button", name="Save the offer"))
+    press(page.get_by_role("button", name="Save the offer"))
     expect(page.get_by_text("Emergency accommodation offer recorded.")).to_be_visible()
     panel = page.get_by_role("region", name="Emergency and temporary accommodation")
     expect(panel).to_contain_text("Refuge offered on")
@@ -78,23 +55,23 @@ def test_refuge_refused_as_too_far_then_the_case_is_found_by_postcode(page: Page
     assert_accessible(page)
 
     # An unchanged save changes nothing.
-    _press(panel.get_by_role("link", name="Change this offer or record the decision"))
+    press(panel.get_by_role("link", name="Change this offer or record the decision"))
     assert_accessible(page)
-    _press(page.get_by_role("button", name="Save the offer"))
+    press(page.get_by_role("button", name="Save the offer"))
     expect(page.get_by_text("No changes to save.")).to_be_visible()
     assert_accessible(page)
 
     # Later, the officer finds the case again by its postcode.
     page.goto("/cases/")
     assert_accessible(page)
-    _press(page.get_by_role("link", name="Find a case by postcode, address, phone or perpetrator"))
+    press(page.get_by_role("link", name="Find a case by postcode, address, phone or perpetrator"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a case")
     assert_accessible(page)
-    _tick(page.get_by_label("Postcode", exact=True))
+    tick(page.get_by_label("Postcode", exact=True))
     page.get_by_label("Search for").fill("me4 4tr")
-    _press(page.get_by_role("button", name="Find"))
+    press(page.get_by_role("button", name="Find"))
     expect(page.get_by_role("heading", name="1 case found")).to_be_visible()
     assert_accessible(page)
-    _press(page.get_by_role("link", name=case.reference))
+    press(page.get_by_role("link", name=case.reference))
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.reference)
     assert_accessible(page)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import FilePayload, Locator, Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from safemoves.audit.models import AuditEvent
 from safemoves.cases import services as case_services
@@ -17,25 +17,10 @@ from safemoves.documents.models import CaseDocument
 from safemoves.letters.models import SentLetter
 from safemoves.organisations.models import Role
 from tests.browser.conftest import assert_accessible
-from tests.browser.steps import sign_in, sign_out
+from tests.browser.steps import choose, press, sign_in, sign_out
 from tests.cases.factories import make_case
 from tests.documents.helpers import pdf_bytes
 from tests.factories import make_world
-
-
-def _press(target: Locator) -> None:
-    target.focus()
-    target.press("Enter")
-
-
-def _choose(select: Locator, label: str) -> None:
-    """Pick an option of a native select with the keyboard: focus it, then arrow down to it."""
-    labels = [text.strip() for text in select.locator("option").all_inner_texts()]
-    select.focus()
-    select.press("Home")
-    for _ in range(labels.index(label)):
-        select.press("ArrowDown")
-    expect(select.locator("option:checked")).to_have_text(label)
 
 
 def test_letter_document_export_and_summary(page: Page, live_server: Any) -> None:
@@ -48,21 +33,21 @@ def test_letter_document_export_and_summary(page: Page, live_server: Any) -> Non
     assert_accessible(page)
 
     # A letter from the standard offer template, addressed to the safe postal address only.
-    _press(page.get_by_role("region", name="Letters").get_by_role("link", name="Write a letter"))
+    press(page.get_by_role("region", name="Letters").get_by_role("link", name="Write a letter"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Write a letter")
     address = page.locator("address.letter-address")
     expect(address).to_contain_text("PO Box 1")
     expect(address).not_to_contain_text("Example Street")
     assert_accessible(page)
-    _choose(page.get_by_label("Letter template"), "Offer of a home")
-    _press(page.get_by_role("button", name="Use this template"))
+    choose(page.get_by_label("Letter template"), "Offer of a home")
+    press(page.get_by_role("button", name="Use this template"))
     expect(page.get_by_label("Subject")).to_have_value("An offer of a home (our reference {reference})")
     assert_accessible(page)
-    _press(page.get_by_role("button", name="Produce the PDF"))
+    press(page.get_by_role("button", name="Produce the PDF"))
     expect(page.get_by_text("Letter produced as a PDF, addressed to the safe postal address.")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as letter_download:
-        _press(page.get_by_role("region", name="Letters").get_by_role("link", name=re.compile("Offer of a home")))
+        press(page.get_by_role("region", name="Letters").get_by_role("link", name=re.compile("Offer of a home")))
     assert Path(letter_download.value.path()).read_bytes().startswith(b"%PDF-")
     with organisation_scope(world.a.organisation.pk):
         letter = SentLetter.objects.get(case=case)
@@ -70,10 +55,10 @@ def test_letter_document_export_and_summary(page: Page, live_server: Any) -> Non
         assert letter.subject == f"An offer of a home (our reference {case.reference})"
 
     # A police report uploaded, then opened: the opening is in the access log.
-    _press(page.get_by_role("region", name="Documents").get_by_role("link", name="Upload a document"))
+    press(page.get_by_role("region", name="Documents").get_by_role("link", name="Upload a document"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Upload a document")
     assert_accessible(page)
-    _choose(page.get_by_label("What is the document?"), "Police report")
+    choose(page.get_by_label("What is the document?"), "Police report")
     upload: FilePayload = {
         "name": "police report.pdf",
         "mimeType": "application/pdf",
@@ -86,11 +71,11 @@ def test_letter_document_export_and_summary(page: Page, live_server: Any) -> Non
         file_input.press("Space")
     chooser.value.set_files(files=[upload])
     page.get_by_label("Description (optional)").fill("Kent Police, 3 November")
-    _press(page.get_by_role("button", name="Upload"))
+    press(page.get_by_role("button", name="Upload"))
     expect(page.get_by_text("Document uploaded and stored encrypted.")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as document_download:
-        _press(page.get_by_role("region", name="Documents").get_by_role("link", name=re.compile("police report.pdf")))
+        press(page.get_by_role("region", name="Documents").get_by_role("link", name=re.compile("police report.pdf")))
     assert Path(document_download.value.path()).read_bytes() == pdf_bytes("Kent Police")
     with organisation_scope(world.a.organisation.pk):
         document = CaseDocument.objects.get(case=case)
@@ -99,7 +84,7 @@ def test_letter_document_export_and_summary(page: Page, live_server: Any) -> Non
     assert (opened.actor_id, opened.reason) == (officer.pk, f"document {document.pk}")
 
     # The MARAC summary prints from the case.
-    _press(page.get_by_role("navigation", name="Case actions").get_by_role("link", name="MARAC summary"))
+    press(page.get_by_role("navigation", name="Case actions").get_by_role("link", name="MARAC summary"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Case summary for MARAC: {case.reference}")
     assert_accessible(page)
 
@@ -123,7 +108,7 @@ def test_letter_document_export_and_summary(page: Page, live_server: Any) -> Non
     sign_in(page, world.a[Role.MANAGER])
     page.goto(f"/cases/{case.pk}/")
     assert_accessible(page)
-    _press(page.get_by_role("navigation", name="Case actions").get_by_role("link", name="Subject-access export"))
+    press(page.get_by_role("navigation", name="Case actions").get_by_role("link", name="Subject-access export"))
     expect(page.get_by_role("heading", level=2, name="Documents")).to_be_visible()
     expect(page.get_by_text("police report.pdf")).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="Letters sent")).to_be_visible()

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from safemoves.cases.codes import CaseSource
-from safemoves.cases.models import ReferralLink
-from safemoves.cases.services import referral_link_create
 from safemoves.common.scoping import organisation_scope
-from safemoves.intake.services import NO, NOT_KNOWN, YES, AgencyReferral
+from safemoves.intake.models import ReferralLink
+from safemoves.intake.services import NO, NOT_KNOWN, YES, AgencyReferral, referral_link_create
 from safemoves.organisations.models import Role
 from tests.factories import Landlord
 

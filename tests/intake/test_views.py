@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safemoves.cases.codes import CaseSource, CaseStatus
-from safemoves.cases.models import Case, CaseSettings, ReferralLink
-from safemoves.cases.services import case_settings_for, referral_link_deactivate
+from safemoves.cases.models import Case, CaseSettings
+from safemoves.cases.services import case_settings_for
 from safemoves.common.scoping import organisation_scope, scopes_disabled
+from safemoves.intake.models import ReferralLink
 from safemoves.intake.ratelimit import SUBMISSIONS_PER_HOUR
-from safemoves.intake.services import POSTCODE_ERROR
+from safemoves.intake.services import POSTCODE_ERROR, referral_link_deactivate
 from safemoves.organisations.models import Role
 from tests.factories import World, sign_in
 from tests.intake.factories import CONTACT_FORM, REFERRAL_FORM, make_link

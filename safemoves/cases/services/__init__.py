@@ -3,10 +3,10 @@
 Audit events name the fields that changed, never their values.
 
 Split by concern (ADR 0029): `base` (field lists, settings, the search index, next due),
-`opening` (a case opened by an officer), `referral_links` (agency links), `intake` (referrals
-received), `editing` (versioned edits of the case and its contact rules), `status` (assignment,
-restriction, closing), `household` (members and perpetrators), `records` (court orders, consent,
-notes, contacts) and `purge`. Every public name is re-exported here, so
+`opening` (a case opened by an officer), `intake` (referrals received), `editing` (versioned
+edits of the case and its contact rules), `status` (assignment, restriction, closing),
+`household` (members and perpetrators), `records` (court orders, consent, notes, contacts) and
+`purge`. Agency referral links live in the intake app. Every public name is re-exported here, so
 `from safemoves.cases.services import X` keeps working.
 """
 
@@ -40,7 +40,6 @@ from safemoves.cases.services.intake import (
 from safemoves.cases.services.opening import NewCase, case_open
 from safemoves.cases.services.purge import case_purge
 from safemoves.cases.services.records import consent_in_force, consent_record, contact_record, court_order_add, note_add
-from safemoves.cases.services.referral_links import hash_link_token, referral_link_create, referral_link_deactivate
 from safemoves.cases.services.status import case_assign, case_close, case_restrict
 from safemoves.common.editing import EditConflict  # defined in common since ADR 0029; re-exported
 
@@ -70,14 +69,11 @@ __all__ = [
     "contact_record",
     "contact_rules_update",
     "court_order_add",
-    "hash_link_token",
     "household_member_add",
     "household_member_remove",
     "note_add",
     "perpetrator_add",
     "perpetrator_keys_cleared",
     "perpetrator_update",
-    "referral_link_create",
-    "referral_link_deactivate",
     "refresh_next_due",
 ]

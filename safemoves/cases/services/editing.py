@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.models import AuditEvent
+from safemoves.audit.models import CASE_OBJECT_TYPE, AuditEvent
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import (
     Case,
     SafeContactRules,
@@ -61,12 +61,11 @@ def case_update(*, case: Case, actor: User, expected_version: int, changes: Mapp
     current.save(update_fields=[*changed, "version", "updated_at", "updated_by"])
     if INDEXED_CASE_FIELDS.intersection(changed):
         _index_case(current)
-    record_event(
+    record_case_event(
         action="case.updated",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=changed,
     )
     case.refresh_from_db()
@@ -103,12 +102,11 @@ def contact_rules_update(
     rules.save()
     if "safe_phone" in changed:
         _index_case(case)
-    record_event(
+    record_case_event(
         action="case.contact_rules_updated",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=changed,
     )
     return changed
@@ -117,7 +115,7 @@ def contact_rules_update(
 def _rule_changes(case: Case) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         organisation_id=case.organisation_id,
-        object_type="case",
+        object_type=CASE_OBJECT_TYPE,
         object_id=str(case.pk),
         action="case.contact_rules_updated",
     ).order_by("-seq")

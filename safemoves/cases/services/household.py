@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
     MemberKind,
@@ -54,12 +54,11 @@ def household_member_add(
         relationship_to_lead=relationship.strip(),
         school=school.strip(),
     )
-    record_event(
+    record_case_event(
         action="case.household_member_added",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[f for f, v in (("name", name), ("date_of_birth", date_of_birth), ("school", school)) if v],
         reason=f"member {member.pk}",
     )
@@ -73,12 +72,11 @@ def household_member_remove(*, case: Case, actor: User, member: HouseholdMember)
         raise ValidationError("That person is not in this household.")
     member_id = member.pk
     member.delete()
-    record_event(
+    record_case_event(
         action="case.household_member_removed",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         reason=f"member {member_id}",
     )
 
@@ -112,12 +110,11 @@ def perpetrator_add(
         name_index=perpetrator_match_token(case.organisation_id, name),
     )
     _index_case(case)
-    record_event(
+    record_case_event(
         action="case.perpetrator_added",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["name", "relationship", "lives_at_address", "joint_tenant", "has_key", "known_address"],
         reason=f"perpetrator {perpetrator.pk}",
     )
@@ -164,12 +161,11 @@ def perpetrator_update(*, case: Case, actor: User, perpetrator: Perpetrator, cha
     current.save(update_fields=update_fields)
     if "name" in changed:
         _index_case(case)
-    record_event(
+    record_case_event(
         action="case.perpetrator_updated",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=changed,
         reason=f"perpetrator {current.pk}",
     )
@@ -187,12 +183,11 @@ def perpetrator_keys_cleared(*, case: Case, actor: User | None, reason: str) -> 
     for perpetrator in holders:
         perpetrator.has_key = False
         perpetrator.save(update_fields=["has_key"])
-        record_event(
+        record_case_event(
             action="case.perpetrator_key_cleared",
             actor=actor,
             organisation_id=case.organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             fields=["has_key"],
             reason=f"perpetrator {perpetrator.pk}: {reason}",
         )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
     CaseSource,
@@ -24,7 +25,6 @@ from safemoves.cases.models import (
     CourtOrder,
     HouseholdMember,
     Perpetrator,
-    ReferralLink,
     SafeContactRules,
 )
 from safemoves.cases.services.base import CASE_FIELDS, CONTACT_RULE_FIELDS, _index_case
@@ -32,6 +32,23 @@ from safemoves.cases.services.opening import NewCase, _case_opened, _create_case
 from safemoves.organisations.models import Organisation
 
 MAX_CHILD_AGE = 17
+
+
+class AgencyLink(Protocol):
+    """What a referral needs of the agency's link (intake's ReferralLink): cases imports none of
+    the apps built on it."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def organisation_id(self) -> int: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def is_active(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -92,12 +109,11 @@ def _record_referred(case: Case, records: ReferredRecords, reason: str) -> None:
             name=f"Child aged {age} at referral (name to confirm)",
         )
     if records.children_ages:
-        record_event(
+        record_case_event(
             action="case.household_member_added",
             actor=None,
             organisation_id=organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             fields=["name"],
             reason=f"{len(records.children_ages)} children from {reason}",
         )
@@ -113,12 +129,11 @@ def _record_referred(case: Case, records: ReferredRecords, reason: str) -> None:
         )
         for order_type in referred.court_orders:
             CourtOrder.objects.create(organisation_id=organisation_id, perpetrator=perpetrator, order_type=order_type)
-        record_event(
+        record_case_event(
             action="case.perpetrator_added",
             actor=None,
             organisation_id=organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             fields=[
                 "name",
                 "relationship",
@@ -141,12 +156,11 @@ def _record_referred(case: Case, records: ReferredRecords, reason: str) -> None:
             phone_ok=contact.phone_ok and bool(contact.safe_phone.strip()),
             voicemail_ok=contact.voicemail_ok and bool(contact.safe_phone.strip()),
         )
-        record_event(
+        record_case_event(
             action="case.contact_rules_updated",
             actor=None,
             organisation_id=organisation_id,
-            object_type="case",
-            object_id=case.pk,
+            case_id=case.pk,
             fields=[name for name in CONTACT_RULE_FIELDS if getattr(rules, name)],
             reason=f"from {reason}",
         )
@@ -155,7 +169,7 @@ def _record_referred(case: Case, records: ReferredRecords, reason: str) -> None:
 @audited("case.referred", "case.household_member_added", "case.perpetrator_added", "case.contact_rules_updated")
 @transaction.atomic
 def case_receive_agency_referral(
-    *, link: ReferralLink, data: NewCase, records: ReferredRecords | None = None, via: str = "referral link"
+    *, link: AgencyLink, data: NewCase, records: ReferredRecords | None = None, via: str = "referral link"
 ) -> Case:
     """An agency's referral through its link (web form or API); the case lands in the landlord's
     triage inbox with the referral's household, perpetrator and safe-contact rules recorded."""
@@ -169,12 +183,11 @@ def case_receive_agency_referral(
         actor=None,
         received_at=timezone.now(),
     )
-    record_event(
+    record_case_event(
         action="case.referred",
         actor=None,
         organisation_id=link.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[name for name in CASE_FIELDS if getattr(case, name)],
         reason=f"{via} {link.pk}",
     )
@@ -239,12 +252,11 @@ def case_receive_self_referral(*, organisation: Organisation, request: SelfRefer
             body="The tenant said a letter would be safe, but gave no address: confirm a safe postal address before "
             "switching letters on.",
         )
-    record_event(
+    record_case_event(
         action="case.self_referred",
         actor=None,
         organisation_id=organisation.pk,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["lead_name", "safe_phone", "safe_email", "safe_times", "referral_summary"],
     )
     _case_opened(case, NewCase(lead_name=request.name, source=CaseSource.TENANT), None)

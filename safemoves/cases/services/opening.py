@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
     Answer,
@@ -99,12 +99,11 @@ def case_open(*, membership: Membership, data: NewCase) -> Case:
     case = _create_case(
         organisation_id=membership.organisation_id, data=data, actor=membership.user, received_at=timezone.now()
     )
-    record_event(
+    record_case_event(
         action="case.opened",
         actor=membership.user,
         organisation_id=membership.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=[name for name in CASE_FIELDS if getattr(case, name)],
         reason=f"source: {data.source}",
     )

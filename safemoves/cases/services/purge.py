@@ -6,7 +6,7 @@ from django.db import transaction
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import (
     Case,
     CaseSearchToken,
@@ -22,11 +22,10 @@ def case_purge(*, case: Case, actor: User | None, reason: str) -> None:
     CaseSearchToken.objects.filter(case_id=case_id).delete()
     CourtOrder.objects.filter(perpetrator__case_id=case_id).delete()
     Case.objects.filter(pk=case_id).delete()
-    record_event(
+    record_case_event(
         action="case.purged",
         actor=actor,
         organisation_id=organisation_id,
-        object_type="case",
-        object_id=case_id,
+        case_id=case_id,
         reason=f"{reference}: {reason}",
     )

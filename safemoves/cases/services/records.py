@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited, unaudited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.codes import (
     PERMITTING_BASES,
     ConsentBasis,
@@ -54,12 +54,11 @@ def court_order_add(
         expires_on=expires_on,
         conditions=conditions.strip(),
     )
-    record_event(
+    record_case_event(
         action="case.court_order_added",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["order_type", "made_on", "expires_on", *(["conditions"] if conditions else [])],
         reason=f"order {order.pk}",
     )
@@ -98,12 +97,11 @@ def consent_record(
         notes=notes.strip(),
         recorded_by=actor,
     )
-    record_event(
+    record_case_event(
         action="case.consent_recorded",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["purpose", "basis", *(["expires_on"] if expires_on else [])],
         reason=f"{purpose}: {basis}",
     )
@@ -129,12 +127,11 @@ def note_add(*, case: Case, actor: User, body: str) -> CaseNote:
     note = CaseNote.objects.create(
         organisation_id=case.organisation_id, case=case, kind=NoteKind.NOTE, body=body.strip(), author=actor
     )
-    record_event(
+    record_case_event(
         action="case.note_added",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["body"],
         reason=f"note {note.pk}",
     )
@@ -168,12 +165,11 @@ def contact_record(*, case: Case, actor: User, channel: str, summary: str) -> Co
         current.save(update_fields=["first_contact_at"])
         fields.append("first_contact_at")
     refresh_next_due(current)
-    record_event(
+    record_case_event(
         action="case.contacted",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=fields,
         reason=channel,
     )

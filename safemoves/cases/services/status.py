@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases import extensions
 from safemoves.cases.codes import (
     CaseOutcome,
@@ -46,12 +46,11 @@ def case_assign(*, case: Case, actor: User, officer: User) -> None:
         current.named_staff.add(officer)
     current.version += 1
     current.save(update_fields=["assigned_officer", "assigned_at", "status", "version"])
-    record_event(
+    record_case_event(
         action="case.assigned",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["assigned_officer", "status"],
         reason=f"to user {officer.pk}",
     )
@@ -75,12 +74,11 @@ def case_restrict(*, case: Case, actor: User, restricted: bool, named_staff: Ite
     current.version += 1
     current.save(update_fields=["restricted", "version"])
     current.named_staff.set(staff if restricted else [])
-    record_event(
+    record_case_event(
         action="case.restriction_changed",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["restricted", "named_staff"],
         reason=f"restricted to {len(staff)} named staff" if restricted else "restriction lifted",
     )
@@ -108,12 +106,11 @@ def case_close(*, case: Case, actor: User, outcome: str, note: str = "") -> None
         CaseNote.objects.create(
             organisation_id=case.organisation_id, case=current, kind=NoteKind.NOTE, body=note.strip(), author=actor
         )
-    record_event(
+    record_case_event(
         action="case.closed",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["status", "outcome"],
         reason=outcome,
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited, unaudited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case, Perpetrator
 from safemoves.cases.services import perpetrator_keys_cleared, refresh_next_due
 from safemoves.organisations.models import Membership, Role
@@ -103,12 +103,11 @@ def _create_action(
         follows=follows,
         created_by=actor,
     )
-    record_event(
+    record_case_event(
         action="safety.action_set",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["action_type", "owner", "due_at"],
         reason=f"action {action.pk}: {action_type.code}",
     )
@@ -213,12 +212,11 @@ def safety_action_complete(
     current.done_at = done_at
     current.evidence_note = evidence_note.strip()
     current.save(update_fields=["status", "done_at", "evidence_note"])
-    record_event(
+    record_case_event(
         action="safety.action_done",
         actor=actor,
         organisation_id=current.organisation_id,
-        object_type="case",
-        object_id=current.case_id,
+        case_id=current.case_id,
         fields=["status", "done_at", "evidence_note"],
         reason=f"action {current.pk}: {current.action_type.code}{' late' if current.done_late else ''}",
     )
@@ -256,12 +254,11 @@ def safety_action_cancel(*, action: SafetyAction, actor: User, reason: str) -> N
     current.status = ActionStatus.CANCELLED
     current.evidence_note = reason.strip()
     current.save(update_fields=["status", "evidence_note"])
-    record_event(
+    record_case_event(
         action="safety.action_cancelled",
         actor=actor,
         organisation_id=current.organisation_id,
-        object_type="case",
-        object_id=current.case_id,
+        case_id=current.case_id,
         fields=["status", "evidence_note"],
         reason=f"action {current.pk}: {current.action_type.code}",
     )

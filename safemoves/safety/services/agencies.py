@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases.codes import ConsentPurpose
 from safemoves.cases.models import Case
 from safemoves.cases.services import consent_in_force
@@ -102,12 +102,11 @@ def agency_referral_create(*, case: Case, actor: User, agency: Agency, purpose: 
         purpose=purpose.strip(),
         created_by=actor,
     )
-    record_event(
+    record_case_event(
         action="safety.agency_referred",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=["agency", *(["purpose"] if purpose.strip() else [])],
         reason=f"referral {referral.pk} to agency {agency.pk}: {consent.basis}",
     )
@@ -139,12 +138,11 @@ def agency_referral_transition(
         current.decline_reason = reason.strip()
         fields.append("decline_reason")
     current.save(update_fields=[*fields, "status_changed_at"])
-    record_event(
+    record_case_event(
         action="safety.agency_referral_updated",
         actor=actor,
         organisation_id=current.organisation_id,
-        object_type="case",
-        object_id=current.case_id,
+        case_id=current.case_id,
         fields=fields,
         reason=f"referral {current.pk}: {to_status}",
     )

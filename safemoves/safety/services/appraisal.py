@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case
 from safemoves.common.editing import apply_changes, field_changes
 from safemoves.geo import PostcodeError, area_name, is_known_area, lookup_postcode
@@ -106,12 +106,11 @@ def appraisal_save(
     appraisal.version += 1
     appraisal.updated_at = timezone.now()
     appraisal.save()
-    record_event(
+    record_case_event(
         action="safety.options_saved",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=changed,
         reason=f"appraisal {appraisal.pk}: {decision or 'no decision'}",
     )
@@ -188,12 +187,11 @@ def place_add(
             is_area=True,
         )
         fields = ["kind", "area_code", *(["label"] if label.strip() else [])]
-    record_event(
+    record_case_event(
         action="safety.place_added",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=fields,
         reason=f"place {place.pk}: {kind}",
     )
@@ -207,11 +205,10 @@ def place_remove(*, case: Case, actor: User, place: Place) -> None:
         raise ValidationError("That place is not on this case.")
     place_id = place.pk
     place.delete()
-    record_event(
+    record_case_event(
         action="safety.place_removed",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         reason=f"place {place_id}",
     )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_view_case
@@ -118,12 +118,11 @@ def safety_breaches_notify(*, now: datetime | None = None) -> list[BreachNotice]
                 action_label=action.action_type.label,
                 recipients=tuple(recipients),
             )
-            record_event(
+            record_case_event(
                 action="safety.breach_notified",
                 actor=None,
                 organisation_id=organisation_id,
-                object_type="case",
-                object_id=action.case_id,
+                case_id=action.case_id,
                 fields=["breach_notified_at"],
                 reason=f"action {action.pk}: {action.action_type.code}, {len(recipients)} manager(s)",
             )

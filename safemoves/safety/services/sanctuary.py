@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case
 from safemoves.common.editing import apply_changes, field_changes
 from safemoves.safety.models import (
@@ -58,12 +58,11 @@ def sanctuary_agreement_save(
     agreement.version += 1
     agreement.updated_at = timezone.now()
     agreement.save()
-    record_event(
+    record_case_event(
         action="safety.sanctuary_agreement_saved",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=changed,
         reason=f"agreement {agreement.pk}: {'in place' if agreement.is_in_place else 'not in place'}",
     )
