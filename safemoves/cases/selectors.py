@@ -241,12 +241,11 @@ def same_perpetrator_cases(membership: Membership, case: Case) -> list[Case]:
     Matched by the perpetrator's whole-name blind index, keyed per landlord: another landlord's
     cases can never match. Cases the member may not see are left out (they are not hinted at).
     """
-    # One query: the case's own tokens are a subquery, not fetched first.
-    tokens = (
-        Perpetrator.objects.filter(case=case, organisation_id=case.organisation_id)
-        .exclude(name_index="")
-        .values("name_index")
-    )
+    # The case page has already read the case's perpetrators (``case.perpetrators`` is
+    # prefetched there), so a case naming none, or none with a name, costs no query.
+    tokens = sorted({perpetrator.name_index for perpetrator in case.perpetrators.all() if perpetrator.name_index})
+    if not tokens:
+        return []
     others = (
         Perpetrator.objects.filter(organisation_id=case.organisation_id, name_index__in=tokens)
         .exclude(case_id=case.pk)

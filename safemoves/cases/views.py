@@ -7,6 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import Form
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -150,7 +151,9 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         rules: SafeContactRules | None = case.contact_rules
     except SafeContactRules.DoesNotExist:
         rules = None
-    perpetrators = list(case.perpetrators.prefetch_related("court_orders"))
+    # Prefetched onto the case: the same-perpetrator panel reads the names from it.
+    prefetch_related_objects([case], Prefetch("perpetrators", Perpetrator.objects.prefetch_related("court_orders")))
+    perpetrators = list(case.perpetrators.all())
     today = timezone.localdate()
     household = [(member, member.age_on(today)) for member in case.household.all()]
     extra_panels = [(panel.template, panel.context(request, case)) for panel in panels()]

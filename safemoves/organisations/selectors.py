@@ -11,11 +11,15 @@ from safemoves.organisations.models import Invitation, Membership, Organisation
 def membership_for_user(user: User) -> Membership | None:
     """The signed-in user's membership; looked up before any scope exists, by user id only."""
     with scopes_disabled():
-        return (
-            Membership.objects.select_related("organisation", "user")
+        membership = (
+            Membership.objects.select_related("organisation")
             .filter(user_id=user.pk, is_active=True, user__is_active=True)
             .first()
         )
+    if membership is not None:
+        # The user row was just read (the join above still requires it active): no second copy.
+        membership.user = user
+    return membership
 
 
 def staff_list(*, organisation: Organisation) -> QuerySet[Membership]:
