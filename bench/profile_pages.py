@@ -5,7 +5,8 @@ database, then calls Django's WSGI handler directly (no server, no network clien
 measured is the application's own) with the web benchmark's settings (``bench.web_settings``:
 production settings, DEBUG off) and a seeded staff session. For each page it reports the
 process CPU time per request (``time.process_time``) next to the minimal one-query page of
-the same run, and with ``--profile PAGE`` a cProfile of that page (top entries by cumulative
+the same run, the Python function calls per request (which the machine's load cannot skew),
+and with ``--profile PAGE`` a cProfile of that page (top entries by cumulative
 and by own time, in CPU seconds).
 
 The figures are CPU of this process only; the database server's work is not in them.
@@ -143,6 +144,17 @@ def _cpu_per_request(caller: Caller, path: str, key: str, requests: int) -> tupl
     return statistics.median(samples), min(samples), size
 
 
+def _calls_per_request(caller: Caller, path: str, key: str, requests: int = 5) -> float:
+    """Python function calls of one request: a measure of work the machine's load cannot skew."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        caller.get(path, key)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    return float(stats.total_calls) / requests  # type: ignore[attr-defined]  # set by Stats, absent from the stubs
+
+
 def _profile(caller: Caller, path: str, key: str, requests: int, top: int, dump: str) -> str:
     profiler = cProfile.Profile(time.process_time)  # CPU, not time spent waiting for the database
     profiler.enable()
@@ -200,8 +212,8 @@ def main(argv: list[str] | None = None) -> int:
 
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"# CPU per request, in-process, {args.requests} requests a page, {args.cases:,} cases, load {load}\n")
-    print("| page | CPU ms/req (median) | CPU ms/req (min) | x minimal | KB |")
-    print("|---|---:|---:|---:|---:|")
+    print("| page | CPU ms/req (median) | CPU ms/req (min) | x minimal | calls/req | KB |")
+    print("|---|---:|---:|---:|---:|---:|")
     minimal = 0.0
     for name in names:
         path, key = pages[name]
@@ -209,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "minimal page":
             minimal = median
         ratio = median / minimal if minimal else 0.0
-        print(f"| {name} | {median:.1f} | {least:.1f} | {ratio:.1f} | {size / 1024:.0f} |", flush=True)
+        calls = _calls_per_request(caller, path, key)
+        print(f"| {name} | {median:.1f} | {least:.1f} | {ratio:.1f} | {calls:,.0f} | {size / 1024:.0f} |", flush=True)
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"\nload average after: {load}\n")
     for number, name in enumerate(args.profile):

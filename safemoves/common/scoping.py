@@ -65,8 +65,14 @@ class OrganisationScopedManager(models.Manager[_M]):
         return queryset
 
     def all(self) -> models.QuerySet[_M]:
-        # DisabledQuerySet raises on .all(); Manager.all() alone would hand it back silently.
-        return self.get_queryset().all()
+        queryset = self.get_queryset()
+        if isinstance(queryset, DisabledQuerySet):
+            # DisabledQuerySet raises on .all(); Manager.all() alone would hand it back silently.
+            return queryset.all()
+        # Not ``.all()`` on it: that copies the queryset without its results, and a related
+        # manager's queryset holds what ``prefetch_related`` loaded (Django's Manager.all()
+        # returns it as it is for the same reason).
+        return queryset
 
 
 @contextmanager
