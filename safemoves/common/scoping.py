@@ -68,7 +68,8 @@ class OrganisationScopedManager(models.Manager[_M]):
         queryset = self.get_queryset()
         if isinstance(queryset, DisabledQuerySet):
             # DisabledQuerySet raises on .all(); Manager.all() alone would hand it back silently.
-            return queryset.all()
+            refused: models.QuerySet[_M] = queryset.all()
+            return refused
         # Not ``.all()`` on it: that copies the queryset without its results, and a related
         # manager's queryset holds what ``prefetch_related`` loaded (Django's Manager.all()
         # returns it as it is for the same reason).
