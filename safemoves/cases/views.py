@@ -77,7 +77,8 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
         filters = selectors.CaseFilters(
             query=filters.query, status=filters.status, officer_id=officer_id, overdue_only=filters.overdue_only
         )
-    page = Paginator(selectors.case_list(request.membership, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = selectors.for_case_table(selectors.case_list(request.membership, filters))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -115,7 +116,8 @@ def find_cases_view(request: StaffRequest) -> HttpResponse:
 @allowed_if(policies.can_see_my_cases)
 @require_GET
 def triage_view(request: StaffRequest) -> HttpResponse:
-    page = Paginator(selectors.triage_inbox(request.membership), PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = selectors.for_case_table(selectors.triage_inbox(request.membership))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/triage.html", {"page": page, "now": timezone.now(), "query": ""})
 
 
