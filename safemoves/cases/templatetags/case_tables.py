@@ -1,6 +1,6 @@
 """One row of a case table, built in Python.
 
-A list page of 25 cases spent most of its CPU resolving the row template's fifteen variables,
+A list page of 25 cases spent a large share of its CPU resolving the row template's fifteen variables,
 filters and tags per row; the row is the same HTML, escaped by ``format_html`` (ADR 0030).
 """
 
