@@ -77,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import web
 
         return web.main(arguments[1:])
+    if arguments[:1] == ["profile"]:  # CPU per staff page, in-process, lives in bench/profile_pages.py
+        from bench import profile_pages
+
+        return profile_pages.main(arguments[1:])
     if arguments[:1] == ["dashboards"]:  # the report dashboards benchmark lives in bench/dashboards.py
         from bench import dashboards
 

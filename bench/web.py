@@ -149,7 +149,7 @@ def seed(cases: int) -> dict[str, Any]:
                                 "access_need": "",
                                 "pets": False,
                                 "safe_areas": safe,
-                                "unsafe_areas": [areas[0]],
+                                "risk_band": rng.choice(["standard", "medium", "high"]),
                                 "tenure_to_keep": "7",
                                 "urgent": request.urgent,
                                 "days_waiting": rng.randint(0, 400),

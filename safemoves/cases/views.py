@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import Form
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,7 +76,8 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
         filters = selectors.CaseFilters(
             query=filters.query, status=filters.status, officer_id=officer_id, overdue_only=filters.overdue_only
         )
-    page = Paginator(selectors.case_list(request.membership, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = selectors.for_case_table(selectors.case_list(request.membership, filters))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -113,7 +115,8 @@ def find_cases_view(request: StaffRequest) -> HttpResponse:
 @allowed_if(policies.can_see_my_cases)
 @require_GET
 def triage_view(request: StaffRequest) -> HttpResponse:
-    page = Paginator(selectors.triage_inbox(request.membership), PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = selectors.for_case_table(selectors.triage_inbox(request.membership))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/triage.html", {"page": page, "now": timezone.now(), "query": ""})
 
 
@@ -154,7 +157,9 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         rules: SafeContactRules | None = case.contact_rules
     except SafeContactRules.DoesNotExist:
         rules = None
-    perpetrators = list(case.perpetrators.prefetch_related("court_orders"))
+    # Prefetched onto the case: the same-perpetrator panel reads the names from it.
+    prefetch_related_objects([case], Prefetch("perpetrators", Perpetrator.objects.prefetch_related("court_orders")))
+    perpetrators = list(case.perpetrators.all())
     today = timezone.localdate()
     household = [(member, member.age_on(today)) for member in case.household.all()]
     extra_panels = [(panel.template, panel.context(request, case)) for panel in panels()]

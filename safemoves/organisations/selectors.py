@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -7,15 +9,41 @@ from safemoves.accounts.models import User
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Invitation, Membership, Organisation
 
+# Where the sign-in backend leaves the membership it read together with the user (below).
+_READ_WITH_USER = "_safemoves_membership"
+
+
+def user_with_membership(user_id: Any) -> User | None:
+    """The user with this id if they have an active membership, read together with it (and
+    its organisation) in one query; the membership is then :func:`membership_for_user`'s
+    answer for this user object, with no second read. None: no active membership."""
+    with scopes_disabled():
+        membership = (
+            Membership.objects.select_related("organisation", "user").filter(user_id=user_id, is_active=True).first()
+        )
+    if membership is None:
+        return None
+    user = membership.user
+    setattr(user, _READ_WITH_USER, membership)
+    return user
+
 
 def membership_for_user(user: User) -> Membership | None:
     """The signed-in user's membership; looked up before any scope exists, by user id only."""
+    read_with_user: Membership | None = getattr(user, _READ_WITH_USER, None)
+    if read_with_user is not None:
+        # Read in the same query as this very user object, this request (ADR 0030).
+        return read_with_user if user.is_active else None
     with scopes_disabled():
-        return (
-            Membership.objects.select_related("organisation", "user")
+        membership = (
+            Membership.objects.select_related("organisation")
             .filter(user_id=user.pk, is_active=True, user__is_active=True)
             .first()
         )
+    if membership is not None:
+        # The user row was just read (the join above still requires it active): no second copy.
+        membership.user = user
+    return membership
 
 
 def staff_list(*, organisation: Organisation) -> QuerySet[Membership]:

@@ -11,12 +11,12 @@ from safemoves.reciprocal import policies, selectors
 from safemoves.reciprocal.codes import LIVE_STATUSES
 from safemoves.reciprocal.pool import work
 from safemoves.safety.codes import Option
-from safemoves.safety.selectors import appraisal
+from safemoves.safety.selectors import page_appraisal
 
 
 def request_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     requests = list(selectors.requests_for_case(case))
-    found = appraisal(case)
+    found = page_appraisal(case)
     chose_reciprocal = found is not None and found.decision == Option.RECIPROCAL
     live = any(item.status in LIVE_STATUSES for item in requests)
     return {

@@ -30,8 +30,8 @@ def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]
     }
 
 
-def options_summary(case: Case) -> dict[str, Any]:
-    appraisal = selectors.appraisal(case)
+def options_summary(case: Case, *, on_page: bool = False) -> dict[str, Any]:
+    appraisal = selectors.page_appraisal(case) if on_page else selectors.appraisal(case)
     places = list(selectors.places(case))
     return {
         "appraisal": appraisal,
@@ -43,7 +43,11 @@ def options_summary(case: Case) -> dict[str, Any]:
 
 
 def options_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
-    return {"case": case, **options_summary(case), "can_work_safety": can_work_case(request.membership, case)}
+    return {
+        "case": case,
+        **options_summary(case, on_page=True),
+        "can_work_safety": can_work_case(request.membership, case),
+    }
 
 
 def export_section(case: Case) -> dict[str, Any]:

@@ -92,6 +92,19 @@ def appraisal(case: Case) -> OptionsAppraisal | None:
     return OptionsAppraisal.objects.filter(case=case).select_related("decided_by").first()
 
 
+# Where the case page keeps the appraisal it has read, on the page's own case object.
+_PAGE_APPRAISAL = "_safemoves_page_appraisal"
+
+
+def page_appraisal(case: Case) -> OptionsAppraisal | None:
+    """:func:`appraisal`, read once per case page: the safety and reciprocal sections both
+    show it. Only for the read-only page panels; a service reads :func:`appraisal` afresh."""
+    if not hasattr(case, _PAGE_APPRAISAL):
+        setattr(case, _PAGE_APPRAISAL, appraisal(case))
+    found: OptionsAppraisal | None = getattr(case, _PAGE_APPRAISAL)
+    return found
+
+
 def places(case: Case) -> QuerySet[Place]:
     return Place.objects.filter(appraisal__case=case).order_by("kind", "created_at")
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from safemoves.api import policies as api_policies
 from safemoves.cases import policies as case_policies
@@ -49,9 +51,17 @@ NAVIGATION: tuple[NavItem, ...] = (
 )
 
 
+@lru_cache(maxsize=256)
+def _address(url_name: str, urlconf: str, prefix: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
 def nav_for(membership: Membership, current_path: str) -> list[dict[str, object]]:
+    # The entries' addresses depend only on the URLconf and the script prefix, both fixed
+    # for a request: reversed once per process, not twenty times per page (ADR 0030).
+    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
     items = [
-        {"label": item.label, "url": reverse(item.url_name), "current": False}
+        {"label": item.label, "url": _address(item.url_name, urlconf, prefix), "current": False}
         for item in NAVIGATION
         if item.allowed(membership)
     ]
