@@ -17,6 +17,7 @@ from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import add_validation_error, submit
 from safemoves.common.http import StaffRequest
 from safemoves.geo import area_name, is_known_area
+from safemoves.jobs.matching import matching_job_start, matching_result
 from safemoves.properties.models import Home
 from safemoves.properties.selectors import get_home, own_home_listed
 from safemoves.reciprocal import moving, policies, pool, probing, selectors, services
@@ -384,6 +385,10 @@ def move_check_in_view(request: StaffRequest, move_id: uuid.UUID) -> HttpRespons
 @allowed_if(policies.can_coordinate)
 @require_http_methods(["GET", "POST"])
 def matching_view(request: StaffRequest) -> HttpResponse:
+    if request.method == "POST" and "run" in request.POST:
+        # The run is a background job (ADR 0025): its page shows progress, then links back here.
+        job = matching_job_start(membership=request.membership)
+        return redirect("jobs:detail", job_id=job.pk)
     if request.method == "POST":
         made = proposed = 0
         for pair in request.POST.getlist("proposal"):
@@ -408,7 +413,7 @@ def matching_view(request: StaffRequest) -> HttpResponse:
                 f"{proposed} proposal{'s' if proposed != 1 else ''} sent to the homes' landlords to confirm.",
             )
         return redirect("reciprocal:matching")
-    result = pool.batch_proposals(request.membership) if request.GET.get("run") else None
+    result = matching_result(request.membership, request.GET["result"]) if request.GET.get("result") else None
     return render(request, "reciprocal/matching.html", {"result": result})
 
 

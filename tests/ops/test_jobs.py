@@ -172,6 +172,7 @@ def test_the_clocks_run_under_a_shared_lock() -> None:
         set(summary)
         == set(tick_jobs())
         == {
+            "job outputs",
             "moves ledger",
             "offers",
             "requests waiting",
