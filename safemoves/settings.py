@@ -182,6 +182,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "safemoves")
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 SAFEMOVES_TICK_SECONDS = env_int("SAFEMOVES_TICK_SECONDS", 300)
+# How long a job's file (an export, a board pack) or shown result is kept before the tick deletes it.
+SAFEMOVES_JOB_OUTPUT_HOURS = env_int("SAFEMOVES_JOB_OUTPUT_HOURS", 24)
 CELERY_BEAT_SCHEDULE = {
     "clocks": {"task": "safemoves.jobs.tasks.tick", "schedule": float(SAFEMOVES_TICK_SECONDS)},
 }

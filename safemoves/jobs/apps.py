@@ -8,4 +8,9 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         # Bind @shared_task to the configured Celery app before any task is sent.
-        from safemoves.jobs import queue, tasks  # noqa: F401
+        from safemoves.common.ticks import register_tick
+        from safemoves.jobs import matching, queue, tasks  # noqa: F401
+        from safemoves.jobs.services import job_outputs_purge
+
+        matching.register()
+        register_tick("job outputs", lambda: f"{job_outputs_purge()} expired job output(s) deleted.")

@@ -1,7 +1,8 @@
 """The kinds of job, registered by the apps that own the work (like the clocks in common.ticks).
 
 A handler gets the job and a ``progress(percent)`` callback, does its work inside the runner's
-transaction and returns a reference to its result: ``(result_type, result_id)``.
+transaction and returns a reference to its result: ``(result_type, result_id)``. A handler that makes a file
+stores it with ``jobs.services.job_output_store`` and returns what that returns.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class JobKind:
     handler: JobHandler
     # The page where the result is shown, given the result id (None: shown on the job page).
     result_url: Callable[[str], str] | None = None
+    # True when the result is a file (``JobOutput``) that only the starter downloads from the job page.
+    download: bool = False
 
 
 _kinds: dict[str, JobKind] = {}

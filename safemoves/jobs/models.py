@@ -53,3 +53,28 @@ class Job(OrganisationOwned):
     @property
     def finished(self) -> bool:
         return self.state in (JobState.SUCCEEDED, JobState.FAILED)
+
+
+class JobOutput(OrganisationOwned):
+    """What a job made: a file to download (an export, a board pack) or a result to show.
+
+    The bytes are sealed like any personal field (base64 inside the encrypted token, as case
+    documents are), kept in their own row so that listing jobs never reads them, and deleted
+    once ``expires_at`` has passed (the clocks' ``job outputs`` tick).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # One output a job: running a job again replaces its output, never adds a second.
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="output")
+    file_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField()
+    data = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="job_output_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"output of job {self.job_id}"

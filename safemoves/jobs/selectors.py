@@ -5,8 +5,9 @@ from uuid import UUID
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from safemoves.jobs.models import Job, JobState
+from safemoves.jobs.models import Job, JobOutput, JobState
 from safemoves.jobs.services import progress_key
 from safemoves.organisations.models import Membership
 
@@ -30,3 +31,19 @@ def job_progress(job: Job) -> int:
         if isinstance(live, int):
             return live
     return job.progress
+
+
+def job_output(job: Job) -> JobOutput | None:
+    """What the job made, while it is kept (None once it has expired, even before the tick ran)."""
+    if job.state != JobState.SUCCEEDED:
+        return None
+    return JobOutput.objects.filter(job=job, expires_at__gt=timezone.now()).defer("data").first()
+
+
+def job_output_for_member(membership: Membership, job_id: UUID, kind: str | None = None) -> tuple[Job, JobOutput]:
+    """The job and its output, for its starter only; missing, someone else's or expired: 404."""
+    job = job_for_member(membership, job_id)
+    output = job_output(job)
+    if output is None or (kind is not None and job.kind != kind):
+        raise Http404("No such file.")
+    return job, output

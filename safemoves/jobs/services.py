@@ -3,9 +3,12 @@ web process itself) calls; every step is safe to repeat."""
 
 from __future__ import annotations
 
+import base64
 import logging
+from datetime import datetime, timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
@@ -15,8 +18,8 @@ from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_event
 from safemoves.common.scoping import organisation_scope
 from safemoves.jobs.kinds import JobError, job_kind
-from safemoves.jobs.models import Job, JobState
-from safemoves.organisations.models import Membership
+from safemoves.jobs.models import Job, JobOutput, JobState
+from safemoves.organisations.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +50,16 @@ def job_start(*, membership: Membership, kind: str, payload: str = "") -> Job:
     job_id, organisation_id = str(job.pk), membership.organisation_id
     transaction.on_commit(lambda: _enqueue(job_id, organisation_id))
     return job
+
+
+def job_starter(job: Job) -> Membership:
+    """The membership of the person who started the job, as it is now (a handler acts as them)."""
+    membership = Membership.objects.filter(
+        organisation_id=job.organisation_id, user_id=job.owner_id, is_active=True
+    ).first()
+    if membership is None:
+        raise JobError("The person who started this job is no longer a member of the organisation.")
+    return membership
 
 
 def _enqueue(job_id: str, organisation_id: int) -> None:
@@ -119,3 +132,55 @@ def _fail(job_id: UUID | str, message: str) -> None:
         state=JobState.FAILED, error=message[:1000], finished_at=timezone.now()
     )
     cache.delete(progress_key(job_id))
+
+
+# --- what a job made: sealed files, downloaded by the starter only, deleted after a while ---
+
+OUTPUT_RESULT_TYPE = "jobs.JobOutput"
+
+
+def job_output_store(*, job: Job, file_name: str, content_type: str, content: bytes) -> tuple[str, str]:
+    """Seal ``content`` as the job's one output, replacing any earlier one (a rerun never adds a
+    second), and return the result reference for the handler to hand back."""
+    JobOutput.objects.filter(job=job).delete()
+    created = timezone.now()
+    output = JobOutput.objects.create(
+        organisation_id=job.organisation_id,
+        job=job,
+        file_name=file_name,
+        content_type=content_type,
+        size_bytes=len(content),
+        data=base64.b64encode(content).decode("ascii"),
+        created_at=created,
+        expires_at=created + timedelta(hours=settings.SAFEMOVES_JOB_OUTPUT_HOURS),
+    )
+    return OUTPUT_RESULT_TYPE, str(output.pk)
+
+
+def job_output_content(output: JobOutput) -> bytes:
+    return base64.b64decode(output.data)
+
+
+@transaction.atomic
+def job_output_downloaded(*, membership: Membership, job: Job, output: JobOutput) -> bytes:
+    """The file's bytes for the job's starter; every download is in the audit log."""
+    record_event(
+        action="job.downloaded",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="job",
+        object_id=job.pk,
+        reason=job.kind,
+    )
+    return job_output_content(output)
+
+
+def job_outputs_purge(*, now: datetime | None = None) -> int:
+    """Delete every job output past its expiry, landlord by landlord (each in its own scope)."""
+    moment = now or timezone.now()
+    deleted = 0
+    for organisation_id in Organisation.objects.order_by("pk").values_list("pk", flat=True):
+        with organisation_scope(organisation_id), transaction.atomic():
+            count, _ = JobOutput.objects.filter(expires_at__lte=moment).delete()
+            deleted += count
+    return deleted

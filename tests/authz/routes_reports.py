@@ -12,9 +12,20 @@ SCHEME_READERS = frozenset({Role.MANAGER, Role.COORDINATOR})
 
 ROUTES: tuple[Route, ...] = (
     Route("reports:landlord", MANAGERS),
-    Route("reports:landlord_export", MANAGERS, kwargs=lambda world: {"table": "open_by_risk", "fmt": "csv"}),
+    # A download starts a background job (POST); its file is then the starter's alone (routes_ops).
+    Route(
+        "reports:landlord_export",
+        MANAGERS,
+        kwargs=lambda world: {"table": "open_by_risk", "fmt": "csv"},
+        methods=("POST",),
+    ),
     Route("reports:scheme", SCHEME_READERS),
-    Route("reports:scheme_export", SCHEME_READERS, kwargs=lambda world: {"table": "funnel", "fmt": "xlsx"}),
-    Route("reports:board_pack", SCHEME_READERS),
-    Route("reports:core_export", MANAGERS, kwargs=lambda world: {"fmt": "csv"}),
+    Route(
+        "reports:scheme_export",
+        SCHEME_READERS,
+        kwargs=lambda world: {"table": "funnel", "fmt": "xlsx"},
+        methods=("POST",),
+    ),
+    Route("reports:board_pack", SCHEME_READERS, methods=("POST",)),
+    Route("reports:core_export", MANAGERS, kwargs=lambda world: {"fmt": "csv"}, methods=("POST",)),
 )

@@ -21,7 +21,9 @@ from safemoves.organisations.models import Role
 from safemoves.properties.jobs import homes_import_job_start
 from safemoves.properties.models import Home, HomeImport
 from tests.factories import World, sign_in
+from tests.jobrun import Capture, job_of, start_job
 from tests.properties.helpers import csv_bytes, row
+from tests.reciprocal.factories import circulated_request, make_home, reciprocal_case
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +174,7 @@ def test_the_clocks_run_under_a_shared_lock() -> None:
         set(summary)
         == set(tick_jobs())
         == {
+            "job outputs",
             "moves ledger",
             "offers",
             "requests waiting",
@@ -188,3 +191,59 @@ def test_beat_runs_the_clocks() -> None:
 
     assert settings.CELERY_BEAT_SCHEDULE["clocks"]["task"] == tasks.tick.name
     assert settings.CELERY_BEAT_SCHEDULE["clocks"]["schedule"] == 300.0
+
+
+def test_the_matching_run_is_a_job_whose_proposals_only_its_starter_sees(
+    world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    from safemoves.common.scoping import scopes_disabled
+    from safemoves.jobs.models import JobOutput
+    from safemoves.reciprocal import pool
+    from safemoves.reciprocal.models import OfferProposal
+
+    request = circulated_request(world.a, reciprocal_case(world.a))
+    home = make_home(world.b)
+    coordinator = world.a[Role.COORDINATOR]
+    with organisation_scope(world.a.organisation.pk):
+        expected = pool.batch_proposals(coordinator.membership)
+    assert [(p.profile.request_id, p.home_id) for p in expected.proposals] == [(request.pk, home.pk)]
+
+    client = sign_in(Client(), coordinator)
+    job_page = start_job(client, "/reciprocal/matching/", django_capture_on_commit_callbacks, data={"run": "1"})
+    job = job_of(job_page, world.a.organisation.pk)
+    assert (job.kind, job.state, job.attempts, job.result_type) == (
+        "matching_run",
+        JobState.SUCCEEDED,
+        1,
+        "jobs.JobOutput",
+    )
+    with organisation_scope(world.a.organisation.pk):
+        output = JobOutput.objects.get(job=job)
+    result_url = f"/reciprocal/matching/?result={output.pk}"
+    page = client.get(job_page)
+    assert f'href="{result_url}"'.encode() in page.content
+    assert b"/download/" not in page.content  # shown on the matching page, not a file
+    shown = client.get(result_url).text
+    (proposal,) = expected.proposals
+    assert f'value="{request.pk}:{home.pk}"' in shown
+    assert f"<td>{proposal.profile.reference}</td>" in shown
+    assert f"<td>{proposal.home_organisation}</td>" in shown
+    assert f"<td>{proposal.score}</td>" in shown
+    assert all(f"<li>{reason}</li>" in shown for reason in proposal.reasons)
+    assert "1 request and 1 home considered; 1 proposal." in shown
+    # Nobody else sees the run's page or its proposals.
+    for label, landlord in (("A", world.a), ("B", world.b)):
+        for role in Role:
+            if (label, role) != ("A", Role.COORDINATOR):
+                other = sign_in(Client(), landlord[role])
+                assert other.get(job_page).status_code == 404, (label, role)
+                assert other.get(result_url).status_code == 404, (label, role)
+    assert client.get("/reciprocal/matching/?result=not-a-uuid").status_code == 404
+    # The shown proposals are sent as before.
+    client.post("/reciprocal/matching/", {"proposal": f"{request.pk}:{home.pk}"})
+    with scopes_disabled():
+        assert OfferProposal.objects.filter(request=request, home=home).count() == 1
+    # A GET never starts a run.
+    client.get("/reciprocal/matching/?run=1")
+    with organisation_scope(world.a.organisation.pk):
+        assert Job.objects.filter(kind="matching_run").count() == 1

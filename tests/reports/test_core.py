@@ -13,10 +13,13 @@ from django.test import Client
 from django.urls import reverse
 
 from safemoves.cases.codes import CoreTenancy
+from safemoves.common.scoping import scopes_disabled
+from safemoves.jobs.models import Job, JobState
 from safemoves.organisations.models import Role
 from safemoves.reports import core
 from safemoves.reports.core import CoreCodeError, code_list, collection_year_of, core_rows
 from tests.factories import World, sign_in
+from tests.jobrun import Capture, job_of, start_and_download, start_job
 from tests.reciprocal.factories import make_home
 from tests.reports.factories import case_row, move_row, offer_row, perpetrator_row, request_row
 
@@ -94,10 +97,11 @@ def lettings(world: World) -> World:
     return world
 
 
-def test_core_export_of_the_rehousing_landlord(lettings: World) -> None:
+def test_core_export_of_the_rehousing_landlord(lettings: World, django_capture_on_commit_callbacks: Capture) -> None:
     client = sign_in(Client(), lettings.b[Role.MANAGER])
-    response = client.get(reverse("reports:core_export", kwargs={"fmt": "csv"}), {"year": "2025/26"})
-    assert response.status_code == 200
+    url = reverse("reports:core_export", kwargs={"fmt": "csv"})
+    response = start_and_download(client, url, django_capture_on_commit_callbacks, data={"year": "2025/26"})
+    assert response["Content-Disposition"] == 'attachment; filename="core-lettings-2025-26.csv"'
     found = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert found == [
         list(core.COLUMNS),
@@ -106,26 +110,43 @@ def test_core_export_of_the_rehousing_landlord(lettings: World) -> None:
     ]
 
 
-def test_the_referring_landlord_exports_none_of_those_lettings(lettings: World) -> None:
+def test_the_referring_landlord_exports_none_of_those_lettings(
+    lettings: World, django_capture_on_commit_callbacks: Capture
+) -> None:
     client = sign_in(Client(), lettings.a[Role.MANAGER])
-    response = client.get(reverse("reports:core_export", kwargs={"fmt": "csv"}), {"year": "2025/26"})
+    url = reverse("reports:core_export", kwargs={"fmt": "csv"})
+    response = start_and_download(client, url, django_capture_on_commit_callbacks, data={"year": "2025/26"})
     assert list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == [list(core.COLUMNS)]
 
 
-def test_core_export_refuses_a_wrong_code_naming_the_field(lettings: World) -> None:
-    from safemoves.common.scoping import scopes_disabled
+def test_core_export_refuses_a_wrong_code_naming_the_field(
+    lettings: World, django_capture_on_commit_callbacks: Capture
+) -> None:
     from safemoves.reciprocal.models import Move
 
     with scopes_disabled():
         Move.objects.filter(move_date=date(2025, 6, 2)).update(new_tenure="9")
     client = sign_in(Client(), lettings.b[Role.MANAGER])
-    response = client.get(reverse("reports:core_export", kwargs={"fmt": "xlsx"}), {"year": "2025/26"})
-    assert response.status_code == 400
-    assert "CORE field &#x27;tenancy&#x27;: code &#x27;9&#x27; is not in the 2025/26 code list." in response.text
+    url = reverse("reports:core_export", kwargs={"fmt": "xlsx"})
+    job_page = start_job(client, url, django_capture_on_commit_callbacks, data={"year": "2025/26"})
+    job = job_of(job_page, lettings.b.organisation.pk)
+    assert (job.state, job.error) == (
+        JobState.FAILED,
+        "The CORE export was refused. CORE field 'tenancy': code '9' is not in the 2025/26 code list. "
+        "Correct the tenancy on the move, then export again.",
+    )
+    page = client.get(job_page)
+    assert "The job failed" in page.text
+    assert "CORE field &#x27;tenancy&#x27;: code &#x27;9&#x27; is not in the 2025/26 code list." in page.text
+    assert client.get(f"{job_page}download/").status_code == 404
 
 
 def test_core_export_refuses_an_unknown_year(lettings: World) -> None:
     client = sign_in(Client(), lettings.b[Role.MANAGER])
-    response = client.get(reverse("reports:core_export", kwargs={"fmt": "csv"}), {"year": "2019/20"})
+    with scopes_disabled():
+        jobs_before = Job.objects.count()
+    response = client.post(reverse("reports:core_export", kwargs={"fmt": "csv"}), {"year": "2019/20"})
     assert response.status_code == 400
     assert "Collection year" in response.text
+    with scopes_disabled():
+        assert Job.objects.count() == jobs_before

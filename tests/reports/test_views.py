@@ -12,11 +12,14 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from safemoves.common.scoping import organisation_scope
+from safemoves.jobs.models import Job
 from safemoves.organisations.models import Role
 from safemoves.reports.charts import bar_chart
 from safemoves.reports.exports import csv_bytes, xlsx_bytes
 from safemoves.reports.tables import Cell, Table
 from tests.factories import World, sign_in
+from tests.jobrun import Capture, download, start_and_download, start_job
 from tests.reciprocal.factories import make_home
 from tests.reports.factories import case_row, move_row, offer_row, request_row
 
@@ -99,7 +102,9 @@ def test_manager_sees_only_their_own_landlord_line(filled: World) -> None:
     assert {a.name, b.name} <= set(_table_cells(coordinator_html, "moves", 1))
 
 
-def test_a_landlord_never_sees_another_landlords_case_level_rows(filled: World) -> None:
+def test_a_landlord_never_sees_another_landlords_case_level_rows(
+    filled: World, django_capture_on_commit_callbacks: Capture
+) -> None:
     from safemoves.cases.models import Case
     from safemoves.common.scoping import scopes_disabled
     from safemoves.reciprocal.models import MoveRequest
@@ -111,9 +116,8 @@ def test_a_landlord_never_sees_another_landlords_case_level_rows(filled: World) 
     client = sign_in(Client(), filled.b[Role.MANAGER])
     pages = [client.get(reverse("reports:scheme"), PERIOD).text]
     for key in ("funnel", "moves", "two_clocks", "ledger", "refusals"):
-        pages.append(
-            client.get(reverse("reports:scheme_export", kwargs={"table": key, "fmt": "csv"}), PERIOD).content.decode()
-        )
+        url = reverse("reports:scheme_export", kwargs={"table": key, "fmt": "csv"})
+        pages.append(start_and_download(client, url, django_capture_on_commit_callbacks, query=PERIOD).text)
     for page in pages:
         for secret in secrets:
             assert secret not in page
@@ -139,14 +143,18 @@ def test_bad_filters_are_refused_naming_the_field(filled: World) -> None:
     assert response.status_code == 400
     assert "Landlord: Select a valid choice." in response.text
     manager = sign_in(Client(), filled.a[Role.MANAGER])
-    assert manager.get(reverse("reports:scheme_export", kwargs={"table": "nope", "fmt": "csv"})).status_code == 404
-    assert manager.get(reverse("reports:scheme_export", kwargs={"table": "funnel", "fmt": "pdf"})).status_code == 404
+    assert manager.post(reverse("reports:scheme_export", kwargs={"table": "nope", "fmt": "csv"})).status_code == 404
+    assert manager.post(reverse("reports:scheme_export", kwargs={"table": "funnel", "fmt": "pdf"})).status_code == 404
+    # A download is made by a job, started by POST only; nothing was started by any of these.
+    assert manager.get(reverse("reports:scheme_export", kwargs={"table": "funnel", "fmt": "csv"})).status_code == 405
+    with organisation_scope(filled.a.organisation.pk):
+        assert Job.objects.count() == 0
 
 
-def test_csv_and_xlsx_downloads_hold_the_table(filled: World) -> None:
+def test_csv_and_xlsx_downloads_hold_the_table(filled: World, django_capture_on_commit_callbacks: Capture) -> None:
     client = sign_in(Client(), filled.a[Role.COORDINATOR])
     url = reverse("reports:scheme_export", kwargs={"table": "funnel", "fmt": "csv"})
-    response = client.get(url, PERIOD)
+    response = start_and_download(client, url, django_capture_on_commit_callbacks, query=PERIOD)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     found = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert found[0] == ["Step", "Scheme"]
@@ -158,7 +166,8 @@ def test_csv_and_xlsx_downloads_hold_the_table(filled: World) -> None:
         ["Accepted", "<5"],
         ["Moved", "<5"],
     ]
-    response = client.get(reverse("reports:scheme_export", kwargs={"table": "funnel", "fmt": "xlsx"}), PERIOD)
+    url = reverse("reports:scheme_export", kwargs={"table": "funnel", "fmt": "xlsx"})
+    response = start_and_download(client, url, django_capture_on_commit_callbacks, query=PERIOD)
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [[cell.value for cell in row] for row in sheet.iter_rows()][:3] == [
         ["Step", "Scheme"],
@@ -187,20 +196,27 @@ def test_chart_draws_negative_bars_left_of_zero() -> None:
     assert "<script" not in svg
 
 
-def test_board_pack_is_a_pdf(filled: World) -> None:
+def test_board_pack_is_a_pdf(filled: World, django_capture_on_commit_callbacks: Capture) -> None:
     client = sign_in(Client(), filled.a[Role.COORDINATOR])
-    response = client.get(reverse("reports:board_pack"), PERIOD)
-    assert response.status_code == 200
+    url = reverse("reports:board_pack")
+    response = start_and_download(client, url, django_capture_on_commit_callbacks, query=PERIOD)
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
 
 
-def test_downloads_are_audited(filled: World) -> None:
+def test_downloads_are_audited(filled: World, django_capture_on_commit_callbacks: Capture) -> None:
     from safemoves.audit.models import AuditEvent
     from safemoves.common.scoping import scopes_disabled
 
     client = sign_in(Client(), filled.a[Role.MANAGER])
-    client.get(reverse("reports:landlord_export", kwargs={"table": "caseloads", "fmt": "xlsx"}), PERIOD)
+    url = reverse("reports:landlord_export", kwargs={"table": "caseloads", "fmt": "xlsx"})
+    job_page = start_job(client, url, django_capture_on_commit_callbacks, query=PERIOD)
     with scopes_disabled():
         event = AuditEvent.objects.filter(action="reports.exported").latest("pk")
-    assert (event.object_id, event.reason) == ("landlord", "caseloads.xlsx")
+    assert (event.object_id, event.reason, event.actor_id) == ("landlord", "caseloads.xlsx", filled.a[Role.MANAGER].pk)
+    download(client, job_page)
+    download(client, job_page)
+    with scopes_disabled():
+        downloads = list(AuditEvent.objects.filter(action="job.downloaded").values_list("object_id", "reason"))
+    job_id = job_page.split("/")[2]
+    assert downloads == [(job_id, "report_table"), (job_id, "report_table")]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import submit
 from safemoves.common.http import StaffRequest
+from safemoves.jobs.matching import matching_job_start, matching_result
 from safemoves.reciprocal import policies, pool
 from safemoves.reciprocal.forms import PolicyForm
 from safemoves.reciprocal.pool import services
@@ -21,6 +22,10 @@ from safemoves.reciprocal.views.base import say
 @allowed_if(policies.can_coordinate)
 @require_http_methods(["GET", "POST"])
 def matching_view(request: StaffRequest) -> HttpResponse:
+    if request.method == "POST" and "run" in request.POST:
+        # The run is a background job (ADR 0025): its page shows progress, then links back here.
+        job = matching_job_start(membership=request.membership)
+        return redirect("jobs:detail", job_id=job.pk)
     if request.method == "POST":
         made = proposed = 0
         for pair in request.POST.getlist("proposal"):
@@ -45,7 +50,7 @@ def matching_view(request: StaffRequest) -> HttpResponse:
                 f"{proposed} proposal{'s' if proposed != 1 else ''} sent to the homes' landlords to confirm.",
             )
         return redirect("reciprocal:matching")
-    result = pool.batch_proposals(request.membership) if request.GET.get("run") else None
+    result = matching_result(request.membership, request.GET["result"]) if request.GET.get("result") else None
     return render(request, "reciprocal/matching.html", {"result": result})
 
 
