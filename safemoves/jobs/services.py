@@ -52,6 +52,7 @@ def job_start(*, membership: Membership, kind: str, payload: str = "") -> Job:
     return job
 
 
+@unaudited("reads the starter's membership for a job that is running; writes nothing")
 def job_starter(job: Job) -> Membership:
     """The membership of the person who started the job, as it is now (a handler acts as them)."""
     membership = Membership.objects.filter(
@@ -139,6 +140,7 @@ def _fail(job_id: UUID | str, message: str) -> None:
 OUTPUT_RESULT_TYPE = "jobs.JobOutput"
 
 
+@unaudited("stores a job's output inside the job's transaction; the handler records its own event (e.g. reports.exported)")
 def job_output_store(*, job: Job, file_name: str, content_type: str, content: bytes) -> tuple[str, str]:
     """Seal ``content`` as the job's one output, replacing any earlier one (a rerun never adds a
     second), and return the result reference for the handler to hand back."""
@@ -157,10 +159,12 @@ def job_output_store(*, job: Job, file_name: str, content_type: str, content: by
     return OUTPUT_RESULT_TYPE, str(output.pk)
 
 
+@unaudited("decodes an output already read; writes nothing (the download is recorded by job_output_downloaded)")
 def job_output_content(output: JobOutput) -> bytes:
     return base64.b64decode(output.data)
 
 
+@audited("job.downloaded")
 @transaction.atomic
 def job_output_downloaded(*, membership: Membership, job: Job, output: JobOutput) -> bytes:
     """The file's bytes for the job's starter; every download is in the audit log."""
@@ -175,6 +179,7 @@ def job_output_downloaded(*, membership: Membership, job: Job, output: JobOutput
     return job_output_content(output)
 
 
+@unaudited("the retention clock deletes expired outputs (aggregate report files and matching runs, no case record)")
 def job_outputs_purge(*, now: datetime | None = None) -> int:
     """Delete every job output past its expiry, landlord by landlord (each in its own scope)."""
     moment = now or timezone.now()

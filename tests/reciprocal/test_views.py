@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from safemoves.audit.models import AuditEvent
 from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
 from safemoves.common.scoping import organisation_scope, scopes_disabled
+from safemoves.jobs.models import JobOutput
 from safemoves.organisations.models import Role, SchemeMembership
 from safemoves.reciprocal.models import SHARED_PROFILE_FIELDS, Offer
 from safemoves.reciprocal.profile import ProfileView, build_profile
 from tests.bodies import response_text
 from tests.factories import World, sign_in
+from tests.jobrun import Capture, job_of, start_job
 from tests.reciprocal.factories import (
     accept,
     circulated_request,
@@ -116,7 +118,7 @@ def test_no_canary_reaches_another_landlord(world: World) -> None:
         "referral_id": case.pk,
         "place_id": case.pk,
     }
-    extra = [reverse("reciprocal:home_fits", kwargs={"home_id": third_home.pk}), "/reciprocal/matching/?run=1"]
+    extra = [reverse("reciprocal:home_fits", kwargs={"home_id": third_home.pk})]
     urls = [*_get_urls(ids), *extra]
     viewers = {
         "third lettings": third[Role.LETTINGS_OFFICER],
@@ -233,3 +235,27 @@ def test_matching_a_home_is_logged_on_each_request_and_shows_no_distances(world:
             )
         )
     assert checks == [(world.a.organisation.pk, str(request.pk), world.b[Role.LETTINGS_OFFICER].pk)]
+
+
+def test_no_canary_reaches_a_stored_matching_run(world: World, django_capture_on_commit_callbacks: Capture) -> None:
+    """The matching run is a job whose output is kept (sealed) and shown later: a coordinator of
+    another landlord who runs it while the household's record holds canaries sees none of them,
+    on the job page or the stored run's page, though the run proposes her request."""
+    third = third_landlord(areas=("E07000113", "E07000106"))
+    SchemeMembership.objects.create(scheme=world.scheme, organisation=third.organisation)
+    case = reciprocal_case(world.a)
+    request = circulated_request(world.a, case)
+    make_home(world.b)
+    markers = _set_canaries(case, "QxRUN")
+    for landlord in (third, world.b):
+        client = sign_in(Client(), landlord[Role.COORDINATOR])
+        job_page = start_job(client, "/reciprocal/matching/", django_capture_on_commit_callbacks, data={"run": "1"})
+        job = job_of(job_page, landlord.organisation.pk)
+        with organisation_scope(landlord.organisation.pk):
+            output = JobOutput.objects.get(job=job)
+        bodies = [
+            response_text(client.get(job_page)),
+            response_text(client.get(f"/reciprocal/matching/?result={output.pk}")),
+        ]
+        assert request.reference in bodies[1]
+        assert [marker for body in bodies for marker in markers if marker in body] == []
