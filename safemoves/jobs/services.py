@@ -140,7 +140,7 @@ def _fail(job_id: UUID | str, message: str) -> None:
 OUTPUT_RESULT_TYPE = "jobs.JobOutput"
 
 
-@unaudited("stores a job's output inside the job's transaction; the handler records its own event (e.g. reports.exported)")
+@unaudited("stores the output in the job's transaction; the handler records its own event (reports.exported)")
 def job_output_store(*, job: Job, file_name: str, content_type: str, content: bytes) -> tuple[str, str]:
     """Seal ``content`` as the job's one output, replacing any earlier one (a rerun never adds a
     second), and return the result reference for the handler to hand back."""
