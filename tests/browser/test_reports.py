@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,31 +16,13 @@ from safemoves.organisations.models import Role
 from tests.browser.conftest import assert_accessible
 from tests.browser.steps import sign_in, sign_out
 from tests.factories import World, make_world
-from tests.reciprocal.factories import make_home
-from tests.reports.factories import case_row, move_row, offer_row, request_row
+from tests.reports.factories import six_requests_one_moved
 
 TABLE_JOB = "Report table download"
 
 
 def _world() -> World:
-    world = make_world()
-    home = make_home(world.b)
-    for day in range(1, 7):
-        case = case_row(
-            world.a.organisation, received_at=datetime(2026, 2, day, 9, tzinfo=UTC), officer=world.a[Role.OFFICER]
-        )
-        request = request_row(
-            case, world.scheme, world.a[Role.MANAGER], created_at=case.received_at,
-            approved_after=timedelta(days=1), circulated_after=timedelta(days=1),
-        )  # fmt: skip
-        if day == 1:
-            assert request.circulated_at is not None
-            offer = offer_row(
-                request, home, world.b[Role.LETTINGS_OFFICER], offered_at=request.circulated_at, status="moved",
-                decided_after=timedelta(days=1),
-            )  # fmt: skip
-            move_row(offer, world.b[Role.LETTINGS_OFFICER], move_date=date(2026, 3, 1))
-    return world
+    return six_requests_one_moved(make_world())
 
 
 def _filter(page: Page, start: str, end: str) -> None:

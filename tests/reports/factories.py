@@ -4,17 +4,19 @@ and works out the expected figures by hand, so the rows are built exactly, not v
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from safemoves.accounts.models import User
 from safemoves.cases.models import Case, Perpetrator
 from safemoves.common.scoping import scopes_disabled
-from safemoves.organisations.models import Organisation, Scheme
+from safemoves.organisations.models import Organisation, Role, Scheme
 from safemoves.properties.models import Home
 from safemoves.reciprocal.models import LedgerEntry, Move, MoveRequest, Offer
 from safemoves.risk.models import MaracReferral, RiskAssessment
 from safemoves.safety.models import SafetyAction, SafetyActionType
+from tests.factories import World
+from tests.reciprocal.factories import make_home
 
 _numbers = itertools.count(1)
 
@@ -203,3 +205,25 @@ def perpetrator_row(case: Case, *, joint_tenant: bool, relationship: str = "ex_p
 def rows(table: Any) -> dict[str, tuple[Any, ...]]:
     """A table's rows keyed by their first cell."""
     return {str(row[0]): tuple(row[1:]) for row in table.rows}
+
+
+def six_requests_one_moved(world: World) -> World:
+    """A's officer's six cases of February 2026, each with a request approved and circulated a
+    day apart; the first is offered B's home and moved on 1 March."""
+    home = make_home(world.b)
+    for day in range(1, 7):
+        case = case_row(
+            world.a.organisation, received_at=datetime(2026, 2, day, 9, tzinfo=UTC), officer=world.a[Role.OFFICER]
+        )
+        request = request_row(
+            case, world.scheme, world.a[Role.MANAGER], created_at=case.received_at,
+            approved_after=timedelta(days=1), circulated_after=timedelta(days=1),
+        )  # fmt: skip
+        if day == 1:
+            assert request.circulated_at is not None
+            offer = offer_row(
+                request, home, world.b[Role.LETTINGS_OFFICER], offered_at=request.circulated_at, status="moved",
+                decided_after=timedelta(days=1),
+            )  # fmt: skip
+            move_row(offer, world.b[Role.LETTINGS_OFFICER], move_date=date(2026, 3, 1))
+    return world

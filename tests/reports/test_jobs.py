@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -27,8 +27,7 @@ from safemoves.reports.pdf import board_pack_pdf
 from safemoves.reports.tables import Period
 from tests.factories import World, sign_in
 from tests.jobrun import Capture, download, job_of, start_job
-from tests.reciprocal.factories import make_home
-from tests.reports.factories import case_row, move_row, offer_row, request_row
+from tests.reports.factories import six_requests_one_moved
 
 pytestmark = pytest.mark.django_db
 
@@ -38,22 +37,7 @@ THE_PERIOD = Period(date(2026, 1, 1), date(2026, 6, 30))
 
 @pytest.fixture
 def filled(world: World) -> World:
-    """Six of A's requests in February 2026, one of them moved into B's home on 1 March."""
-    home = make_home(world.b)
-    for day in range(1, 7):
-        case = case_row(world.a.organisation, received_at=datetime(2026, 2, day, 9, tzinfo=UTC))
-        request = request_row(
-            case, world.scheme, world.a[Role.MANAGER], created_at=case.received_at,
-            approved_after=timedelta(days=1), circulated_after=timedelta(days=1),
-        )  # fmt: skip
-        if day == 1:
-            assert request.circulated_at is not None
-            offer = offer_row(
-                request, home, world.b[Role.LETTINGS_OFFICER], offered_at=request.circulated_at, status="moved",
-                decided_after=timedelta(days=1),
-            )  # fmt: skip
-            move_row(offer, world.b[Role.LETTINGS_OFFICER], move_date=date(2026, 3, 1))
-    return world
+    return six_requests_one_moved(world)
 
 
 def _cells(xlsx: bytes) -> list[list[object]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -20,31 +19,14 @@ from safemoves.reports.exports import csv_bytes, xlsx_bytes
 from safemoves.reports.tables import Cell, Table
 from tests.factories import World, sign_in
 from tests.jobrun import Capture, download, start_and_download, start_job
-from tests.reciprocal.factories import make_home
-from tests.reports.factories import case_row, move_row, offer_row, request_row
+from tests.reports.factories import six_requests_one_moved
 
 PERIOD = {"start": "2026-01-01", "end": "2026-06-30"}
 
 
 @pytest.fixture
 def filled(world: World) -> World:
-    """A's cases (two open, one closed), and six of A's requests, one moved into B's home."""
-    a = world.a.organisation
-    home = make_home(world.b)
-    for day in range(1, 7):
-        case = case_row(a, received_at=datetime(2026, 2, day, 9, tzinfo=UTC), officer=world.a[Role.OFFICER])
-        request = request_row(
-            case, world.scheme, world.a[Role.MANAGER], created_at=case.received_at,
-            approved_after=timedelta(days=1), circulated_after=timedelta(days=1),
-        )  # fmt: skip
-        if day == 1:
-            assert request.circulated_at is not None
-            offer = offer_row(
-                request, home, world.b[Role.LETTINGS_OFFICER], offered_at=request.circulated_at, status="moved",
-                decided_after=timedelta(days=1),
-            )  # fmt: skip
-            move_row(offer, world.b[Role.LETTINGS_OFFICER], move_date=date(2026, 3, 1))
-    return world
+    return six_requests_one_moved(world)
 
 
 def _svg_bars(html: str, key: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from uuid import UUID
 from django.db import transaction
 from django.http import Http404
 
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases.codes import ConsentPurpose
 from safemoves.cases.models import Case, SafeContactRules
 from safemoves.cases.policies import can_view_case
@@ -178,12 +178,11 @@ def released_identity(membership: Membership, offer_id: Any) -> Identity | None:
                 object_type="offer",
                 object_id=release.offer_id,
             )
-            record_event(
+            record_case_event(
                 action="case.viewed",
                 actor=membership.user,
                 organisation_id=case.organisation_id,
-                object_type="case",
-                object_id=case.pk,
+                case_id=case.pk,
                 reason=f"identity released through offer {release.offer_id}",
             )
         return identity

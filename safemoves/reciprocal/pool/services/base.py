@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases.models import Case
 from safemoves.cases.services import refresh_next_due
 from safemoves.common.scoping import organisation_scope, scopes_disabled
@@ -52,12 +52,11 @@ def _save_request(request: MoveRequest, fields: list[str]) -> None:
 
 
 def _case_event(request: MoveRequest, *, action: str, actor: User | None, fields: list[str], reason: str) -> None:
-    record_event(
+    record_case_event(
         action=action,
         actor=actor,
         organisation_id=request.organisation_id,
-        object_type="case",
-        object_id=request.case_id,
+        case_id=request.case_id,
         fields=fields,
         reason=f"move request {request.pk}: {reason}" if reason else f"move request {request.pk}",
     )
@@ -125,12 +124,11 @@ def _both_sides(offer: Offer, *, action: str, actor: User, object_type: str, obj
         fields=fields,
         reason=f"offer {offer.pk}",
     )
-    record_event(
+    record_case_event(
         action=action,
         actor=actor,
         organisation_id=offer.referring_organisation_id,
-        object_type="case",
-        object_id=offer.request.case_id,
+        case_id=offer.request.case_id,
         fields=fields,
         reason=f"move request {offer.request_id}: offer {offer.pk}",
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited
-from safemoves.audit.services import record_event
+from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import SafeContactRules
 from safemoves.common.scoping import organisation_scope, scopes_disabled
@@ -70,12 +70,11 @@ def handover_consent_record(
             support_needs=support_needs.strip(),
             recorded_by=actor,
         )
-    record_event(
+    record_case_event(
         action="reciprocal.handover_consent_recorded",
         actor=actor,
         organisation_id=current.referring_organisation_id,
-        object_type="case",
-        object_id=current.request.case_id,
+        case_id=current.request.case_id,
         fields=["given_by", "given_on", "how_given", *(["support_needs"] if consent.support_needs else [])],
         reason=f"move request {current.request_id}: offer {current.pk}",
     )
@@ -153,12 +152,11 @@ def _make_handover(*, move: Move, consent: HandoverConsent, offer: Offer, actor:
         fields=HANDOVER_FIELDS,
         reason=f"move {move.pk}, handover consent {consent.pk}",
     )
-    record_event(
+    record_case_event(
         action="reciprocal.case_handed_over",
         actor=actor,
         organisation_id=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
+        case_id=case.pk,
         fields=HANDOVER_FIELDS,
         reason=f"move request {request.pk}: move {move.pk}, handover consent {consent.pk}, {adults} adult(s)",
     )
