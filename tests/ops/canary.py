@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from safemoves.common.scoping import organisation_scope
-from safemoves.jobs.models import Job
+from safemoves.jobs.models import Job, JobOutput
 from safemoves.organisations.models import Role
 from tests.factories import World
 
@@ -19,4 +22,15 @@ def job_rows(world: World) -> dict[str, list[Any]]:
             kind="homes_import",
             payload="placeholder",
         )
-    return {"jobs.job": [job]}
+        # A finished job's sealed file (a report table or a matching run).
+        output = JobOutput.objects.create(
+            organisation=world.a.organisation,
+            job=job,
+            file_name="table.csv",
+            content_type="text/csv",
+            size_bytes=11,
+            data="placeholder",
+            created_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(hours=24),
+        )
+    return {"jobs.job": [job], "jobs.joboutput": [output]}

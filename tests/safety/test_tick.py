@@ -47,7 +47,8 @@ def test_tick_twice_sends_each_breach_exactly_once(world: World, django_capture_
         safety_actions_for_new_case(Case.objects.exclude(pk=overdue.pk).get(), None)
 
     assert (
-        _tick(django_capture_on_commit_callbacks) == "moves ledger: 0 move(s) posted to the ledger on their date.\n"
+        _tick(django_capture_on_commit_callbacks) == "job outputs: 0 expired job output(s) deleted.\n"
+        "moves ledger: 0 move(s) posted to the ledger on their date.\n"
         "offers: 0 offer(s) expired.\n"
         "requests waiting: 0 waiting request(s) notified.\n"
         "safety breaches: 1 new breach(es) notified.\n"
@@ -71,7 +72,8 @@ def test_tick_twice_sends_each_breach_exactly_once(world: World, django_capture_
         assert personal not in message.body
 
     assert (
-        _tick(django_capture_on_commit_callbacks) == "moves ledger: 0 move(s) posted to the ledger on their date.\n"
+        _tick(django_capture_on_commit_callbacks) == "job outputs: 0 expired job output(s) deleted.\n"
+        "moves ledger: 0 move(s) posted to the ledger on their date.\n"
         "offers: 0 offer(s) expired.\n"
         "requests waiting: 0 waiting request(s) notified.\n"
         "safety breaches: 0 new breach(es) notified.\n"
@@ -95,7 +97,8 @@ def test_done_actions_and_other_landlords_are_left_alone(
         action = SafetyAction.objects.get(case=case)
         safety_action_complete(action=action, actor=world.a[Role.OFFICER], evidence_note="Done late")
     assert (
-        _tick(django_capture_on_commit_callbacks) == "moves ledger: 0 move(s) posted to the ledger on their date.\n"
+        _tick(django_capture_on_commit_callbacks) == "job outputs: 0 expired job output(s) deleted.\n"
+        "moves ledger: 0 move(s) posted to the ledger on their date.\n"
         "offers: 0 offer(s) expired.\n"
         "requests waiting: 0 waiting request(s) notified.\n"
         "safety breaches: 0 new breach(es) notified.\n"
