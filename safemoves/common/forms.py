@@ -4,8 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.http import HttpRequest
 
 
 def add_validation_error(form: Form, error: ValidationError) -> None:
@@ -46,4 +48,26 @@ def submit(form: Form, call: Callable[[dict[str, Any]], T]) -> Submitted[T] | No
     except ValidationError as error:
         add_validation_error(form, error)
         return None
+    return Submitted(result)
+
+
+def say(request: HttpRequest, error: ValidationError) -> None:
+    """A service's refusal, as messages on the page the view redirects to: one per problem."""
+    for problem in error.messages:
+        messages.error(request, problem)
+
+
+def act(request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str]) -> Submitted[T] | None:
+    """The one way a view runs a service for a button (a POST with no form to show again):
+    call the service; on success say `success` (or what it makes of the service's result) and
+    return the result, wrapped; on a refusal say each of the service's messages as an error
+    and return None. Either way the view then redirects. Nothing was written on a refusal
+    (services validate before they write, inside a transaction); any other exception passes
+    through."""
+    try:
+        result = call()
+    except ValidationError as error:
+        say(request, error)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
     return Submitted(result)

@@ -1,20 +1,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import submit
+from safemoves.common.forms import act, submit
 from safemoves.common.http import StaffRequest
 from safemoves.organisations import policies, selectors, services
 from safemoves.organisations.forms import InviteForm, RoleForm
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 @allowed_if(policies.can_manage_staff)
@@ -55,12 +50,11 @@ def invite_view(request: StaffRequest) -> HttpResponse:
 @require_POST
 def deactivate_view(request: StaffRequest, membership_id: int) -> HttpResponse:
     member = selectors.get_member(organisation=request.membership.organisation, membership_id=membership_id)
-    try:
-        services.member_deactivate(membership=member, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"{member.user.full_name} can no longer sign in; their sessions have ended.")
+    act(
+        request,
+        lambda: services.member_deactivate(membership=member, actor=request.user),
+        f"{member.user.full_name} can no longer sign in; their sessions have ended.",
+    )
     return redirect("organisations:staff")
 
 
@@ -68,12 +62,11 @@ def deactivate_view(request: StaffRequest, membership_id: int) -> HttpResponse:
 @require_POST
 def reactivate_view(request: StaffRequest, membership_id: int) -> HttpResponse:
     member = selectors.get_member(organisation=request.membership.organisation, membership_id=membership_id)
-    try:
-        services.member_reactivate(membership=member, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"{member.user.full_name} can sign in again.")
+    act(
+        request,
+        lambda: services.member_reactivate(membership=member, actor=request.user),
+        f"{member.user.full_name} can sign in again.",
+    )
     return redirect("organisations:staff")
 
 
@@ -85,12 +78,11 @@ def change_role_view(request: StaffRequest, membership_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a role from the list.")
         return redirect("organisations:staff")
-    try:
-        services.member_change_role(membership=member, actor=request.user, role=form.cleaned_data["role"])
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"{member.user.full_name} is now: {member.get_role_display()}.")
+    act(
+        request,
+        lambda: services.member_change_role(membership=member, actor=request.user, role=form.cleaned_data["role"]),
+        lambda _: f"{member.user.full_name} is now: {member.get_role_display()}.",
+    )
     return redirect("organisations:staff")
 
 
@@ -100,12 +92,11 @@ def revoke_invitation_view(request: StaffRequest, invitation_id: int) -> HttpRes
     invitation = get_object_or_404(
         selectors.open_invitations(organisation=request.membership.organisation), pk=invitation_id
     )
-    try:
-        services.invitation_revoke(invitation=invitation, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    act(
+        request,
+        lambda: services.invitation_revoke(invitation=invitation, actor=request.user),
+        f"The invitation to {invitation.email} was withdrawn.",
+    )
     return redirect("organisations:staff")
 
 
@@ -115,14 +106,10 @@ def reset_second_factor_view(request: StaffRequest, membership_id: int) -> HttpR
     """Asks to confirm first (a page, so it works without JavaScript), then resets."""
     member = selectors.get_member(organisation=request.membership.organisation, membership_id=membership_id)
     if request.method == "POST":
-        try:
-            services.member_reset_second_factor(membership=member, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(
-                request,
-                f"{member.user.full_name}'s second factor is reset: they set up a new authenticator at next sign-in.",
-            )
+        act(
+            request,
+            lambda: services.member_reset_second_factor(membership=member, actor=request.user),
+            f"{member.user.full_name}'s second factor is reset: they set up a new authenticator at next sign-in.",
+        )
         return redirect("organisations:staff")
     return render(request, "organisations/reset_second_factor.html", {"member": member})

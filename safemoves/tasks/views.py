@@ -4,7 +4,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from safemoves.accounts.models import User
 from safemoves.cases.models import Case
 from safemoves.cases.selectors import get_case
 from safemoves.common.editing import EditConflict
-from safemoves.common.forms import submit
+from safemoves.common.forms import act, submit
 from safemoves.common.http import StaffRequest
 from safemoves.organisations.models import Role
 from safemoves.tasks import selectors, services
@@ -90,15 +89,13 @@ def task_edit_view(request: StaffRequest, case_id: UUID, task_id: UUID) -> HttpR
 def task_complete_view(request: StaffRequest, case_id: UUID, task_id: UUID) -> HttpResponse:
     case = _case(request, case_id)
     task = selectors.get_task(case, task_id)
-    try:
-        follow_up = services.task_complete(task=task, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        text = "Task marked done."
-        if follow_up is not None:
-            text += f" Next review set for {follow_up.due_on:%A %d %B %Y}."
-        messages.success(request, text)
+    act(
+        request,
+        lambda: services.task_complete(task=task, actor=request.user),
+        lambda follow_up: (
+            "Task marked done." + ("" if follow_up is None else f" Next review set for {follow_up.due_on:%A %d %B %Y}.")
+        ),
+    )
     return _back(case)
 
 
@@ -106,10 +103,5 @@ def task_complete_view(request: StaffRequest, case_id: UUID, task_id: UUID) -> H
 def task_reopen_view(request: StaffRequest, case_id: UUID, task_id: UUID) -> HttpResponse:
     case = _case(request, case_id)
     task = selectors.get_task(case, task_id)
-    try:
-        services.task_reopen(task=task, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Task reopened.")
+    act(request, lambda: services.task_reopen(task=task, actor=request.user), "Task reopened.")
     return _back(case)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from io import StringIO
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core import mail
+from django.core.management import call_command
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -16,6 +19,8 @@ from django.urls import reverse
 
 from safemoves.common.fields import EncryptedDateField, all_models_with_encrypted_fields, encrypted_fields
 from safemoves.common.scoping import scopes_disabled
+from safemoves.notifications.codes import NotificationKind
+from safemoves.notifications.models import Notification
 from safemoves.organisations.models import Role
 from tests.cases.factories import make_case
 from tests.factories import World, make_world, sign_in
@@ -177,11 +182,20 @@ def test_no_personal_value_is_stored_or_logged_in_clear(caplog: pytest.LogCaptur
     client.post(reverse("cases:note_add", kwargs={"case_id": case.pk}), {"body": "CANARY-posted-note-Zq7"})
     markers.append("CANARY-posted-note-Zq7")
 
+    # The clocks run over the canary rows too: their notices and e-mails carry references only.
+    call_command("tick", stdout=StringIO())
+    with scopes_disabled():
+        notified = set(Notification.objects.values_list("kind", flat=True))
+    assert notified >= {NotificationKind.OFFER_RECEIVED}, "the scan must cover notification rows"
+    mailed = [f"{message.subject}\n{message.body}" for message in mail.outbox]
+    assert mailed != []
+
     cells = _raw_cells()
     leaked = sorted({marker for marker in markers for cell in cells if marker in cell})
     assert leaked == [], "personal values stored in clear"
     dates = {cell for cell in cells if "1911-11-11" in cell or "11/11/1911" in cell}
     assert dates == set(), "dates of birth stored in clear"
+    assert sorted({marker for marker in markers for text in mailed if marker in text}) == [], "personal values e-mailed"
     logged = sorted({marker for marker in markers if marker in caplog.text})
     assert logged == [], "personal values written to the application log"
     assert len(markers) >= 20

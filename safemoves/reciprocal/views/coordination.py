@@ -10,13 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import submit
+from safemoves.common.forms import act, say, submit
 from safemoves.common.http import StaffRequest
 from safemoves.jobs.matching import matching_job_start, matching_result
 from safemoves.reciprocal import policies, pool
 from safemoves.reciprocal.forms import PolicyForm
 from safemoves.reciprocal.pool import services
-from safemoves.reciprocal.views.base import say
 
 
 @allowed_if(policies.can_coordinate)
@@ -64,12 +63,7 @@ def ledger_view(request: StaffRequest) -> HttpResponse:
 @require_POST
 def ledger_correct_view(request: StaffRequest, entry_id: int) -> HttpResponse:
     entry = pool.get_ledger_entry(request.membership, entry_id)
-    try:
-        services.ledger_correct(entry=entry, actor=request.user)
-    except ValidationError as error:
-        say(request, error)
-    else:
-        messages.success(request, "Correcting entries are posted.")
+    act(request, lambda: services.ledger_correct(entry=entry, actor=request.user), "Correcting entries are posted.")
     return redirect("reciprocal:ledger")
 
 

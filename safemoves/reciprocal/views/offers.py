@@ -7,19 +7,17 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import submit
+from safemoves.common.forms import act, submit
 from safemoves.common.http import StaffRequest
 from safemoves.reciprocal import policies, pool
 from safemoves.reciprocal.forms import CheckInForm, DecisionForm, MoveForm
 from safemoves.reciprocal.models import Move
 from safemoves.reciprocal.pool import services
-from safemoves.reciprocal.views.base import say
 
 
 @allowed_if(policies.can_see_offers)
@@ -44,18 +42,17 @@ def offer_decide_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpRespons
         return redirect("reciprocal:offer_detail", offer_id=offer.pk)
     data = form.cleaned_data
     reasonable = {"yes": True, "no": False}.get(data["reasonable_refusal"])
-    try:
-        services.offer_decide(
+    act(
+        request,
+        lambda: services.offer_decide(
             offer=offer,
             actor=request.user,
             accepted=data["decision"] == "accept",
             refusal_reason=data["refusal_reason"],
             reasonable_refusal=reasonable,
-        )
-    except ValidationError as error:
-        say(request, error)
-    else:
-        messages.success(request, "The tenant's decision is recorded.")
+        ),
+        "The tenant's decision is recorded.",
+    )
     return redirect("reciprocal:offer_detail", offer_id=offer.pk)
 
 
@@ -63,12 +60,11 @@ def offer_decide_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpRespons
 @require_POST
 def offer_withdraw_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpResponse:
     offer = pool.get_offer_for_work(request.membership, offer_id, side="offering")
-    try:
-        services.offer_withdraw(offer=offer, actor=request.user)
-    except ValidationError as error:
-        say(request, error)
-    else:
-        messages.success(request, "The offer is withdrawn and the home is back in the pool.")
+    act(
+        request,
+        lambda: services.offer_withdraw(offer=offer, actor=request.user),
+        "The offer is withdrawn and the home is back in the pool.",
+    )
     return redirect("reciprocal:offer_detail", offer_id=offer.pk)
 
 
@@ -76,12 +72,11 @@ def offer_withdraw_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpRespo
 @require_POST
 def identity_release_view(request: StaffRequest, offer_id: uuid.UUID) -> HttpResponse:
     offer = pool.get_offer_for_work(request.membership, offer_id, side="referring")
-    try:
-        services.identity_release(offer=offer, actor=request.user)
-    except ValidationError as error:
-        say(request, error)
-    else:
-        messages.success(request, "The tenant's name and safe contact route are released to the rehousing landlord.")
+    act(
+        request,
+        lambda: services.identity_release(offer=offer, actor=request.user),
+        "The tenant's name and safe contact route are released to the rehousing landlord.",
+    )
     return redirect("reciprocal:offer_detail", offer_id=offer.pk)
 
 
@@ -123,12 +118,10 @@ def move_check_in_view(request: StaffRequest, move_id: uuid.UUID) -> HttpRespons
     if not form.is_valid():
         messages.error(request, "Choose what the check-in found.")
         return redirect("reciprocal:move_detail", move_id=move.pk)
-    try:
-        services.move_check_in(
-            move=move, actor=request.user, outcome=form.cleaned_data["outcome"], notes=form.cleaned_data["notes"]
-        )
-    except ValidationError as error:
-        say(request, error)
-    else:
-        messages.success(request, "The post-move check-in is recorded.")
+    data = form.cleaned_data
+    act(
+        request,
+        lambda: services.move_check_in(move=move, actor=request.user, outcome=data["outcome"], notes=data["notes"]),
+        "The post-move check-in is recorded.",
+    )
     return redirect("reciprocal:move_detail", move_id=move.pk)

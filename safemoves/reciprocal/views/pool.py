@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from safemoves.common.decorators import allowed_if
+from safemoves.common.forms import say
 from safemoves.common.http import StaffRequest
 from safemoves.properties.models import Home
 from safemoves.properties.selectors import get_home, own_home_listed
 from safemoves.reciprocal import policies, pool, selectors
 from safemoves.reciprocal.forms import OfferForm, ProposalDecisionForm
 from safemoves.reciprocal.pool import probing, services
-from safemoves.reciprocal.views.base import area, say
+from safemoves.reciprocal.views.base import area
 
 
 @allowed_if(policies.can_use_pool)

@@ -13,14 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safemoves.cases.selectors import get_case
 from safemoves.common.decorators import allowed_if
-from safemoves.common.forms import submit
+from safemoves.common.forms import say, submit
 from safemoves.common.http import StaffRequest
 from safemoves.reciprocal import policies, pool, selectors
 from safemoves.reciprocal.forms import EndForm, RequestForm
 from safemoves.reciprocal.models import MoveRequest
 from safemoves.reciprocal.pool import services
 from safemoves.reciprocal.profile import build_profile, risk_band_label, suggested_bedrooms
-from safemoves.reciprocal.views.base import area, say
+from safemoves.reciprocal.views.base import area
 
 
 @allowed_if(policies.can_list_own_requests)
