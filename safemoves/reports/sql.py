@@ -24,6 +24,13 @@ def seconds_between(later: str, earlier: str) -> str:
     return f"(CAST(strftime('%%s', {later}) AS INTEGER) - CAST(strftime('%%s', {earlier}) AS INTEGER))"
 
 
+def day_of(column: str) -> str:
+    """SQL for the calendar day (UTC) of a timestamp, as a date."""
+    if connection.vendor == "postgresql":
+        return f"CAST({column} AT TIME ZONE 'UTC' AS date)"
+    return f"date({column})"
+
+
 def month_of(column: str) -> str:
     """SQL for the calendar month (UTC) of a timestamp, as text 'YYYY-MM'."""
     if connection.vendor == "postgresql":
@@ -47,7 +54,8 @@ def percentiles_sql(values_sql: str, *, with_total: bool = False) -> str:
     row (``grp`` must then be an integer).
 
     PostgreSQL sorts each group once with its ordered-set aggregates (``percentile_cont``,
-    ``percentile_disc``; the total by a grouping set, without reading the values twice).
+    ``percentile_disc``, ordered by the same expression so they share one sort; the total by a
+    grouping set, without reading the values twice).
     SQLite has neither: it ranks with window functions (ROW_NUMBER, COUNT).
     """
     if connection.vendor == "postgresql":
@@ -57,7 +65,7 @@ def percentiles_sql(values_sql: str, *, with_total: bool = False) -> str:
             WITH v AS ({values_sql})
             SELECT {group}, COUNT(*),
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(value AS double precision)),
-                   percentile_disc({P90_FRACTION}) WITHIN GROUP (ORDER BY value)
+                   percentile_disc({P90_FRACTION}) WITHIN GROUP (ORDER BY CAST(value AS double precision))
             FROM v WHERE value IS NOT NULL
             GROUP BY {grouping}
             HAVING COUNT(*) > 0
