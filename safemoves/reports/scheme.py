@@ -124,13 +124,14 @@ def _funnel_counts(scheme_id: int, period: Period, landlord: int | None) -> list
     row = fetch(
         f"""
         SELECT COUNT(*), COUNT(r.approved_at), COUNT(r.circulated_at),
-               COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM {OFFER} o WHERE o.request_id = r.id)
-                            THEN 1 ELSE 0 END), 0),
-               COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM {OFFER} o WHERE o.request_id = r.id
-                                                AND o.status IN ('accepted', 'moved'))
-                            THEN 1 ELSE 0 END), 0),
-               COUNT(m.id)
-        FROM {REQUEST} r LEFT JOIN {MOVE} m ON m.request_id = r.id
+               COUNT(o.request_id), COALESCE(SUM(o.accepted), 0), COUNT(m.id)
+        FROM {REQUEST} r
+        -- One row per request with offers (a join, not two probes per request).
+        LEFT JOIN (
+            SELECT request_id, MAX(CASE WHEN status IN ('accepted', 'moved') THEN 1 ELSE 0 END) AS accepted
+            FROM {OFFER} GROUP BY request_id
+        ) o ON o.request_id = r.id
+        LEFT JOIN {MOVE} m ON m.request_id = r.id
         WHERE r.scheme_id = %s AND r.created_at >= %s AND r.created_at < %s {landlord_sql}
         """,
         params,
@@ -165,28 +166,32 @@ STEP_LABELS = (
 @across_landlords
 def step_times(scheme_id: int, period: Period) -> Table:
     """Median and 90th-percentile days between the steps, for requests made in the period."""
-    base = "r.scheme_id = %s AND r.created_at >= %s AND r.created_at < %s"
-    params: list[object] = [scheme_id, *_period(period)]
+    # The period's requests are read once (a CTE named twice is computed once), not per step.
+    requests = f"""
+        SELECT r.id, r.created_at, r.approved_at, r.circulated_at FROM {REQUEST} r
+        WHERE r.scheme_id = %s AND r.created_at >= %s AND r.created_at < %s
+    """
     sql = f"""
+        WITH r AS ({requests})
         SELECT '1_approved' AS grp, {seconds_between("r.approved_at", "r.created_at")} AS value
-        FROM {REQUEST} r WHERE {base} AND r.approved_at IS NOT NULL
+        FROM r WHERE r.approved_at IS NOT NULL
         UNION ALL
         SELECT '2_circulated', {seconds_between("r.circulated_at", "r.approved_at")}
-        FROM {REQUEST} r WHERE {base} AND r.circulated_at IS NOT NULL AND r.approved_at IS NOT NULL
+        FROM r WHERE r.circulated_at IS NOT NULL AND r.approved_at IS NOT NULL
         UNION ALL
         SELECT '3_offered', {seconds_between("MIN(o.offered_at)", "r.circulated_at")}
-        FROM {REQUEST} r JOIN {OFFER} o ON o.request_id = r.id
-        WHERE {base} AND r.circulated_at IS NOT NULL GROUP BY r.id, r.circulated_at
+        FROM r JOIN {OFFER} o ON o.request_id = r.id
+        WHERE r.circulated_at IS NOT NULL GROUP BY r.id, r.circulated_at
         UNION ALL
         SELECT '4_accepted', {seconds_between("o.decided_at", "o.offered_at")}
-        FROM {REQUEST} r JOIN {OFFER} o ON o.request_id = r.id
-        WHERE {base} AND o.status IN ('accepted', 'moved') AND o.decided_at IS NOT NULL
+        FROM r JOIN {OFFER} o ON o.request_id = r.id
+        WHERE o.status IN ('accepted', 'moved') AND o.decided_at IS NOT NULL
         UNION ALL
         SELECT '5_moved', {seconds_between("m.move_date", "o.decided_at")}
-        FROM {REQUEST} r JOIN {MOVE} m ON m.request_id = r.id JOIN {OFFER} o ON o.id = m.offer_id
-        WHERE {base} AND o.decided_at IS NOT NULL
+        FROM r JOIN {MOVE} m ON m.request_id = r.id JOIN {OFFER} o ON o.id = m.offer_id
+        WHERE o.decided_at IS NOT NULL
     """
-    found = percentiles(sql, params * 5)
+    found = percentiles(sql, [scheme_id, *_period(period)])
     rows = tuple((label, *_suppressed_days(found.get(key))) for key, label in STEP_LABELS)
     return Table(
         "step_times",

@@ -18,10 +18,12 @@ landlord outside the scheme (done after 100 days). On the scheme page B's 3 case
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -215,3 +217,12 @@ def test_summary_equals_the_direct_computation_after_every_write(world: World, s
             _run(world, step, cases)
             _assert_summary_is_direct(world, CHECKED)
         transaction.set_rollback(True)
+
+
+def test_the_rebuild_command(hand_worked: World) -> None:
+    out = io.StringIO()
+    with scopes_disabled(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reports_timetosafety")
+    call_command("report_summaries", "rebuild", stdout=out)
+    assert out.getvalue() == "Time to safety: 12 case(s) with their locks changed.\n"
+    _assert_summary_is_direct(hand_worked, [PERIOD])
