@@ -34,6 +34,7 @@ def report_exported(*, actor: User, organisation_id: int, report: str, table: st
     )
 
 
+@unaudited("builds SQL text; writes nothing")
 def time_to_safety_rows_sql(where_actions: str = "") -> str:
     """SELECT (case_id, organisation_id, referred_on, seconds): per case with a lock change done,
     its landlord, its referral day (UTC) and the whole seconds from the referral to the first
@@ -68,7 +69,7 @@ def time_to_safety_refresh(*, case_id: object) -> None:
     Every service that completes a lock change (or changes a case's referral time or landlord)
     calls it in its own transaction; a purged case loses its row by cascade.
     """
-    case_key = Case._meta.pk.get_db_prep_value(case_id, connection)  # type: ignore[union-attr]
+    case_key = Case._meta.pk.get_db_prep_value(case_id, connection)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {SUMMARY} WHERE case_id = %s", [case_key])
         cursor.execute(_insert_sql("AND a.case_id = %s"), [LOCK_CHANGE, case_key])
