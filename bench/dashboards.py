@@ -95,6 +95,7 @@ def _seed(cases: int) -> dict[str, Any]:
     from safemoves.organisations.models import Membership, Organisation, Role, Scheme, SchemeMembership
     from safemoves.properties.models import Home
     from safemoves.reciprocal.models import LedgerEntry, Move, MoveRequest, Offer
+    from safemoves.reports.services import time_to_safety_rebuild
     from safemoves.risk.models import MaracReferral, RiskAssessment
     from safemoves.safety.models import SafetyAction, SafetyActionType
 
@@ -406,6 +407,8 @@ def _seed(cases: int) -> dict[str, Any]:
             },
             f"{Move._meta.db_table} x",
         )
+    # The time-to-safety summary (ADR 0024), from the cases and lock changes just written.
+    counts["time to safety"] = time_to_safety_rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"seeded": True, **counts}
@@ -557,11 +560,18 @@ def measure(repeats: int, baseline: bool) -> list[tuple[str, float, float | None
 
     own_s, _ = _time(lambda: scheme_reports.scheme_dashboard(scheme_id, period, organisation_id), repeats)
     results.append(("scheme dashboard (manager, own line)", own_s, None, ""))
-    pack_s, _ = _time(
-        lambda: board_pack_pdf("Board pack", period.label(), scheme_reports.scheme_dashboard(scheme_id, period)),
-        repeats,
-    )
-    results.append(("board pack PDF (figures and PDF)", pack_s, None, ""))
+    # The time to safety from the summary against the direct computation over every case and
+    # lock change (ADR 0024): the same figures for every landlord and the scheme.
+    members = [pk for pk, _ in scheme_reports.member_names(scheme_id)]
+    summary_s, summary = _time(lambda: scheme_reports.time_to_safety(scheme_id, period), repeats)
+    direct_s, direct = _time(lambda: scheme_reports.time_to_safety_direct(members, period), 1)
+    same = "same answers" if summary == direct else "ANSWERS DIFFER"
+    results.append(("time to safety: summary (direct computation in the loop column)", summary_s, direct_s, same))
+    # The board pack is a background job (reports.jobs): its figures, then fpdf2's layout.
+    figures_s, figures = _time(lambda: scheme_reports.scheme_dashboard(scheme_id, period), repeats)
+    layout_s, _ = _time(lambda: board_pack_pdf("Board pack", period.label(), figures), repeats)
+    results.append(("board pack job: figures", figures_s, None, ""))
+    results.append(("board pack job: PDF layout (fpdf2)", layout_s, None, ""))
     return results
 
 
@@ -624,6 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     command += ["--repeats", str(args.repeats)] + ([] if args.baseline else ["--no-baseline"])
     command += ["--seed-only"] if args.seed_only else []
     print(f"# Dashboards: {args.cases:,} cases on {args.database}, {os.cpu_count()} CPUs\n", flush=True)
+    print(f"load average before the run: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n", flush=True)
     return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
 
 

@@ -13,6 +13,7 @@ from safemoves.cases.codes import CaseOutcome, CaseSource, ConsentBasis, Consent
 from safemoves.cases.models import Case
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Membership, Organisation, Role
+from safemoves.reports.services import time_to_safety_refresh
 
 CASES_PER_OFFICER = 30
 
@@ -58,6 +59,7 @@ def _case_for(rng: random.Random, organisation: Organisation, officer: User, man
     received = timezone.now() - timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 12))
     due = received + timedelta(days=1)
     Case.objects.filter(pk=case.pk).update(received_at=received, first_contact_due_at=due, next_due_at=due)
+    time_to_safety_refresh(case_id=case.pk)  # the report summary follows the referral time
     case.refresh_from_db()
     state = index % 10
     if state == 0:

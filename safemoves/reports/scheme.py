@@ -34,6 +34,8 @@ from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Organisation, SchemeMembership
 from safemoves.reciprocal.codes import RefusalReason
 from safemoves.reciprocal.models import LedgerEntry, Move, MoveRequest, Offer
+from safemoves.reports.models import TimeToSafety
+from safemoves.reports.services import time_to_safety_rows_sql
 from safemoves.reports.sql import Percentiles, fetch, month_of, percentiles, seconds_between
 from safemoves.reports.tables import (
     SUPPRESSED,
@@ -46,17 +48,15 @@ from safemoves.reports.tables import (
     suppressed_share,
 )
 from safemoves.safety.catalogue import LOCK_CHANGE
-from safemoves.safety.models import SafetyAction, SafetyActionType
 
 CASE = Case._meta.db_table
-ACTION = SafetyAction._meta.db_table
-ACTION_TYPE = SafetyActionType._meta.db_table
 REQUEST = MoveRequest._meta.db_table
 OFFER = Offer._meta.db_table
 MOVE = Move._meta.db_table
 LEDGER = LedgerEntry._meta.db_table
 ORGANISATION = Organisation._meta.db_table
 MEMBERSHIP = SchemeMembership._meta.db_table
+SUMMARY = TimeToSafety._meta.db_table
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -124,13 +124,14 @@ def _funnel_counts(scheme_id: int, period: Period, landlord: int | None) -> list
     row = fetch(
         f"""
         SELECT COUNT(*), COUNT(r.approved_at), COUNT(r.circulated_at),
-               COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM {OFFER} o WHERE o.request_id = r.id)
-                            THEN 1 ELSE 0 END), 0),
-               COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM {OFFER} o WHERE o.request_id = r.id
-                                                AND o.status IN ('accepted', 'moved'))
-                            THEN 1 ELSE 0 END), 0),
-               COUNT(m.id)
-        FROM {REQUEST} r LEFT JOIN {MOVE} m ON m.request_id = r.id
+               COUNT(o.request_id), COALESCE(SUM(o.accepted), 0), COUNT(m.id)
+        FROM {REQUEST} r
+        -- One row per request with offers (a join, not two probes per request).
+        LEFT JOIN (
+            SELECT request_id, MAX(CASE WHEN status IN ('accepted', 'moved') THEN 1 ELSE 0 END) AS accepted
+            FROM {OFFER} GROUP BY request_id
+        ) o ON o.request_id = r.id
+        LEFT JOIN {MOVE} m ON m.request_id = r.id
         WHERE r.scheme_id = %s AND r.created_at >= %s AND r.created_at < %s {landlord_sql}
         """,
         params,
@@ -165,28 +166,32 @@ STEP_LABELS = (
 @across_landlords
 def step_times(scheme_id: int, period: Period) -> Table:
     """Median and 90th-percentile days between the steps, for requests made in the period."""
-    base = "r.scheme_id = %s AND r.created_at >= %s AND r.created_at < %s"
-    params: list[object] = [scheme_id, *_period(period)]
+    # The period's requests are read once (a CTE named twice is computed once), not per step.
+    requests = f"""
+        SELECT r.id, r.created_at, r.approved_at, r.circulated_at FROM {REQUEST} r
+        WHERE r.scheme_id = %s AND r.created_at >= %s AND r.created_at < %s
+    """
     sql = f"""
+        WITH r AS ({requests})
         SELECT '1_approved' AS grp, {seconds_between("r.approved_at", "r.created_at")} AS value
-        FROM {REQUEST} r WHERE {base} AND r.approved_at IS NOT NULL
+        FROM r WHERE r.approved_at IS NOT NULL
         UNION ALL
         SELECT '2_circulated', {seconds_between("r.circulated_at", "r.approved_at")}
-        FROM {REQUEST} r WHERE {base} AND r.circulated_at IS NOT NULL AND r.approved_at IS NOT NULL
+        FROM r WHERE r.circulated_at IS NOT NULL AND r.approved_at IS NOT NULL
         UNION ALL
         SELECT '3_offered', {seconds_between("MIN(o.offered_at)", "r.circulated_at")}
-        FROM {REQUEST} r JOIN {OFFER} o ON o.request_id = r.id
-        WHERE {base} AND r.circulated_at IS NOT NULL GROUP BY r.id, r.circulated_at
+        FROM r JOIN {OFFER} o ON o.request_id = r.id
+        WHERE r.circulated_at IS NOT NULL GROUP BY r.id, r.circulated_at
         UNION ALL
         SELECT '4_accepted', {seconds_between("o.decided_at", "o.offered_at")}
-        FROM {REQUEST} r JOIN {OFFER} o ON o.request_id = r.id
-        WHERE {base} AND o.status IN ('accepted', 'moved') AND o.decided_at IS NOT NULL
+        FROM r JOIN {OFFER} o ON o.request_id = r.id
+        WHERE o.status IN ('accepted', 'moved') AND o.decided_at IS NOT NULL
         UNION ALL
         SELECT '5_moved', {seconds_between("m.move_date", "o.decided_at")}
-        FROM {REQUEST} r JOIN {MOVE} m ON m.request_id = r.id JOIN {OFFER} o ON o.id = m.offer_id
-        WHERE {base} AND o.decided_at IS NOT NULL
+        FROM r JOIN {MOVE} m ON m.request_id = r.id JOIN {OFFER} o ON o.id = m.offer_id
+        WHERE o.decided_at IS NOT NULL
     """
-    found = percentiles(sql, params * 5)
+    found = percentiles(sql, [scheme_id, *_period(period)])
     rows = tuple((label, *_suppressed_days(found.get(key))) for key, label in STEP_LABELS)
     return Table(
         "step_times",
@@ -373,22 +378,13 @@ def tenure_kept(scheme_id: int, period: Period) -> Table:
 # --- time to safety and time to a safe home -------------------------------------------------
 
 
-def _time_to_safety_sql(extra: str, inner: str = "") -> str:
-    """(grp, value): per case referred in the period, seconds from referral to the first lock change done.
-
-    Driven from the done lock changes that started in the period (a lock change never starts
-    before its case's referral), then joined to their cases.
-    """
+def _time_to_safety_sql(extra: str) -> str:
+    """(grp, value): per case referred in the period whose locks were changed, the whole seconds
+    from its referral to the first lock change done, read from the summary ``TimeToSafety``
+    (kept exactly by the services; index-only on (landlord, referral day, seconds))."""
     return f"""
-        SELECT {{grp}} AS grp, {seconds_between("f.done_at", "c.received_at")} AS value
-        FROM (
-            SELECT a.case_id, MIN(a.done_at) AS done_at
-            FROM {ACTION} a
-            WHERE a.action_type_id = (SELECT t.id FROM {ACTION_TYPE} t WHERE t.code = %s)
-              AND a.status = 'done' AND a.starts_at >= %s {inner}
-            GROUP BY a.case_id
-        ) f JOIN {CASE} c ON c.id = f.case_id
-        WHERE c.received_at >= %s AND c.received_at < %s {extra}
+        SELECT {{grp}} AS grp, s.seconds AS value FROM {SUMMARY} s
+        WHERE s.referred_on >= %s AND s.referred_on <= %s {extra}
     """
 
 
@@ -401,18 +397,18 @@ def _time_to_home_sql(extra: str) -> str:
     """
 
 
-def _safety_params(period: Period, extra: list[object], inner: list[object] | None = None) -> list[object]:
-    return [LOCK_CHANGE, _dt(period.start_at), *(inner or []), *_period(period), *extra]
+@across_landlords
+def time_to_safety(scheme_id: int, period: Period) -> dict[object, Percentiles]:
+    """Time to safety per member landlord and for the scheme (group 0), from the summary."""
+    in_scheme = f"AND s.organisation_id IN (SELECT organisation_id FROM {MEMBERSHIP} WHERE scheme_id = %s)"
+    return percentiles(
+        _time_to_safety_sql(in_scheme).format(grp="s.organisation_id"), [*_dates(period), scheme_id], with_total=True
+    )
 
 
 @across_landlords
 def _two_clocks(scheme_id: int, period: Period, only_landlord: int | None) -> Table:
-    in_scheme = f"AND c.organisation_id IN (SELECT organisation_id FROM {MEMBERSHIP} WHERE scheme_id = %s)"
-    safety = percentiles(
-        _time_to_safety_sql(in_scheme).format(grp="c.organisation_id"),
-        _safety_params(period, [scheme_id]),
-        with_total=True,
-    )
+    safety = time_to_safety(scheme_id, period)
     home = percentiles(
         _time_to_home_sql("AND r.scheme_id = %s").format(grp="r.organisation_id"),
         [*_dates(period), scheme_id],
@@ -447,8 +443,7 @@ def _two_clocks(scheme_id: int, period: Period, only_landlord: int | None) -> Ta
 def time_to_safety_own(organisation_id: int, period: Period) -> Table:
     """The landlord's own time to safety and to a safe home, unsuppressed (its own cases)."""
     safety = percentiles(
-        _time_to_safety_sql("AND c.organisation_id = %s", "AND a.organisation_id = %s").format(grp="0"),
-        _safety_params(period, [organisation_id], [organisation_id]),
+        _time_to_safety_sql("AND s.organisation_id = %s").format(grp="0"), [*_dates(period), organisation_id]
     ).get(0)
     home = percentiles(
         _time_to_home_sql("AND r.organisation_id = %s").format(grp="0"), [*_dates(period), organisation_id]
@@ -464,6 +459,21 @@ def time_to_safety_own(organisation_id: int, period: Period) -> Table:
         tuple(rows),
         2,
     )
+
+
+@across_landlords
+def time_to_safety_direct(organisation_ids: list[int], period: Period) -> dict[object, Percentiles]:
+    """The time-to-safety figures computed from the cases and their lock changes, without the
+    summary: per landlord of ``organisation_ids`` and in total (group 0). The reference the
+    summary is checked against (tests, the bench); it reads every case of the period.
+    """
+    marks = ", ".join("%s" for _ in organisation_ids)
+    values = f"""
+        SELECT organisation_id AS grp, seconds AS value
+        FROM ({time_to_safety_rows_sql()}) direct
+        WHERE organisation_id IN ({marks}) AND referred_on >= %s AND referred_on <= %s
+    """
+    return percentiles(values, [LOCK_CHANGE, *organisation_ids, *_dates(period)], with_total=True)
 
 
 @across_landlords

@@ -13,6 +13,7 @@ from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Organisation, Role, Scheme
 from safemoves.properties.models import Home
 from safemoves.reciprocal.models import LedgerEntry, Move, MoveRequest, Offer
+from safemoves.reports.services import time_to_safety_refresh
 from safemoves.risk.models import MaracReferral, RiskAssessment
 from safemoves.safety.models import SafetyAction, SafetyActionType
 from tests.factories import World
@@ -51,7 +52,7 @@ def action_row(
     case: Case, code: str, *, starts_at: datetime, status: str = "open", done_after: timedelta | None = None
 ) -> SafetyAction:
     with scopes_disabled():
-        return SafetyAction.objects.create(
+        action = SafetyAction.objects.create(
             organisation_id=case.organisation_id,
             case=case,
             action_type=SafetyActionType.objects.get(code=code),
@@ -60,6 +61,9 @@ def action_row(
             status=status,
             done_at=None if done_after is None else starts_at + done_after,
         )
+        # Written straight to the table, so the summary is kept here as the services keep it.
+        time_to_safety_refresh(case_id=case.pk)
+        return action
 
 
 def assessment_row(case: Case, band: str, *, assessed_at: datetime, assessor: User) -> RiskAssessment:

@@ -14,6 +14,7 @@ from safemoves.audit.services import record_case_event
 from safemoves.cases.models import Case, Perpetrator
 from safemoves.cases.services import perpetrator_keys_cleared, refresh_next_due
 from safemoves.organisations.models import Membership, Role
+from safemoves.reports.services import time_to_safety_refresh
 from safemoves.safety.catalogue import (
     AFTER_SURVEY,
     CATALOGUE,
@@ -221,6 +222,7 @@ def safety_action_complete(
         reason=f"action {current.pk}: {current.action_type.code}{' late' if current.done_late else ''}",
     )
     if current.action_type.code == LOCK_CHANGE:
+        time_to_safety_refresh(case_id=current.case_id)
         perpetrator_keys_cleared(case=current.case, actor=actor, reason=f"locks changed, action {current.pk}")
     follow_ups: list[SafetyAction] = []
     if current.action_type.code == SANCTUARY_SURVEY:
