@@ -511,6 +511,24 @@ def _time(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     return statistics.median(times), answer
 
 
+def _page(template: str, tables: list[Any], period: Any) -> str:
+    """A dashboard page's HTML from its tables, as its view renders it (no request cycle)."""
+    from django.template.loader import render_to_string
+
+    from safemoves.reports.forms import CoreExportForm, PeriodForm
+    from safemoves.reports.views import _figures
+
+    context = {
+        "form": PeriodForm({}, today=period.end),
+        "period": period,
+        "query": "",
+        "figures": _figures(tables),
+        "job_output_hours": 24,
+        "core_form": CoreExportForm(),
+    }
+    return render_to_string(template, context)
+
+
 def measure(repeats: int, baseline: bool) -> list[tuple[str, float, float | None, str]]:
     from django.utils import timezone
 
@@ -560,6 +578,18 @@ def measure(repeats: int, baseline: bool) -> list[tuple[str, float, float | None
 
     own_s, _ = _time(lambda: scheme_reports.scheme_dashboard(scheme_id, period, organisation_id), repeats)
     results.append(("scheme dashboard (manager, own line)", own_s, None, ""))
+
+    # The whole of each page but the request cycle: the selectors, the SVG charts and the template.
+    def landlord_page() -> str:
+        with organisation_scope(organisation_id):
+            return _page("reports/landlord.html", selectors.landlord_dashboard(organisation_id, period, now), period)
+
+    page_s, _ = _time(landlord_page, repeats)
+    results.append(("landlord page (selectors, charts, template)", page_s, None, ""))
+    page_s, _ = _time(
+        lambda: _page("reports/scheme.html", scheme_reports.scheme_dashboard(scheme_id, period), period), repeats
+    )
+    results.append(("scheme page, coordinator (selectors, charts, template)", page_s, None, ""))
     # The time to safety from the summary against the direct computation over every case and
     # lock change (ADR 0024): the same figures for every landlord and the scheme.
     members = [pk for pk, _ in scheme_reports.member_names(scheme_id)]
