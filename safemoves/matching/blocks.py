@@ -116,8 +116,8 @@ def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray | Sc
     outside households with ``A_P`` homes, are used by no maximum matching).
     """
     n, m = int(household[-1]) + 1, int(home.max()) + 1
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(household, minlength=n), out=indptr[1:])
+    # Pairs are sorted by household: each household's run starts where a binary search says.
+    indptr = np.searchsorted(household, np.arange(n + 1, dtype=household.dtype)).astype(np.int64)
     by_household = csr_matrix(
         (np.ones(len(home), dtype=np.int8), home.astype(np.int32, copy=False), indptr.astype(np.int32)), shape=(n, m)
     )
@@ -147,8 +147,7 @@ def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray | Sc
         if rows_are_homes:
             block = csr_matrix((cost, (row_index, col_index)), shape=(len(rows), len(cols)))
         else:  # already in row order: build the CSR directly
-            row_ptr = np.zeros(len(rows) + 1, dtype=np.int64)
-            np.cumsum(np.bincount(row_index, minlength=len(rows)), out=row_ptr[1:])
+            row_ptr = np.searchsorted(row_index, np.arange(len(rows) + 1, dtype=row_index.dtype)).astype(np.int64)
             block = csr_matrix((cost, col_index, row_ptr), shape=(len(rows), len(cols)))
         del cost, row_index, col_index
         _, col_of_row = min_weight_full_bipartite_matching(block)

@@ -204,7 +204,12 @@ def _violates_points(
             # one, k = 0, 1, ..., with no expansion of pairs into rows.
             hit = np.zeros(stop - start, dtype=np.bool_)
             for k in range(most):
-                pair_index = np.flatnonzero(counts > k)
+                has_kth = counts > k
+                if bool(has_kth.all()):  # every pair has a k-th point: no index to go through
+                    row = points.ptr[owner] + k
+                    hit |= _rows_break(row, pair_home[start:stop], points, homes, point_axes, home_axes, avoid=avoid)
+                    continue
+                pair_index = np.flatnonzero(has_kth)
                 row = points.ptr[owner[pair_index]] + k
                 home = pair_home[start:stop][pair_index]
                 hit[pair_index[_rows_break(row, home, points, homes, point_axes, home_axes, avoid=avoid)]] = True
