@@ -33,7 +33,8 @@ from .scoring import MAX_PAIR_SCORE
 
 def _compact(values: IndexArray) -> tuple[IntArray, npt.NDArray[np.int32]]:
     """Unique values and each input's index into them, as int32 (sparse indices need no more)."""
-    present = np.bincount(values) > 0
+    present = np.zeros(int(values.max()) + 1, dtype=np.bool_)
+    present[values] = True  # a scatter: bincount would first copy int32 values to int64
     position = np.cumsum(present, dtype=np.int32) - 1
     return np.flatnonzero(present), position[values]
 
