@@ -136,13 +136,12 @@ def _rows_break(
     # In place, one axis at a time: the same sums in the same order as
     # ``sum((h - p) ** 2)``, without a fresh array per operation (allocating large
     # temporaries costs page faults, a good part of a dense run's system time).
-    chord2 = np.take(home_axes[0], home)
-    chord2 -= np.take(point_axes[0], row)
+    chord2 = home_axes[0][home]
+    chord2 -= point_axes[0][row]
     chord2 *= chord2
-    part = np.empty_like(chord2)
     for axis in (1, 2):
-        np.take(home_axes[axis], home, out=part)
-        part -= np.take(point_axes[axis], row)
+        part = home_axes[axis][home]
+        part -= point_axes[axis][row]
         part *= part
         chord2 += part
     del part

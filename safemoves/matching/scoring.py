@@ -116,13 +116,12 @@ _FEW_PLACES = 4
 def _chord2(point_xyz: FloatArray, home_xyz: FloatArray, row: IndexArray, home: IndexArray) -> FloatArray:
     # Scores need no boundary exactness, so the cheaper chord formula serves.
     # In place (the same operations in the same order as ``sum((p - h) ** 2)``).
-    chord2: FloatArray = np.take(point_xyz[0], row)
-    chord2 -= np.take(home_xyz[0], home)
+    chord2: FloatArray = point_xyz[0][row]
+    chord2 -= home_xyz[0][home]
     chord2 *= chord2
-    part = np.empty_like(chord2)
     for axis in (1, 2):
-        np.take(point_xyz[axis], row, out=part)
-        part -= np.take(home_xyz[axis], home)
+        part = point_xyz[axis][row]
+        part -= home_xyz[axis][home]
         part *= part
         chord2 += part
     return chord2
