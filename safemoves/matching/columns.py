@@ -195,10 +195,10 @@ def households(raws: list[object], version: int, landlords: Codes, areas: Codes,
         needs = _access(_column(records, "access_needs", _NO_ITEMS), step_free)
     else:
         needs = np.where(step_free, STEP_FREE_BIT, 0).astype(np.int64)
-    order = _unique_sorted(ids)  # type: ignore[arg-type]
+    order = _unique_sorted(ids)
     if needs is None or order is None:
         return None
-    landlord = landlords.intern(landlord_names)  # type: ignore[arg-type]
+    landlord = landlords.intern(landlord_names)
     # Areas are coded household by household, chosen before avoided, like the detailed path.
     area_codes = areas.intern(list(chain.from_iterable(chain.from_iterable(zip(chosen, avoided, strict=True)))))
     areas_ptr, avoid_areas_ptr = _ptr(chosen), _ptr(avoided)
@@ -208,7 +208,7 @@ def households(raws: list[object], version: int, landlords: Codes, areas: Codes,
     owner = np.repeat(np.arange(len(records), dtype=np.int64), np.diff(both))
     is_chosen = position < np.diff(areas_ptr)[owner]
     unsorted = Households(
-        ids=ids,  # type: ignore[arg-type]
+        ids=ids,
         landlord=landlord,
         bedrooms=bedrooms,
         step_free=step_free,
@@ -268,15 +268,15 @@ def homes(raws: list[object], version: int, landlords: Codes, areas: Codes) -> H
         access = _access(_column(records, "access", _NO_ITEMS), step_free)
     else:
         access = np.where(step_free, STEP_FREE_BIT, 0).astype(np.int64)
-    order = _unique_sorted(ids)  # type: ignore[arg-type]
+    order = _unique_sorted(ids)
     if access is None or order is None:
         return None
     unsorted = Homes(
-        ids=ids,  # type: ignore[arg-type]
-        landlord=landlords.intern(landlord_names),  # type: ignore[arg-type]
+        ids=ids,
+        landlord=landlords.intern(landlord_names),
         lat=lat,
         lon=lon,
-        area=areas.intern(area_names),  # type: ignore[arg-type]
+        area=areas.intern(area_names),
         bedrooms=bedrooms,
         step_free=step_free,
         pets=pets,

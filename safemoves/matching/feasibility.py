@@ -136,7 +136,7 @@ def _rows_break(
     # In place, one axis at a time: the same sums in the same order as
     # ``sum((h - p) ** 2)``, without a fresh array per operation (allocating large
     # temporaries costs page faults, a good part of a dense run's system time).
-    chord2 = home_axes[0][home]
+    chord2: FloatArray = home_axes[0][home]
     chord2 -= point_axes[0][row]
     chord2 *= chord2
     for axis in (1, 2):
