@@ -33,7 +33,8 @@ from .scoring import MAX_PAIR_SCORE
 
 def _compact(values: IndexArray) -> tuple[IntArray, npt.NDArray[np.int32]]:
     """Unique values and each input's index into them, as int32 (sparse indices need no more)."""
-    present = np.bincount(values) > 0
+    present = np.zeros(int(values.max()) + 1, dtype=np.bool_)
+    present[values] = True  # a scatter: bincount would first copy int32 values to int64
     position = np.cumsum(present, dtype=np.int32) - 1
     return np.flatnonzero(present), position[values]
 
@@ -47,23 +48,43 @@ def _reached(adjacency: csr_matrix, mate: IntArray, free: IntArray, offset: int,
     row to each neighbour (non-matching edges suffice; the matching edge leads back), a
     matched neighbour to its mate, and the source to every free vertex.
     """
-    k = adjacency.shape[1]
-    other_ptr = np.zeros(k + 1, dtype=np.int64)
-    np.cumsum(mate >= 0, out=other_ptr[1:])
-    other_targets = mate[mate >= 0]
-    indptr = np.concatenate(
-        [
-            adjacency.indptr.astype(np.int64),
-            adjacency.indptr[-1] + other_ptr[1:],
-            [adjacency.indptr[-1] + other_ptr[-1] + len(free)],
-        ]
-    )
-    indices = np.concatenate([adjacency.indices.astype(np.int64) + offset, other_targets, free])
-    graph = csr_matrix((np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(total + 1, total + 1))
+    # Built straight into int32 indices and float64 data, the types breadth_first_order
+    # works in: any other type makes scipy copy and convert the whole graph first (ten
+    # times the cost of the search itself at 50,000 x 50,000).
+    matched = mate >= 0
+    arcs = int(adjacency.indptr[-1])
+    indptr = np.empty(total + 2, dtype=np.int32)
+    indptr[: offset + 1] = adjacency.indptr
+    np.cumsum(matched, out=indptr[offset + 1 : total + 1])
+    indptr[offset + 1 : total + 1] += arcs
+    indptr[total + 1] = indptr[total] + len(free)
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    np.add(adjacency.indices, offset, out=indices[:arcs], dtype=np.int32)
+    indices[arcs : indptr[total]] = mate[matched]
+    indices[indptr[total] :] = free
+    graph = csr_matrix((np.ones(len(indices), dtype=np.float64), indices, indptr), shape=(total + 1, total + 1))
+    del indices, indptr
     order = breadth_first_order(graph, total, directed=True, return_predecessors=False)
     seen = np.zeros(total + 1, dtype=np.bool_)
     seen[order] = True
     return seen[:total]
+
+
+def _maximum_matching(by_household: csr_matrix, degree: IntArray) -> IntArray:
+    """Each household's home in one maximum-cardinality matching (-1 if unhoused).
+
+    Hopcroft-Karp sees the households with the fewest homes first: on the benchmark's
+    realistic 50,000 x 50,000 that is about four times faster than id order (most
+    households stay unhoused and every phase searches from all of them; taking the
+    constrained ones first leaves fewer augmenting paths to find). Which maximum matching
+    comes out does not matter: the Dulmage-Mendelsohn sets it leads to are the same for
+    every maximum matching (ADR 0011), and nothing else uses it.
+    """
+    fewest_first = np.argsort(degree, kind="stable")
+    in_order = np.asarray(maximum_bipartite_matching(by_household[fewest_first], perm_type="column"), dtype=np.int64)
+    mate_h = np.empty_like(in_order)
+    mate_h[fewest_first] = in_order
+    return mate_h
 
 
 ScoreOf = Callable[[IntArray], IndexArray]
@@ -96,12 +117,12 @@ def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray | Sc
     outside households with ``A_P`` homes, are used by no maximum matching).
     """
     n, m = int(household[-1]) + 1, int(home.max()) + 1
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(household, minlength=n), out=indptr[1:])
+    # Pairs are sorted by household: each household's run starts where a binary search says.
+    indptr = np.searchsorted(household, np.arange(n + 1, dtype=household.dtype)).astype(np.int64)
     by_household = csr_matrix(
         (np.ones(len(home), dtype=np.int8), home.astype(np.int32, copy=False), indptr.astype(np.int32)), shape=(n, m)
     )
-    mate_h = np.asarray(maximum_bipartite_matching(by_household, perm_type="column"), dtype=np.int64)
+    mate_h = _maximum_matching(by_household, np.diff(indptr))
     mate_p = np.full(m, -1, dtype=np.int64)
     housed = np.flatnonzero(mate_h >= 0)
     mate_p[mate_h[housed]] = housed
@@ -127,8 +148,7 @@ def solve_blocks(household: IndexArray, home: IndexArray, score: IndexArray | Sc
         if rows_are_homes:
             block = csr_matrix((cost, (row_index, col_index)), shape=(len(rows), len(cols)))
         else:  # already in row order: build the CSR directly
-            row_ptr = np.zeros(len(rows) + 1, dtype=np.int64)
-            np.cumsum(np.bincount(row_index, minlength=len(rows)), out=row_ptr[1:])
+            row_ptr = np.searchsorted(row_index, np.arange(len(rows) + 1, dtype=row_index.dtype)).astype(np.int64)
             block = csr_matrix((cost, col_index, row_ptr), shape=(len(rows), len(cols)))
         del cost, row_index, col_index
         _, col_of_row = min_weight_full_bipartite_matching(block)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from itertools import chain
+from operator import itemgetter
 from typing import Any, Final
 
 import numpy as np
@@ -44,6 +45,14 @@ _LIST: Final = frozenset({list})
 _DICT: Final = frozenset({dict})
 _NUMBER: Final = frozenset({int, float})
 _NO_ITEMS: Final[list[Any]] = []
+
+
+def _column(records: list[dict[str, Any]], field: str, default: Any = None) -> list[Any]:
+    """``[r.get(field, default) for r in records]``, in C when every record has the field."""
+    try:
+        return list(map(itemgetter(field), records))
+    except KeyError:
+        return [r.get(field, default) for r in records]
 
 
 def _types_within(values: list[Any], allowed: frozenset[type]) -> bool:
@@ -92,11 +101,15 @@ def _points(lists: list[Any], keys: frozenset[str], value_field: str) -> Points 
     if not _types_within(lists, _LIST):
         return None
     flat = list(chain.from_iterable(lists))
-    if not _types_within(flat, _DICT) or (flat and set(map(frozenset, flat)) != {keys}):
+    # Every point has exactly ``keys``: as many entries as ``keys``, each of them present.
+    if not _types_within(flat, _DICT) or (flat and set(map(len, flat)) != {len(keys)}):
         return None
-    lat = _numbers([point["lat"] for point in flat], -90.0, 90.0)
-    lon = _numbers([point["lon"] for point in flat], -180.0, 180.0)
-    value = _numbers([point[value_field] for point in flat], 0.0, math.inf)
+    try:
+        lat = _numbers(list(map(itemgetter("lat"), flat)), -90.0, 90.0)
+        lon = _numbers(list(map(itemgetter("lon"), flat)), -180.0, 180.0)
+        value = _numbers(list(map(itemgetter(value_field), flat)), 0.0, math.inf)
+    except KeyError:
+        return None
     if lat is None or lon is None or value is None:
         return None
     return Points(_ptr(lists), lat, lon, value)
@@ -104,9 +117,12 @@ def _points(lists: list[Any], keys: frozenset[str], value_field: str) -> Points 
 
 def _text_lists(lists: list[Any], *, repeats: bool = True) -> list[list[str]] | None:
     """Lists of non-blank strings; repeats merged (first kept) or, if not allowed, declined."""
-    if not _types_within(lists, _LIST) or not _texts(list(chain.from_iterable(lists))):
+    if not _types_within(lists, _LIST):
         return None
-    if any(len(set(x)) != len(x) for x in lists):
+    flat = list(chain.from_iterable(lists))
+    if not _texts(flat):
+        return None
+    if sum(map(len, map(set, lists))) != len(flat):
         return [list(dict.fromkeys(x)) for x in lists] if repeats else None
     return lists
 
@@ -139,24 +155,24 @@ def households(raws: list[object], version: int, landlords: Codes, areas: Codes,
     fields = set().union(*records)
     if not fields <= HOUSEHOLD_FIELDS[version]:
         return None
-    ids = [r.get("id") for r in records]
-    landlord_names = [r.get("landlord") for r in records]
+    ids = _column(records, "id")
+    landlord_names = _column(records, "landlord")
     if not _texts(ids) or not _texts(landlord_names):
         return None
-    bedrooms = _counts([r.get("bedrooms") for r in records])
-    waiting = _counts([r.get("waiting_days", 0) for r in records])
-    step_free = _flags([r.get("step_free", False) for r in records])
-    pets = _flags([r.get("pets", False) for r in records])
-    urgent = _flags([r.get("urgent", False) for r in records])
-    chosen = _text_lists([r.get("areas", _NO_ITEMS) for r in records])
-    avoided = _text_lists([r.get("avoid_areas", _NO_ITEMS) for r in records])
-    avoid = _points([r.get("avoid", _NO_ITEMS) for r in records], RADIUS_FIELDS, "km")
-    near = _points([r.get("near", _NO_ITEMS) for r in records], RADIUS_FIELDS, "km")
-    prefer = _points([r.get("prefer", _NO_ITEMS) for r in records], PREFER_FIELDS, "weight")
+    bedrooms = _counts(_column(records, "bedrooms"))
+    waiting = _counts(_column(records, "waiting_days", 0))
+    step_free = _flags(_column(records, "step_free", False))
+    pets = _flags(_column(records, "pets", False))
+    urgent = _flags(_column(records, "urgent", False))
+    chosen = _text_lists(_column(records, "areas", _NO_ITEMS))
+    avoided = _text_lists(_column(records, "avoid_areas", _NO_ITEMS))
+    avoid = _points(_column(records, "avoid", _NO_ITEMS), RADIUS_FIELDS, "km")
+    near = _points(_column(records, "near", _NO_ITEMS), RADIUS_FIELDS, "km")
+    prefer = _points(_column(records, "prefer", _NO_ITEMS), PREFER_FIELDS, "weight")
     v2_columns = not fields.isdisjoint(HOUSEHOLD_FIELDS_V2_ONLY)
     if v2_columns:
-        min_tenure = _counts([r.get("min_tenure_security", 0) for r in records], MAX_TENURE_SECURITY)
-        refused_ids = _text_lists([r.get("refused", _NO_ITEMS) for r in records], repeats=False)
+        min_tenure = _counts(_column(records, "min_tenure_security", 0), MAX_TENURE_SECURITY)
+        refused_ids = _text_lists(_column(records, "refused", _NO_ITEMS), repeats=False)
     else:  # no v2 field anywhere: every default, without a pass over the records
         min_tenure = np.zeros(len(records), dtype=np.int64)
         refused_ids = [_NO_ITEMS] * len(records)
@@ -176,13 +192,13 @@ def households(raws: list[object], version: int, landlords: Codes, areas: Codes,
     ):
         return None
     if v2_columns:
-        needs = _access([r.get("access_needs", _NO_ITEMS) for r in records], step_free)
+        needs = _access(_column(records, "access_needs", _NO_ITEMS), step_free)
     else:
         needs = np.where(step_free, STEP_FREE_BIT, 0).astype(np.int64)
-    order = _unique_sorted(ids)  # type: ignore[arg-type]
+    order = _unique_sorted(ids)
     if needs is None or order is None:
         return None
-    landlord = landlords.intern(landlord_names)  # type: ignore[arg-type]
+    landlord = landlords.intern(landlord_names)
     # Areas are coded household by household, chosen before avoided, like the detailed path.
     area_codes = areas.intern(list(chain.from_iterable(chain.from_iterable(zip(chosen, avoided, strict=True)))))
     areas_ptr, avoid_areas_ptr = _ptr(chosen), _ptr(avoided)
@@ -192,7 +208,7 @@ def households(raws: list[object], version: int, landlords: Codes, areas: Codes,
     owner = np.repeat(np.arange(len(records), dtype=np.int64), np.diff(both))
     is_chosen = position < np.diff(areas_ptr)[owner]
     unsorted = Households(
-        ids=ids,  # type: ignore[arg-type]
+        ids=ids,
         landlord=landlord,
         bedrooms=bedrooms,
         step_free=step_free,
@@ -221,20 +237,20 @@ def homes(raws: list[object], version: int, landlords: Codes, areas: Codes) -> H
     fields = set().union(*records)
     if not fields <= HOME_FIELDS[version]:
         return None
-    ids = [r.get("id") for r in records]
-    landlord_names = [r.get("landlord") for r in records]
-    area_names = [r.get("area") for r in records]
+    ids = _column(records, "id")
+    landlord_names = _column(records, "landlord")
+    area_names = _column(records, "area")
     if not _texts(ids) or not _texts(landlord_names) or not _texts(area_names):
         return None
-    lat = _numbers([r.get("lat") for r in records], -90.0, 90.0)
-    lon = _numbers([r.get("lon") for r in records], -180.0, 180.0)
-    bedrooms = _counts([r.get("bedrooms") for r in records])
-    step_free = _flags([r.get("step_free", False) for r in records])
-    pets = _flags([r.get("pets", False) for r in records])
+    lat = _numbers(_column(records, "lat"), -90.0, 90.0)
+    lon = _numbers(_column(records, "lon"), -180.0, 180.0)
+    bedrooms = _counts(_column(records, "bedrooms"))
+    step_free = _flags(_column(records, "step_free", False))
+    pets = _flags(_column(records, "pets", False))
     v2_columns = not fields.isdisjoint(HOME_FIELDS_V2_ONLY)
     if v2_columns:
-        uncertainty = _numbers([r.get("uncertainty_km", 0.0) for r in records], 0.0, MAX_UNCERTAINTY_KM)
-        tenure = _counts([r.get("tenure_security", 0) for r in records], MAX_TENURE_SECURITY)
+        uncertainty = _numbers(_column(records, "uncertainty_km", 0.0), 0.0, MAX_UNCERTAINTY_KM)
+        tenure = _counts(_column(records, "tenure_security", 0), MAX_TENURE_SECURITY)
     else:  # no v2 field anywhere: every default, without a pass over the records
         uncertainty = np.zeros(len(records), dtype=np.float64)
         tenure = np.zeros(len(records), dtype=np.int64)
@@ -249,18 +265,18 @@ def homes(raws: list[object], version: int, landlords: Codes, areas: Codes) -> H
     ):
         return None
     if v2_columns:
-        access = _access([r.get("access", _NO_ITEMS) for r in records], step_free)
+        access = _access(_column(records, "access", _NO_ITEMS), step_free)
     else:
         access = np.where(step_free, STEP_FREE_BIT, 0).astype(np.int64)
-    order = _unique_sorted(ids)  # type: ignore[arg-type]
+    order = _unique_sorted(ids)
     if access is None or order is None:
         return None
     unsorted = Homes(
-        ids=ids,  # type: ignore[arg-type]
-        landlord=landlords.intern(landlord_names),  # type: ignore[arg-type]
+        ids=ids,
+        landlord=landlords.intern(landlord_names),
         lat=lat,
         lon=lon,
-        area=areas.intern(area_names),  # type: ignore[arg-type]
+        area=areas.intern(area_names),
         bedrooms=bedrooms,
         step_free=step_free,
         pets=pets,

@@ -56,21 +56,33 @@ def reasons(instance: Instance, household: IndexArray, home: IndexArray, scores:
     avoid = _distances_by_pair(instance, household, home, "avoid")
     near = _distances_by_pair(instance, household, home, "near")
     prefer = _distances_by_pair(instance, household, home, "prefer")
-    totals = scores.total
+    # Every per-pair value as a Python list first: indexing numpy arrays one scalar at a
+    # time costs several times more than the string formatting itself.
+    totals = scores.total.tolist()
+    urgent_points, waiting_points = scores.urgent.tolist(), scores.waiting.tolist()
+    prefer_points, size_points, ledger_points = scores.prefer.tolist(), scores.size.tolist(), scores.ledger.tolist()
+    needed_beds, offered_beds = households.bedrooms[household].tolist(), homes.bedrooms[home].tolist()
+    access_needs, has_pets = households.access_needs[household].tolist(), households.pets[household].tolist()
+    uncertainties, tenures = homes.uncertainty_km[home].tolist(), homes.tenure[home].tolist()
+    min_tenures, is_urgent = households.min_tenure[household].tolist(), households.urgent[household].tolist()
+    waited, home_areas = households.waiting_days[household].tolist(), homes.area[home].tolist()
+    landlords = homes.landlord[home].tolist()
+    balances = instance.ledger[homes.landlord[home]].tolist()
+    areas_ptr, avoid_areas_ptr = households.areas_ptr.tolist(), households.avoid_areas_ptr.tolist()
     result = []
-    for i, (h, p) in enumerate(zip(household.tolist(), home.tolist(), strict=True)):
+    for i, h in enumerate(household.tolist()):
         lines = []
-        needed, offered = int(households.bedrooms[h]), int(homes.bedrooms[p])
+        needed, offered = needed_beds[i], offered_beds[i]
         fit = "exact fit" if needed == offered else f"{_plural(offered - needed, 'extra bedroom')}"
         lines.append(f"{_plural(needed, 'bedroom')} needed, home has {offered} ({fit})")
-        needs = int(households.access_needs[h])
+        needs = access_needs[i]
         if needs == STEP_FREE_BIT:
             lines.append("step-free access needed, home is step-free")
         elif needs:
             lines.append(f"access needed ({_access(needs)}), home provides it")
-        if households.pets[h]:
+        if has_pets[i]:
             lines.append("household has pets, home allows pets")
-        uncertainty = float(homes.uncertainty_km[p])
+        uncertainty = uncertainties[i]
         if uncertainty:
             lines.append(f"home position known to within {_radius(uncertainty)}; every point of that disc was checked")
         if avoid[i]:
@@ -87,33 +99,30 @@ def reasons(instance: Instance, household: IndexArray, home: IndexArray, scores:
                 )
         for distance, radius in near[i]:
             lines.append(f"within {_radius(radius)} of a required place ({_distance(distance)})")
-        needed_tenure = int(households.min_tenure[h])
+        needed_tenure = min_tenures[i]
         if needed_tenure:
-            lines.append(f"tenure security {int(homes.tenure[p])}, at least {needed_tenure} needed")
-        area = instance.area_names[int(homes.area[p])]
-        a0, a1 = households.areas_ptr[h], households.areas_ptr[h + 1]
-        if a1 > a0:
-            lines.append(f"in a chosen area ({area})")
-        v0, v1 = households.avoid_areas_ptr[h], households.avoid_areas_ptr[h + 1]
+            lines.append(f"tenure security {tenures[i]}, at least {needed_tenure} needed")
+        if areas_ptr[h + 1] > areas_ptr[h]:
+            lines.append(f"in a chosen area ({instance.area_names[home_areas[i]]})")
+        v0, v1 = avoid_areas_ptr[h], avoid_areas_ptr[h + 1]
         if v1 > v0:
             names = ", ".join(instance.area_names[int(c)] for c in households.avoid_areas[v0:v1])
             lines.append(f"outside the areas to avoid ({names})")
-        if households.urgent[h]:
+        if is_urgent[i]:
             lines.append("urgent")
-        waiting_days = int(households.waiting_days[h])
+        waiting_days = waited[i]
         if waiting_days:
             lines.append(f"waiting {_plural(waiting_days, 'day')}")
         for distance, weight in prefer[i]:
             lines.append(f"{_distance(distance)} from a preferred place (weight {weight:g})")
-        landlord = int(homes.landlord[p])
-        balance = int(instance.ledger[landlord])
+        balance = balances[i]
         if balance < 0:
-            name = instance.landlord_names[landlord]
+            name = instance.landlord_names[landlords[i]]
             lines.append(f"landlord {name} owes the pool {_plural(-balance, 'home')}")
         lines.append(
-            f"score {int(totals[i])}: urgency {int(scores.urgent[i])},"
-            f" waiting {int(scores.waiting[i])}, preferred places {int(scores.prefer[i])},"
-            f" size fit {int(scores.size[i])}, ledger {int(scores.ledger[i])}"
+            f"score {totals[i]}: urgency {urgent_points[i]},"
+            f" waiting {waiting_points[i]}, preferred places {prefer_points[i]},"
+            f" size fit {size_points[i]}, ledger {ledger_points[i]}"
         )
         result.append(lines)
     return result

@@ -61,6 +61,10 @@ def _owners(ptr: IntArray) -> IntArray:
     return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
 
 
+_MEMBER_TABLE_MAX = 1 << 25
+"""Largest owners x values membership table (bytes) :func:`pair_in_owner_sets` builds."""
+
+
 def pair_in_owner_sets(
     pair_owner: npt.NDArray[np.integer[Any]], pair_value: IntArray, ptr: IntArray, values: IntArray
 ) -> BoolArray:
@@ -75,6 +79,12 @@ def pair_in_owner_sets(
         single: BoolArray = only[pair_owner] == pair_value
         return single
     width = int(max(values.max(), pair_value.max())) + 1
+    if len(sizes) * width <= _MEMBER_TABLE_MAX:
+        # Few owners times few values (areas): a membership table and one gather per pair.
+        table = np.zeros(len(sizes) * width, dtype=np.bool_)
+        table[_owners(ptr) * width + values] = True
+        member: BoolArray = table[pair_owner.astype(np.int64) * width + pair_value]
+        return member
     member_keys = np.sort(_owners(ptr) * width + values)
     query = pair_owner.astype(np.int64) * width + pair_value
     pos = np.minimum(np.searchsorted(member_keys, query), len(member_keys) - 1)
@@ -123,9 +133,18 @@ def _rows_break(
     or ``km - u`` (near) settles every row that is clearly inside or outside; only rows
     within a hair of it pay for the exact haversine.
     """
-    chord2 = np.zeros(len(row))
-    for axis in range(3):
-        chord2 += (home_axes[axis][home] - point_axes[axis][row]) ** 2
+    # In place, one axis at a time: the same sums in the same order as
+    # ``sum((h - p) ** 2)``, without a fresh array per operation (allocating large
+    # temporaries costs page faults, a good part of a dense run's system time).
+    chord2: FloatArray = home_axes[0][home]
+    chord2 -= point_axes[0][row]
+    chord2 *= chord2
+    for axis in (1, 2):
+        part = home_axes[axis][home]
+        part -= point_axes[axis][row]
+        part *= part
+        chord2 += part
+    del part
     if bool(homes.uncertainty_km.any()):
         u = homes.uncertainty_km[home]
         reach = points.value[row] + u if avoid else np.maximum(points.value[row] - u, 0.0)
@@ -184,7 +203,12 @@ def _violates_points(
             # one, k = 0, 1, ..., with no expansion of pairs into rows.
             hit = np.zeros(stop - start, dtype=np.bool_)
             for k in range(most):
-                pair_index = np.flatnonzero(counts > k)
+                has_kth = counts > k
+                if bool(has_kth.all()):  # every pair has a k-th point: no index to go through
+                    row = points.ptr[owner] + k
+                    hit |= _rows_break(row, pair_home[start:stop], points, homes, point_axes, home_axes, avoid=avoid)
+                    continue
+                pair_index = np.flatnonzero(has_kth)
                 row = points.ptr[owner[pair_index]] + k
                 home = pair_home[start:stop][pair_index]
                 hit[pair_index[_rows_break(row, home, points, homes, point_axes, home_axes, avoid=avoid)]] = True

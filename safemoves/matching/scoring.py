@@ -91,7 +91,15 @@ def _prefer(
     # The k-th place of every pair whose household has one, k = 0, 1, ...: each pair's sums
     # are accumulated in place order, exactly as a per-pair loop would.
     for k in range(most):
-        pair_index = np.flatnonzero(counts > k)
+        has_kth = counts > k
+        if bool(has_kth.all()):  # every pair: no index to gather and scatter through
+            row = points.ptr[household] + k
+            km = chord_to_km(np.sqrt(_chord2(point_xyz, home_xyz, row, home)))
+            weight = points.value[row]
+            weighted += weight * closeness(km)
+            total_weight += weight
+            continue
+        pair_index = np.flatnonzero(has_kth)
         row = points.ptr[household[pair_index]] + k
         pair_home = home[pair_index]
         km = chord_to_km(np.sqrt(_chord2(point_xyz, home_xyz, row, pair_home)))
@@ -107,9 +115,15 @@ _FEW_PLACES = 4
 
 def _chord2(point_xyz: FloatArray, home_xyz: FloatArray, row: IndexArray, home: IndexArray) -> FloatArray:
     # Scores need no boundary exactness, so the cheaper chord formula serves.
-    chord2: FloatArray = (point_xyz[0][row] - home_xyz[0][home]) ** 2
-    chord2 += (point_xyz[1][row] - home_xyz[1][home]) ** 2
-    chord2 += (point_xyz[2][row] - home_xyz[2][home]) ** 2
+    # In place (the same operations in the same order as ``sum((p - h) ** 2)``).
+    chord2: FloatArray = point_xyz[0][row]
+    chord2 -= home_xyz[0][home]
+    chord2 *= chord2
+    for axis in (1, 2):
+        part = point_xyz[axis][row]
+        part -= home_xyz[axis][home]
+        part *= part
+        chord2 += part
     return chord2
 
 

@@ -130,6 +130,8 @@ def test_chunked_candidates_distance_rules_and_scores_match_single_pass(doc: dic
         # Every owner's points (and preferred places) expanded into rows, not one index at a time.
         monkeypatch.setattr(feasibility, "_FEW_POINTS", 0)
         monkeypatch.setattr(scoring, "_FEW_PLACES", 0)
+        # Area membership by sorted keys and binary search instead of the owners x areas table.
+        monkeypatch.setattr(feasibility, "_MEMBER_TABLE_MAX", 0)
         expanded = match(doc)
     for result in (whole, chunked, expanded):
         result["stats"].pop("timings_ms")

@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from safemoves.matching import match
+from safemoves.matching import blocks, match
+from safemoves.matching.contract import parse
+from safemoves.matching.feasibility import feasible_pairs as engine_feasible_pairs
+from safemoves.matching.model import BoolArray, IntArray
 
 from .reference import best_matching_value, feasible_pairs, is_feasible, score
 
@@ -293,3 +296,32 @@ def test_blocks_skip_a_pair_no_maximum_matching_uses() -> None:
         "rules": {"max_extra_bedrooms": 1, "same_landlord": False},
     }
     assert _check_unscored_pairs(doc) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(any_instance(max_households=10, max_homes=10))
+def test_fewest_homes_first_matching_is_maximum_and_gives_the_same_blocks(doc: dict[str, Any]) -> None:
+    """Hopcroft-Karp in degree order finds a maximum matching; the reached sets do not depend on which."""
+    instance = parse(doc)
+    graph = engine_feasible_pairs(instance)
+    if not len(graph):
+        return
+    n, m = len(instance.households), len(instance.homes)
+    by_household = csr_matrix(
+        (np.ones(len(graph), dtype=np.int8), graph.home, graph.indptr.astype(np.int32)), shape=(n, m)
+    )
+    in_id_order = np.asarray(maximum_bipartite_matching(by_household, perm_type="column"), dtype=np.int64)
+    fewest_first = blocks._maximum_matching(by_household, np.diff(graph.indptr))
+    housed = np.flatnonzero(fewest_first >= 0)
+    pairs = set(zip(graph.household.tolist(), graph.home.tolist(), strict=True))
+    assert all((h, int(fewest_first[h])) in pairs for h in housed.tolist())
+    assert len(set(fewest_first[housed].tolist())) == len(housed)
+    assert len(housed) == int(np.count_nonzero(in_id_order >= 0))
+
+    def reached(mate_h: IntArray) -> BoolArray:
+        mate_p = np.full(m, -1, dtype=np.int64)
+        matched = np.flatnonzero(mate_h >= 0)
+        mate_p[mate_h[matched]] = matched
+        return blocks._reached(by_household, mate_p, np.flatnonzero(mate_h < 0), n, n + m)
+
+    assert np.array_equal(reached(fewest_first), reached(in_id_order))
