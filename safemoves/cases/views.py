@@ -178,9 +178,9 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
             "rules": rules,
             "household": household,
             "perpetrators": perpetrators,
-            "consents": list(case.consents.select_related("recorded_by")),
-            "notes": list(case.notes.select_related("author")[:50]),
-            "history": list(selectors.history(case)[:30]),
+            "consents": list(selectors.consents_shown(case)),
+            "notes": list(selectors.notes_shown(case)[:50]),
+            "history": list(selectors.history(case).only(*selectors.EVENT_ROW_FIELDS)[:30]),
             "access": list(selectors.access_log(case, limit=10))
             if policies.can_see_access_log(membership, case)
             else None,

@@ -13,10 +13,25 @@ from safemoves.safety import selectors
 from safemoves.safety.codes import Option, PlaceKind, Priority
 
 
+# The columns the safety actions section shows (ADR 0030).
+PANEL_ACTION_FIELDS = (
+    "pk",
+    "organisation",
+    "action_type",
+    "action_type__label",
+    "due_at",
+    "done_at",
+    "status",
+    "owner",
+    "owner__full_name",
+    "owner__email",
+)
+
+
 def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "actions": list(selectors.actions(case)),
+        "actions": list(selectors.actions(case).only(*PANEL_ACTION_FIELDS)),
         "now": timezone.now(),
         "can_work_safety": can_work_case(request.membership, case),
     }
@@ -25,7 +40,7 @@ def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
 def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "referrals": list(selectors.agency_referrals(case)),
+        "referrals": list(selectors.panel_agency_referrals(case)),
         "can_work_safety": can_work_case(request.membership, case),
     }
 

@@ -81,6 +81,30 @@ def agency_referrals(case: Case) -> QuerySet[AgencyReferral]:
     return AgencyReferral.objects.filter(case=case).select_related("agency", "created_by").order_by("-sent_at")
 
 
+# The columns the referrals section shows (ADR 0030), with the consent whose basis it shows in
+# the same query (it was read once per referral).
+PANEL_REFERRAL_FIELDS = (
+    "pk",
+    "organisation",
+    "agency",
+    "agency__name",
+    "sent_at",
+    "status",
+    "decline_reason",
+    "consent",
+    "consent__basis",
+)
+
+
+def panel_agency_referrals(case: Case) -> QuerySet[AgencyReferral]:
+    return (
+        AgencyReferral.objects.filter(case=case)
+        .select_related("agency", "consent")
+        .only(*PANEL_REFERRAL_FIELDS)
+        .order_by("-sent_at")
+    )
+
+
 def get_agency_referral(case: Case, referral_id: Any) -> AgencyReferral:
     referral = agency_referrals(case).filter(pk=referral_id).first()
     if referral is None:
