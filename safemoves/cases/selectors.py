@@ -221,6 +221,7 @@ def consents_shown(case: Case) -> QuerySet[Consent]:
     return case.consents.select_related("recorded_by").only(
         "pk",
         "organisation",
+        "case",
         "purpose",
         "basis",
         "recorded_on",
@@ -234,7 +235,16 @@ def consents_shown(case: Case) -> QuerySet[Consent]:
 def notes_shown(case: Case) -> QuerySet[CaseNote]:
     """The case page's notes, newest first: the columns it shows (the body opens when shown)."""
     return case.notes.select_related("author").only(
-        "pk", "organisation", "kind", "channel", "body", "created_at", "author", "author__full_name", "author__email"
+        "pk",
+        "organisation",
+        "case",
+        "kind",
+        "channel",
+        "body",
+        "created_at",
+        "author",
+        "author__full_name",
+        "author__email",
     )
 
 

@@ -12,7 +12,6 @@ from safemoves.cases.policies import can_work_case
 from safemoves.common.http import StaffRequest
 from safemoves.documents import selectors
 
-
 # The columns the documents section shows (ADR 0030).
 PANEL_DOCUMENT_FIELDS = (
     "pk",

@@ -12,7 +12,6 @@ from safemoves.cases.policies import can_work_case
 from safemoves.common.http import StaffRequest
 from safemoves.letters import selectors
 
-
 # The columns the letters section shows (ADR 0030): not the subject, body, address nor the
 # PDF as sent (base64, the widest column on the case page).
 PANEL_LETTER_FIELDS = (

@@ -12,7 +12,6 @@ from safemoves.common.http import StaffRequest
 from safemoves.safety import selectors
 from safemoves.safety.codes import Option, PlaceKind, Priority
 
-
 # The columns the safety actions section shows (ADR 0030).
 PANEL_ACTION_FIELDS = (
     "pk",

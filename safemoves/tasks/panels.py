@@ -9,7 +9,6 @@ from safemoves.common.http import StaffRequest
 from safemoves.tasks import selectors
 from safemoves.tasks.policies import can_work_tasks
 
-
 # The columns the tasks section shows (ADR 0030): not the encrypted notes, nor the owner's other columns.
 PANEL_TASK_FIELDS = (
     "pk",
