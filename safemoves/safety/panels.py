@@ -46,7 +46,8 @@ def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]
 
 def options_summary(case: Case, *, on_page: bool = False) -> dict[str, Any]:
     appraisal = selectors.page_appraisal(case) if on_page else selectors.appraisal(case)
-    places = list(selectors.places(case))
+    # Places belong to an appraisal: a case without one has none to read.
+    places = list(selectors.places(case)) if appraisal is not None else []
     return {
         "appraisal": appraisal,
         "options": [Option(code).label for code in appraisal.options_considered] if appraisal else [],
