@@ -138,7 +138,8 @@ def record_event(
         # audit service is the one writer allowed to append there, and only metadata goes in.
         # An event of the organisation in scope (every case read) needs no wider scope, and
         # so no change of the database's row-level-security setting and back (ADR 0030).
-        in_scope = wanted_settings() in (("" if organisation_id is None else str(organisation_id), ""), ("", "all"))
+        scope = wanted_settings()
+        in_scope = scope[1] == "all" or (organisation_id is not None and scope == (str(organisation_id), ""))
         with nullcontext() if in_scope else scopes_disabled():
             if db.vendor == "postgresql":
                 _append_and_advance(db, event, mac)

@@ -151,7 +151,10 @@ def open_case_view(request: StaffRequest) -> HttpResponse:
 
 @require_GET
 def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    page_panels = panels()
+    # The safe-contact rules and the panels' one-to-one records come with the case (ADR 0030).
+    related = ("contact_rules", *(path for panel in page_panels for path in panel.case_relations))
+    case = selectors.get_case(request.membership, case_id, related=related)
     membership = request.membership
     try:
         rules: SafeContactRules | None = case.contact_rules
@@ -162,7 +165,7 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     perpetrators = list(case.perpetrators.all())
     today = timezone.localdate()
     household = [(member, member.age_on(today)) for member in case.household.all()]
-    extra_panels = [(panel.template, panel.context(request, case)) for panel in panels()]
+    extra_panels = [(panel.template, panel.context(request, case)) for panel in page_panels]
     # Issue 14: an action that cannot be taken is not offered as a link; the page says why.
     # (Hook for the letters feature: it may replace the letter check with its own.)
     letter_refused = ""

@@ -124,7 +124,10 @@ def page_appraisal(case: Case) -> OptionsAppraisal | None:
     """:func:`appraisal`, read once per case page: the safety and reciprocal sections both
     show it. Only for the read-only page panels; a service reads :func:`appraisal` afresh."""
     if not hasattr(case, _PAGE_APPRAISAL):
-        setattr(case, _PAGE_APPRAISAL, appraisal(case))
+        relation = Case._meta.get_field("options_appraisal")
+        # Read with the case when the page asked for it (its panel's case_relations, ADR 0030).
+        read = relation.get_cached_value(case) if relation.is_cached(case) else appraisal(case)
+        setattr(case, _PAGE_APPRAISAL, read)
     found: OptionsAppraisal | None = getattr(case, _PAGE_APPRAISAL)
     return found
 

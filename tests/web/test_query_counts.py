@@ -136,11 +136,11 @@ def test_case_page_query_count_is_constant(world: World) -> None:
 
 # 26, + the emergency offers panel, the documents panel, the letters panel, the tasks panel
 # and the header's unread-notification count (one query each); the user and the membership
-# are one query, the options appraisal is read once for its two sections, and the
-# same-perpetrator check reads the case's perpetrators already loaded: with none named on
-# this case it needs no query (ADR 0030). On PostgreSQL the access event appends and moves
-# the chain head in one statement (two in all, three on SQLite; ADR 0030).
-CASE_PAGE_QUERIES = 28 if connection.vendor == "postgresql" else 29
+# are one query, the same-perpetrator check reads the case's perpetrators already loaded (with
+# none named on this case it needs no query), and the safe-contact rules and the options
+# appraisal come in the case's own query (ADR 0030). On PostgreSQL the access event appends
+# and moves the chain head in one statement (two in all, three on SQLite; ADR 0030).
+CASE_PAGE_QUERIES = 26 if connection.vendor == "postgresql" else 27
 
 
 def test_pool_pages_in_priority_order(world: World) -> None:
