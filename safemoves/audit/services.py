@@ -158,8 +158,13 @@ def _lock_head(db: BaseDatabaseWrapper, chain: int) -> tuple[int, str] | None:
     return None if row is None else (int(row[0]), str(row[1]))
 
 
-def _event_columns() -> list[Field[Any, Any]]:
-    return [field for field in AuditEvent._meta.concrete_fields if field is not AuditEvent._meta.pk]
+def _event_columns() -> list[tuple[str, Field[Any, Any]]]:
+    """(column, field) of every stored field of an event but its generated key."""
+    columns = []
+    for field in AuditEvent._meta.concrete_fields:
+        if not field.primary_key and field.column is not None:
+            columns.append((field.column, field))
+    return columns
 
 
 @cache
@@ -176,13 +181,13 @@ def _append_sql(quoted_columns: str, count: int, quoted_pk: str) -> str:
 
 def _append_and_advance(db: BaseDatabaseWrapper, event: AuditEvent, mac: str) -> None:
     """PostgreSQL: insert the event and move the locked head to it in one statement."""
-    fields = _event_columns()
+    columns = _event_columns()
     sql = _append_sql(
-        ", ".join(db.ops.quote_name(field.column) for field in fields),
-        len(fields),
-        db.ops.quote_name(AuditEvent._meta.pk.column),
+        ", ".join(db.ops.quote_name(column) for column, _field in columns),
+        len(columns),
+        db.ops.quote_name(str(AuditEvent._meta.pk.column if AuditEvent._meta.pk else "id")),
     )
-    values = [field.get_db_prep_save(getattr(event, field.attname), connection=db) for field in fields]
+    values = [field.get_db_prep_save(getattr(event, field.attname), connection=db) for _column, field in columns]
     with db.cursor() as cursor:
         cursor.execute(sql, [*values, event.seq, event.hash, mac, event.chain])
         row = cursor.fetchone()

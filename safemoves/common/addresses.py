@@ -37,7 +37,7 @@ def _pieces(url_name: str, kinds: tuple[type, ...], urlconf: str, prefix: str) -
     return tuple(pieces)
 
 
-def object_address(url_name: str, *ids: UUID | int) -> str:
+def object_address(url_name: str, *ids: object) -> str:
     """``reverse(url_name, args=ids)``, the same text, without walking the resolver each time."""
     kinds = tuple(type(value) for value in ids)
     if (

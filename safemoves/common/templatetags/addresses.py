@@ -3,8 +3,6 @@ per process per URL name (``safemoves.common.addresses``, ADR 0030)."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from django import template
 
 from safemoves.common.addresses import object_address
@@ -13,5 +11,5 @@ register = template.Library()
 
 
 @register.simple_tag
-def address(url_name: str, *ids: UUID | int) -> str:
+def address(url_name: str, *ids: object) -> str:
     return object_address(url_name, *ids)
