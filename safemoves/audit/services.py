@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from safemoves.audit.chain import GENESIS_HASH, head_mac, link_hash
 from safemoves.audit.models import CASE_OBJECT_TYPE, SYSTEM_CHAIN, AuditChainHead, AuditEvent, chain_for
 from safemoves.common.requestid import current_request_id
+from safemoves.common.rls import wanted_settings
 from safemoves.common.scoping import scopes_disabled
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import Field
+
     from safemoves.accounts.models import User
+
+_HEAD_TABLE = '"audit_auditchainhead"'
+_EVENT_TABLE = '"audit_auditevent"'
 
 
 def audit_key() -> bytes:
@@ -77,8 +86,9 @@ def record_event(
     # No savepoint: an event that fails to append must take the caller's change down with it,
     # and a savepoint would cost two more round trips on every audited read and write.
     with transaction.atomic(savepoint=False):
-        head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
-        if head is None:
+        db = connections[router.db_for_write(AuditEvent)]
+        locked = _lock_head(db, chain)
+        if locked is None:
             head, _ = AuditChainHead.objects.select_for_update().get_or_create(
                 chain=chain,
                 defaults={
@@ -87,7 +97,9 @@ def record_event(
                     "mac": head_mac(audit_key(), chain=chain, seq=0, last_hash=GENESIS_HASH),
                 },
             )
-        seq = head.seq + 1
+            locked = (head.seq, head.hash)
+        last_seq, last_hash = locked
+        seq = last_seq + 1
         occurred_at = timezone.now()
         field_names = sorted(set(fields))
         request_id = current_request_id()
@@ -105,7 +117,7 @@ def record_event(
             reason=reason,
             request_id=request_id,
         )
-        digest = link_hash(audit_key(), head.hash, payload)
+        digest = link_hash(audit_key(), last_hash, payload)
         event = AuditEvent(
             chain=chain,
             seq=seq,
@@ -118,17 +130,72 @@ def record_event(
             fields=field_names,
             reason=reason,
             request_id=request_id,
-            prev_hash=head.hash,
+            prev_hash=last_hash,
             hash=digest,
         )
+        mac = head_mac(audit_key(), chain=chain, seq=seq, last_hash=digest)
         # An event may belong to another organisation's log (an offer on its request): the
         # audit service is the one writer allowed to append there, and only metadata goes in.
-        with scopes_disabled():
-            event.save()
-        AuditChainHead.objects.filter(chain=chain).update(
-            seq=seq, hash=digest, mac=head_mac(audit_key(), chain=chain, seq=seq, last_hash=digest)
-        )
+        # An event of the organisation in scope (every case read) needs no wider scope, and
+        # so no change of the database's row-level-security setting and back (ADR 0030).
+        scope = wanted_settings()
+        in_scope = scope[1] == "all" or (organisation_id is not None and scope == (str(organisation_id), ""))
+        with nullcontext() if in_scope else scopes_disabled():
+            if db.vendor == "postgresql":
+                _append_and_advance(db, event, mac)
+            else:
+                event.save()
+                AuditChainHead.objects.filter(chain=chain).update(seq=seq, hash=digest, mac=mac)
         return event
+
+
+def _lock_head(db: BaseDatabaseWrapper, chain: int) -> tuple[int, str] | None:
+    """The chain head's (seq, hash), its row locked until the caller's transaction ends."""
+    lock = " FOR UPDATE" if db.features.has_select_for_update else ""
+    with db.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE chain = %s{lock}", [chain])  # noqa: S608 - fixed names
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def _event_columns() -> list[tuple[str, Field[Any, Any]]]:
+    """(column, field) of every stored field of an event but its generated key."""
+    columns = []
+    for field in AuditEvent._meta.concrete_fields:
+        if not field.primary_key and field.column is not None:
+            columns.append((field.column, field))
+    return columns
+
+
+@cache
+def _append_sql(quoted_columns: str, count: int, quoted_pk: str) -> str:
+    """The one statement that appends an event and moves the head to it (PostgreSQL)."""
+    placeholders = ", ".join(["%s"] * count)
+    return (
+        f"WITH appended AS (INSERT INTO {_EVENT_TABLE} ({quoted_columns}) VALUES ({placeholders}) "  # noqa: S608 - names from the model, values bound
+        f"RETURNING {quoted_pk}) "
+        f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s, mac = %s WHERE chain = %s "
+        "RETURNING (SELECT * FROM appended)"
+    )
+
+
+def _append_and_advance(db: BaseDatabaseWrapper, event: AuditEvent, mac: str) -> None:
+    """PostgreSQL: insert the event and move the locked head to it in one statement."""
+    columns = _event_columns()
+    sql = _append_sql(
+        ", ".join(db.ops.quote_name(column) for column, _field in columns),
+        len(columns),
+        db.ops.quote_name(str(AuditEvent._meta.pk.column if AuditEvent._meta.pk else "id")),
+    )
+    values = [field.get_db_prep_save(getattr(event, field.attname), connection=db) for _column, field in columns]
+    with db.cursor() as cursor:
+        cursor.execute(sql, [*values, event.seq, event.hash, mac, event.chain])
+        row = cursor.fetchone()
+    if row is None:  # the head locked a moment ago is gone: refuse rather than leave the chain unsealed
+        raise RuntimeError(f"audit chain {event.chain}: head row missing while appending")
+    event.pk = row[0]
+    event._state.adding = False
+    event._state.db = db.alias
 
 
 def record_case_event(

@@ -20,6 +20,7 @@ from safemoves.cases.codes import (
     Relationship,
 )
 from safemoves.cases.finding import SearchField
+from safemoves.common.widgets import PlainCheckboxInput, PlainSelect, PlainTextInput
 from safemoves.geo import PostcodeError, normalise_postcode
 
 # ISO dates: <input type="date"> accepts only YYYY-MM-DD, so a date rendered in the page's
@@ -221,9 +222,12 @@ class CloseForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label="Name or reference", required=False, max_length=200)
-    status = forms.ChoiceField(label="Status", choices=_blank(CaseStatus.choices, "Not closed"), required=False)
-    overdue = forms.BooleanField(label="Only cases with a clock overdue", required=False)
+    # On every case list: widgets that write Django's HTML without the template engine (ADR 0030).
+    q = forms.CharField(label="Name or reference", required=False, max_length=200, widget=PlainTextInput)
+    status = forms.ChoiceField(
+        label="Status", choices=_blank(CaseStatus.choices, "Not closed"), required=False, widget=PlainSelect
+    )
+    overdue = forms.BooleanField(label="Only cases with a clock overdue", required=False, widget=PlainCheckboxInput)
 
 
 class FindCasesForm(forms.Form):

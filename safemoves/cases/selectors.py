@@ -16,7 +16,7 @@ from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases import policies
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.finding import SearchField, query_tokens
-from safemoves.cases.models import Case, CaseSearchToken, Perpetrator
+from safemoves.cases.models import Case, CaseNote, CaseSearchToken, Consent, Perpetrator
 from safemoves.common.blind_index import search_tokens, word_tokens
 from safemoves.organisations.models import Membership, Role
 
@@ -55,14 +55,16 @@ def get_case(
     *,
     purpose: str = "viewed",
     policy: Callable[[Membership, Case], bool] = policies.can_view_case,
+    related: tuple[str, ...] = (),
 ) -> Case:
     """The case, if this member may see it and ``policy`` admits the action, with the read
     written to the access log. A case that does not exist, that the member may not see, or
     that the action is not allowed on, is the same 404, and a refused request logs nothing.
+    ``related``: one-to-one records of the case to read in the same query (the case page).
     """
     case = (
         Case.objects.filter(pk=case_id, organisation_id=membership.organisation_id)
-        .select_related("assigned_officer", "organisation")
+        .select_related("assigned_officer", "organisation", *related)
         .first()
     )
     if case is None or not policies.can_view_case(membership, case) or not policy(membership, case):
@@ -184,8 +186,12 @@ def colleagues(membership: Membership) -> QuerySet[User]:
 READ_ACTIONS = ("case.viewed", "case.exported", "case.document_viewed", "case.letter_viewed", "case.summary_printed")
 
 
+# What a table of a case's events shows: when, who, what and which fields (ADR 0030).
+EVENT_ROW_FIELDS = ("pk", "occurred_at", "action", "fields", "actor", "actor__full_name", "actor__email")
+
+
 def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
-    """Who has looked at (or exported) this record, newest first."""
+    """Who has looked at (or exported) this record, newest first: the columns its table shows."""
     events = (
         AuditEvent.objects.filter(
             organisation_id=case.organisation_id,
@@ -194,6 +200,7 @@ def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
             action__in=READ_ACTIONS,
         )
         .select_related("actor")
+        .only(*EVENT_ROW_FIELDS)
         .order_by("-pk")
     )
     return events[:limit] if limit else events
@@ -208,6 +215,38 @@ def history(case: Case) -> QuerySet[AuditEvent]:
         .exclude(action__in=READ_ACTIONS)
         .select_related("actor")
         .order_by("-pk")
+    )
+
+
+def consents_shown(case: Case) -> QuerySet[Consent]:
+    """The case page's consent table: the columns it shows, newest first."""
+    return case.consents.select_related("recorded_by").only(
+        "pk",
+        "organisation",
+        "case",
+        "purpose",
+        "basis",
+        "recorded_on",
+        "expires_on",
+        "recorded_by",
+        "recorded_by__full_name",
+        "recorded_by__email",
+    )
+
+
+def notes_shown(case: Case) -> QuerySet[CaseNote]:
+    """The case page's notes, newest first: the columns it shows (the body opens when shown)."""
+    return case.notes.select_related("author").only(
+        "pk",
+        "organisation",
+        "case",
+        "kind",
+        "channel",
+        "body",
+        "created_at",
+        "author",
+        "author__full_name",
+        "author__email",
     )
 
 

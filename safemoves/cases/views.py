@@ -151,7 +151,10 @@ def open_case_view(request: StaffRequest) -> HttpResponse:
 
 @require_GET
 def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    page_panels = panels()
+    # The safe-contact rules and the panels' one-to-one records come with the case (ADR 0030).
+    related = ("contact_rules", *(path for panel in page_panels for path in panel.case_relations))
+    case = selectors.get_case(request.membership, case_id, related=related)
     membership = request.membership
     try:
         rules: SafeContactRules | None = case.contact_rules
@@ -162,7 +165,7 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     perpetrators = list(case.perpetrators.all())
     today = timezone.localdate()
     household = [(member, member.age_on(today)) for member in case.household.all()]
-    extra_panels = [(panel.template, panel.context(request, case)) for panel in panels()]
+    extra_panels = [(panel.template, panel.context(request, case)) for panel in page_panels]
     # Issue 14: an action that cannot be taken is not offered as a link; the page says why.
     # (Hook for the letters feature: it may replace the letter check with its own.)
     letter_refused = ""
@@ -178,9 +181,9 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
             "rules": rules,
             "household": household,
             "perpetrators": perpetrators,
-            "consents": list(case.consents.select_related("recorded_by")),
-            "notes": list(case.notes.select_related("author")[:50]),
-            "history": list(selectors.history(case)[:30]),
+            "consents": list(selectors.consents_shown(case)),
+            "notes": list(selectors.notes_shown(case)[:50]),
+            "history": list(selectors.history(case).only(*selectors.EVENT_ROW_FIELDS)[:30]),
             "access": list(selectors.access_log(case, limit=10))
             if policies.can_see_access_log(membership, case)
             else None,

@@ -12,11 +12,25 @@ from safemoves.cases.policies import can_work_case
 from safemoves.common.http import StaffRequest
 from safemoves.documents import selectors
 
+# The columns the documents section shows (ADR 0030).
+PANEL_DOCUMENT_FIELDS = (
+    "pk",
+    "organisation",
+    "kind",
+    "file_name",
+    "description",
+    "size_bytes",
+    "uploaded_at",
+    "uploaded_by",
+    "uploaded_by__full_name",
+    "uploaded_by__email",
+)
+
 
 def documents_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "documents": list(selectors.documents(case)),
+        "documents": list(selectors.documents(case).only(*PANEL_DOCUMENT_FIELDS)),
         "can_upload": can_work_case(request.membership, case),
     }
 

@@ -12,6 +12,18 @@ from safemoves.cases.policies import can_work_case
 from safemoves.common.http import StaffRequest
 from safemoves.letters import selectors
 
+# The columns the letters section shows (ADR 0030): not the subject, body, address nor the
+# PDF as sent (base64, the widest column on the case page).
+PANEL_LETTER_FIELDS = (
+    "pk",
+    "organisation",
+    "template_name",
+    "sent_at",
+    "sent_by",
+    "sent_by__full_name",
+    "sent_by__email",
+)
+
 
 def letters_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     refused = ""
@@ -21,7 +33,7 @@ def letters_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
         refused = exc.reason
     return {
         "case": case,
-        "letters": list(selectors.sent_letters(case)),
+        "letters": list(selectors.sent_letters(case).only(*PANEL_LETTER_FIELDS)),
         "can_write": can_work_case(request.membership, case),
         "refused": refused,
     }

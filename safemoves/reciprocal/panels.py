@@ -15,7 +15,8 @@ from safemoves.safety.selectors import page_appraisal
 
 
 def request_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
-    requests = list(selectors.requests_for_case(case))
+    # The columns the section shows and the live-request check reads (ADR 0030).
+    requests = list(selectors.requests_for_case(case).only("pk", "organisation", "reference", "status", "created_at"))
     found = page_appraisal(case)
     chose_reciprocal = found is not None and found.decision == Option.RECIPROCAL
     live = any(item.status in LIVE_STATUSES for item in requests)

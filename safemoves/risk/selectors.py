@@ -117,10 +117,32 @@ class RiskSummary:
         return live[0] if live else None
 
 
+# The columns the risk panel shows of the latest assessment and of the MARAC referrals (ADR 0030):
+# not the encrypted answers and comments, nor who recorded a referral.
+PANEL_ASSESSMENT_FIELDS = (
+    "pk",
+    "organisation",
+    "score",
+    "computed_band",
+    "judgement_band",
+    "final_band",
+    "police_callouts",
+    "callout_window_months",
+    "escalated",
+    "assessed_at",
+    "assessor",
+    "assessor__full_name",
+    "assessor__email",
+)
+PANEL_REFERRAL_FIELDS = ("pk", "organisation", "area_code", "referred_on", "meeting_on", "is_repeat", "transferred_on")
+
+
 def risk_summary(case: Case) -> RiskSummary:
-    """The risk panel's facts in two queries (the rule of :func:`marac_required`, on the lists)."""
-    assessed = list(assessments(case))
-    referrals = list(marac_referrals(case))
+    """The risk panel's facts in two narrow queries (the rule of :func:`marac_required`, on the lists)."""
+    assessed = list(assessments(case).only(*PANEL_ASSESSMENT_FIELDS))
+    referrals = list(
+        MaracReferral.objects.filter(case=case).only(*PANEL_REFERRAL_FIELDS).order_by("-referred_on", "-created_at")
+    )
     latest = assessed[0] if assessed else None
     required = False
     if latest is not None and latest.marac_required:

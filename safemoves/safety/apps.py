@@ -31,7 +31,14 @@ class SafetyConfig(AppConfig):
 
         register_panel(CasePanel(order=10, template="safety/_panel_actions.html", context=actions_panel_context))
         register_panel(CasePanel(order=30, template="safety/_panel_referrals.html", context=referrals_panel_context))
-        register_panel(CasePanel(order=40, template="safety/_panel_options.html", context=options_panel_context))
+        register_panel(
+            CasePanel(
+                order=40,
+                template="safety/_panel_options.html",
+                context=options_panel_context,
+                case_relations=("options_appraisal", "options_appraisal__decided_by"),
+            )
+        )
         register_clock_source(next_open_due)
         register_case_opened_hook(lock_change_on_case_opened)
         register_perpetrator_hook(lock_change_on_perpetrator)

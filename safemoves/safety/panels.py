@@ -12,11 +12,25 @@ from safemoves.common.http import StaffRequest
 from safemoves.safety import selectors
 from safemoves.safety.codes import Option, PlaceKind, Priority
 
+# The columns the safety actions section shows (ADR 0030).
+PANEL_ACTION_FIELDS = (
+    "pk",
+    "organisation",
+    "action_type",
+    "action_type__label",
+    "due_at",
+    "done_at",
+    "status",
+    "owner",
+    "owner__full_name",
+    "owner__email",
+)
+
 
 def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "actions": list(selectors.actions(case)),
+        "actions": list(selectors.actions(case).only(*PANEL_ACTION_FIELDS)),
         "now": timezone.now(),
         "can_work_safety": can_work_case(request.membership, case),
     }
@@ -25,14 +39,15 @@ def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
 def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "referrals": list(selectors.agency_referrals(case)),
+        "referrals": list(selectors.panel_agency_referrals(case)),
         "can_work_safety": can_work_case(request.membership, case),
     }
 
 
 def options_summary(case: Case, *, on_page: bool = False) -> dict[str, Any]:
     appraisal = selectors.page_appraisal(case) if on_page else selectors.appraisal(case)
-    places = list(selectors.places(case))
+    # Places belong to an appraisal: a case without one has none to read.
+    places = list(selectors.places(case)) if appraisal is not None else []
     return {
         "appraisal": appraisal,
         "options": [Option(code).label for code in appraisal.options_considered] if appraisal else [],

@@ -81,6 +81,30 @@ def agency_referrals(case: Case) -> QuerySet[AgencyReferral]:
     return AgencyReferral.objects.filter(case=case).select_related("agency", "created_by").order_by("-sent_at")
 
 
+# The columns the referrals section shows (ADR 0030), with the consent whose basis it shows in
+# the same query (it was read once per referral).
+PANEL_REFERRAL_FIELDS = (
+    "pk",
+    "organisation",
+    "agency",
+    "agency__name",
+    "sent_at",
+    "status",
+    "decline_reason",
+    "consent",
+    "consent__basis",
+)
+
+
+def panel_agency_referrals(case: Case) -> QuerySet[AgencyReferral]:
+    return (
+        AgencyReferral.objects.filter(case=case)
+        .select_related("agency", "consent")
+        .only(*PANEL_REFERRAL_FIELDS)
+        .order_by("-sent_at")
+    )
+
+
 def get_agency_referral(case: Case, referral_id: Any) -> AgencyReferral:
     referral = agency_referrals(case).filter(pk=referral_id).first()
     if referral is None:
@@ -100,7 +124,10 @@ def page_appraisal(case: Case) -> OptionsAppraisal | None:
     """:func:`appraisal`, read once per case page: the safety and reciprocal sections both
     show it. Only for the read-only page panels; a service reads :func:`appraisal` afresh."""
     if not hasattr(case, _PAGE_APPRAISAL):
-        setattr(case, _PAGE_APPRAISAL, appraisal(case))
+        relation = Case._meta.get_field("options_appraisal")
+        # Read with the case when the page asked for it (its panel's case_relations, ADR 0030).
+        read = relation.get_cached_value(case) if relation.is_cached(case) else appraisal(case)
+        setattr(case, _PAGE_APPRAISAL, read)
     found: OptionsAppraisal | None = getattr(case, _PAGE_APPRAISAL)
     return found
 

@@ -9,11 +9,25 @@ from safemoves.common.http import StaffRequest
 from safemoves.tasks import selectors
 from safemoves.tasks.policies import can_work_tasks
 
+# The columns the tasks section shows (ADR 0030): not the encrypted notes, nor the owner's other columns.
+PANEL_TASK_FIELDS = (
+    "pk",
+    "organisation",
+    "kind",
+    "title",
+    "repeat_every_months",
+    "due_at",
+    "status",
+    "completed_at",
+    "owner",
+    "owner__full_name",
+)
+
 
 def tasks_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "tasks": list(selectors.tasks_of_case(case)),
+        "tasks": list(selectors.tasks_of_case(case).only(*PANEL_TASK_FIELDS)),
         "can_work_tasks": can_work_tasks(request.membership, case),
     }
 

@@ -10,12 +10,12 @@ from datetime import datetime
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
 from safemoves.cases.models import Case
+from safemoves.common.addresses import object_address
 
 register = template.Library()
 
@@ -37,7 +37,7 @@ def case_row(case: Case, now: datetime) -> SafeString:
         "      <td>{}</td>\n"
         "      <td>{}</td>\n"
         "      <td>{}</td>",
-        reverse("cases:detail", args=[case.pk]),
+        object_address("cases:detail", case.pk),
         case.reference,
         _RESTRICTED if case.restricted else "",
         case.lead_name,

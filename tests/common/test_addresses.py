@@ -1,0 +1,46 @@
+"""``object_address`` gives exactly what ``reverse`` gives (ADR 0030)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.template import engines
+from django.test import override_settings
+from django.urls import reverse, set_script_prefix
+
+from safemoves.common.addresses import object_address
+
+
+def test_the_same_address_as_reverse_for_uuid_and_integer_ids() -> None:
+    case_id, member_id = uuid.uuid4(), uuid.uuid4()
+    assert object_address("cases:detail", case_id) == reverse("cases:detail", args=[case_id])
+    assert object_address("cases:household_remove", case_id, member_id) == reverse(
+        "cases:household_remove", args=[case_id, member_id]
+    )
+    assert object_address("organisations:reset_second_factor", 42) == reverse(
+        "organisations:reset_second_factor", args=[42]
+    )
+
+
+def test_other_ids_are_left_to_reverse() -> None:
+    case_id = uuid.uuid4()
+    assert object_address("cases:detail", str(case_id)) == reverse("cases:detail", args=[str(case_id)])
+
+
+def test_the_script_prefix_is_part_of_the_key() -> None:
+    case_id = uuid.uuid4()
+    try:
+        set_script_prefix("/safemoves/")
+        assert object_address("cases:detail", case_id) == f"/safemoves/cases/{case_id}/"
+    finally:
+        set_script_prefix("/")
+    assert object_address("cases:detail", case_id) == f"/cases/{case_id}/"
+
+
+@override_settings(ROOT_URLCONF="safemoves.urls")
+def test_the_template_tag_renders_what_the_url_tag_renders() -> None:
+    case_id = uuid.uuid4()
+    engine = engines["django"]
+    ours = engine.from_string("{% load addresses %}{% address 'cases:edit' case_id %}").render({"case_id": case_id})
+    theirs = engine.from_string("{% url 'cases:edit' case_id %}").render({"case_id": case_id})
+    assert ours == theirs == f"/cases/{case_id}/edit/"
