@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-from io import StringIO
 from collections.abc import Callable
 from datetime import date
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
