@@ -368,7 +368,8 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         ph, pp, generated = _chunk_pairs(shared, first, last)
         candidates += generated
         homes_found.append(pp)
-        counts[first:last] = np.bincount(ph - first, minlength=last - first)
+        # ph is sorted: each household's pair count is a difference of run starts.
+        counts[first:last] = np.diff(np.searchsorted(ph, np.arange(first, last + 1)))
     home = np.concatenate(homes_found) if homes_found else empty
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
@@ -479,8 +480,8 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IndexArray, In
         parts_p.append(p[fits])
         unfit = len(fits) - len(parts_h[-1])
 
-    ph = np.concatenate(parts_h).astype(np.int32)
-    pp = np.concatenate(parts_p).astype(np.int32)
+    ph = np.concatenate(parts_h, dtype=np.int32)  # cast while copying: no int64 temporary
+    pp = np.concatenate(parts_p, dtype=np.int32)
     del parts_h, parts_p
     candidates = len(ph) + unfit
 
