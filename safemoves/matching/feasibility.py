@@ -115,7 +115,47 @@ _CHUNK_ROWS = 1 << 21
 """Pair x point rows handled at once by the distance rules, to bound temporary memory."""
 
 
+_Z_SLACK = 1e-7
+"""Relative widening of the outside chord in the one-axis test, far above float rounding
+(and any non-monotonic rounding of ``sin`` between a row's reach and the widest reach)."""
+
+
 def _rows_break(
+    row: IntArray,
+    home: npt.NDArray[np.integer[Any]],
+    points: Points,
+    homes: Homes,
+    point_axes: FloatArray,
+    home_axes: FloatArray,
+    *,
+    avoid: bool,
+) -> BoolArray:
+    """:func:`_rows_break_exact`, with the rows an axis bound settles skipped first.
+
+    The squared chord is summed from non-negative squares, so in floats it is at least its
+    z term alone (rounding is monotonic). A row whose z term already exceeds the squared
+    outside chord of its point's widest reach (``km`` plus the largest uncertainty disc,
+    widened by :data:`_Z_SLACK`) is *outside* in :func:`_rows_break_exact` too: never
+    broken for an avoid zone, always broken for a required place. Only the other rows pay
+    for the three-axis chord (and, near the boundary, the haversine), computed by the very
+    same function on the very same values, so every row is decided identically.
+    """
+    widest = points.value + float(homes.uncertainty_km.max()) if avoid else points.value
+    outside_chord, _ = chord_band(widest)
+    bound2 = (outside_chord * (1.0 + _Z_SLACK)) ** 2
+    dz2: FloatArray = home_axes[2][home]
+    dz2 -= point_axes[2][row]
+    dz2 *= dz2
+    settled = dz2 > bound2[row]
+    del dz2
+    rest = np.flatnonzero(~settled)
+    broken = settled if not avoid else np.zeros(len(row), dtype=np.bool_)
+    del settled
+    broken[rest] = _rows_break_exact(row[rest], home[rest], points, homes, point_axes, home_axes, avoid=avoid)
+    return broken
+
+
+def _rows_break_exact(
     row: IntArray,
     home: npt.NDArray[np.integer[Any]],
     points: Points,
@@ -313,6 +353,8 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         tree,
         home_xyz,
         *_attribute_bits(instance),
+        instance.households.landlord.astype(np.int32),
+        instance.homes.landlord.astype(np.int32),
     )
     # Contiguous household chunks of about _CHUNK_CANDIDATES candidates each.
     bounds = np.searchsorted(
@@ -326,7 +368,8 @@ def feasible_pairs(instance: Instance) -> PairGraph:
         ph, pp, generated = _chunk_pairs(shared, first, last)
         candidates += generated
         homes_found.append(pp)
-        counts[first:last] = np.bincount(ph - first, minlength=last - first)
+        # ph is sorted: each household's pair count is a difference of run starts.
+        counts[first:last] = np.diff(np.searchsorted(ph, np.arange(first, last + 1)))
     home = np.concatenate(homes_found) if homes_found else empty
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
@@ -350,18 +393,20 @@ _TENURE_SHIFT = 9
 
 
 def _attribute_bits(instance: Instance) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint16]]:
-    """Per-household needs and per-home offers as bit sets.
+    """Per-household needs and per-home lacks (the complement of its offers) as bit sets.
 
-    One test ``needs & ~offers == 0`` decides access (v2 rule 9, step-free folded in: bits 0-4),
-    pets (rule 6) and minimum tenure (v2 rule 7, a thermometer code: a home of tenure ``t``
-    offers the levels ``0..t``, a household needing ``k`` asks for level ``k``).
+    One test ``needs & lacks == 0`` (``needs & ~offers == 0``) decides access (v2 rule 9,
+    step-free folded in: bits 0-4), pets (rule 6) and minimum tenure (v2 rule 7, a
+    thermometer code: a home of tenure ``t`` offers the levels ``0..t``, a household
+    needing ``k`` asks for level ``k``).
     """
     households, homes = instance.households, instance.homes
     needs = households.access_needs | np.where(households.pets, _PETS_BIT, 0)
     needs |= np.left_shift(1, households.min_tenure + _TENURE_SHIFT) * (households.min_tenure > 0)
     offers = homes.access | np.where(homes.pets, _PETS_BIT, 0)
     offers |= np.left_shift(np.left_shift(1, homes.tenure + 1) - 1, _TENURE_SHIFT)
-    return needs.astype(np.uint16), offers.astype(np.uint16)
+    lacks = ~offers.astype(np.uint16)  # inverted once here rather than once per pair
+    return needs.astype(np.uint16), lacks
 
 
 @dataclass(frozen=True)
@@ -382,8 +427,11 @@ class _Shared:
     tree: Any
     home_xyz: FloatArray
     household_needs: npt.NDArray[np.uint16]
-    home_offers: npt.NDArray[np.uint16]
-    """Rules 2, 6-pets and v2's 7 and 9 as bit sets: a pair passes iff needs & ~offers == 0."""
+    home_lacks: npt.NDArray[np.uint16]
+    """Rules 2, 6-pets and v2's 7 and 9 as bit sets: a pair passes iff needs & lacks == 0."""
+    household_landlord: Int32Array
+    home_landlord: Int32Array
+    """Landlord codes as int32 (codes index the landlords), so rule 6's gathers move half the bytes."""
 
 
 def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IndexArray, Int32Array, int]:
@@ -432,8 +480,8 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IndexArray, In
         parts_p.append(p[fits])
         unfit = len(fits) - len(parts_h[-1])
 
-    ph = np.concatenate(parts_h).astype(np.int32)
-    pp = np.concatenate(parts_p).astype(np.int32)
+    ph = np.concatenate(parts_h, dtype=np.int32)  # cast while copying: no int64 temporary
+    pp = np.concatenate(parts_p, dtype=np.int32)
     del parts_h, parts_p
     candidates = len(ph) + unfit
 
@@ -444,28 +492,39 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IndexArray, In
     # Rules 2 and 6 (and v2's 7 and 9): cheap attribute tests first, so the distance rules
     # see fewer pairs. Rule 1 (bedrooms) holds by construction for area and anywhere
     # candidates (their slices are the bedrooms window); near candidates were tested above.
-    ok = (shared.household_needs[ph] & ~shared.home_offers[pp]) == 0
+    ok = (shared.household_needs[ph] & shared.home_lacks[pp]) == 0
     if not instance.same_landlord:
-        ok &= homes.landlord[pp] != households.landlord[ph]
+        ok &= shared.home_landlord[pp] != shared.household_landlord[ph]
     keep(ok)
 
     # v2 rule 8: homes the household has refused.
     if len(households.refused):
         keep(~pair_in_owner_sets(ph, pp.astype(np.int64), households.refused_ptr, households.refused))
 
+    # The remaining rules each remove few pairs (about 8 % together on the dense family),
+    # so they share one mask and one compaction instead of one each; each rule is decided
+    # per pair, so the pairs kept are the same as filtering rule by rule.
+    passes = np.ones(len(ph), dtype=np.bool_)
+    unchecked = shared.has_areas[ph] & (generator[ph] != GENERATOR_AREA)
+    any_unchecked = bool(unchecked.any())
+    home_area = homes.area[pp] if len(households.avoid_areas) or any_unchecked else homes.area[:0]
+
     # Rule 5.
     if len(households.avoid_areas):
-        keep(~pair_in_owner_sets(ph, homes.area[pp], households.avoid_areas_ptr, households.avoid_areas))
-    unchecked = shared.has_areas[ph] & (generator[ph] != GENERATOR_AREA)
-    if unchecked.any():
-        in_area = pair_in_owner_sets(ph, homes.area[pp], households.areas_ptr, households.areas)
-        keep(in_area | ~unchecked)
+        passes &= ~pair_in_owner_sets(ph, home_area, households.avoid_areas_ptr, households.avoid_areas)
+    if any_unchecked:
+        in_area = pair_in_owner_sets(ph, home_area, households.areas_ptr, households.areas)
+        passes &= in_area | ~unchecked
+        del in_area
+    del unchecked, home_area
 
     # Rules 4 and 3, decided by the exact haversine distance.
     if len(near.lat):
-        keep(~_violates_points(ph, pp, near, homes, shared.home_xyz, avoid=False))
+        passes &= ~_violates_points(ph, pp, near, homes, shared.home_xyz, avoid=False)
     if len(households.avoid.lat):
-        keep(~_violates_points(ph, pp, households.avoid, homes, shared.home_xyz, avoid=True))
+        passes &= ~_violates_points(ph, pp, households.avoid, homes, shared.home_xyz, avoid=True)
+    keep(passes)
+    del passes
 
     # Local keys fit in int32 on most chunks, which halves the sort's memory traffic.
     wide = (last - first) * m >= np.iinfo(np.int32).max
@@ -474,6 +533,9 @@ def _chunk_pairs(shared: _Shared, first: int, last: int) -> tuple[IndexArray, In
     keys += pp
     del ph, pp
     keys.sort()
-    household: IndexArray = keys // m + first
-    home = (keys % m).astype(np.int32)
+    local = keys // m
+    # keys - local * m rather than keys % m: numpy divides by a scalar quickly, but its
+    # integer remainder is several times slower (the same integers either way).
+    home = (keys - local * m).astype(np.int32)
+    household: IndexArray = local + first
     return household, home, candidates
