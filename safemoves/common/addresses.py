@@ -14,7 +14,7 @@ from functools import lru_cache
 from uuid import UUID
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 # Stand-ins no fixed part of an address contains; each converter (uuid, int, str, slug) accepts them.
 _STAND_INS: dict[type, list[object]] = {
@@ -26,7 +26,10 @@ _STAND_INS: dict[type, list[object]] = {
 @lru_cache(maxsize=512)
 def _pieces(url_name: str, kinds: tuple[type, ...], urlconf: str, prefix: str) -> tuple[str, ...] | None:
     stand_ins = [_STAND_INS[kind][index] for index, kind in enumerate(kinds)]
-    rest = reverse(url_name, args=stand_ins, urlconf=urlconf)
+    try:
+        rest = reverse(url_name, args=stand_ins, urlconf=urlconf)
+    except NoReverseMatch:
+        return None  # a pattern narrower than its converter (a regex route): leave it to reverse()
     pieces = []
     for stand_in in stand_ins:
         before, found, rest = rest.partition(str(stand_in))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.test import override_settings
-from django.urls import reverse, set_script_prefix
+from django.urls import re_path, reverse, set_script_prefix
 
 from safemoves.common.addresses import object_address
 
@@ -25,6 +26,19 @@ def test_the_same_address_as_reverse_for_uuid_and_integer_ids() -> None:
 def test_other_ids_are_left_to_reverse() -> None:
     case_id = uuid.uuid4()
     assert object_address("cases:detail", str(case_id)) == reverse("cases:detail", args=[str(case_id)])
+
+
+def _year(request: HttpRequest, year: str) -> HttpResponse:
+    return HttpResponse(year)
+
+
+# A route narrower than any stand-in id: four digits only.
+urlpatterns = [re_path(r"^year/(?P<year>[0-9]{4})/$", _year, name="year")]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_route_the_stand_ins_do_not_fit_is_left_to_reverse() -> None:
+    assert object_address("year", 2026) == reverse("year", args=[2026]) == "/year/2026/"
 
 
 def test_the_script_prefix_is_part_of_the_key() -> None:
