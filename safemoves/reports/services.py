@@ -71,6 +71,10 @@ def time_to_safety_refresh(*, case_id: object) -> None:
     """
     case_key = Case._meta.pk.get_db_prep_value(case_id, connection)
     with connection.cursor() as cursor:
+        if connection.features.has_select_for_update:
+            # Two lock changes of one case completed at once: the second waits here, then
+            # rewrites the row the first wrote (SQLite serialises writers anyway).
+            cursor.execute(f"SELECT 1 FROM {CASE} WHERE id = %s FOR UPDATE", [case_key])
         cursor.execute(f"DELETE FROM {SUMMARY} WHERE case_id = %s", [case_key])
         cursor.execute(_insert_sql("AND a.case_id = %s"), [LOCK_CHANGE, case_key])
 

@@ -39,8 +39,6 @@ def fill(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
         ("cases", "0007_referral_link_to_intake"),
         ("organisations", "0002_organisation_short_code"),
