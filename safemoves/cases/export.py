@@ -43,6 +43,10 @@ EXPORT_EXEMPT: dict[str, str] = {
         "which agency's API token opened the case, so that agency may read its status; "
         "no personal data, and the referrer is already named in the case section"
     ),
+    "reports.TimeToSafety": (
+        "a derived figure for the dashboards: the seconds from the referral to the first lock change done, "
+        "both of which the case and safety sections already give in full"
+    ),
 }
 
 
