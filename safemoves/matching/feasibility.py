@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .contract import BoolArray, FloatArray, Homes, Instance, IntArray, Points
-from .geometry import chord_band, haversine_km, km_to_chord, unit_xyz
+from .geometry import chord_band, haversine_km, km_to_chord, squared_chord, squared_gap, unit_xyz
 from .model import IndexArray, Int32Array
 
 GENERATOR_AREA = 0
@@ -143,9 +143,7 @@ def _rows_break(
     widest = points.value + float(homes.uncertainty_km.max()) if avoid else points.value
     outside_chord, _ = chord_band(widest)
     bound2 = (outside_chord * (1.0 + _Z_SLACK)) ** 2
-    dz2: FloatArray = home_axes[2][home]
-    dz2 -= point_axes[2][row]
-    dz2 *= dz2
+    dz2 = squared_gap(home_axes, point_axes, home, row, 2)
     settled = dz2 > bound2[row]
     del dz2
     rest = np.flatnonzero(~settled)
@@ -173,18 +171,7 @@ def _rows_break_exact(
     or ``km - u`` (near) settles every row that is clearly inside or outside; only rows
     within a hair of it pay for the exact haversine.
     """
-    # In place, one axis at a time: the same sums in the same order as
-    # ``sum((h - p) ** 2)``, without a fresh array per operation (allocating large
-    # temporaries costs page faults, a good part of a dense run's system time).
-    chord2: FloatArray = home_axes[0][home]
-    chord2 -= point_axes[0][row]
-    chord2 *= chord2
-    for axis in (1, 2):
-        part = home_axes[axis][home]
-        part -= point_axes[axis][row]
-        part *= part
-        chord2 += part
-    del part
+    chord2 = squared_chord(home_axes, point_axes, home, row)
     if bool(homes.uncertainty_km.any()):
         u = homes.uncertainty_km[home]
         reach = points.value[row] + u if avoid else np.maximum(points.value[row] - u, 0.0)

@@ -66,3 +66,28 @@ def chord_band(km: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     outside: FloatArray = chord * (1.0 + _INDEX_SLACK) + _INDEX_SLACK
     inside: FloatArray = np.maximum(chord * (1.0 - _INDEX_SLACK) - _INDEX_SLACK, 0.0)
     return outside, inside
+
+
+def squared_gap(
+    a_xyz: FloatArray, b_xyz: FloatArray, a: npt.NDArray[np.integer], b: npt.NDArray[np.integer], axis: int
+) -> FloatArray:
+    """``(a_xyz[axis][a] - b_xyz[axis][b]) ** 2`` per row, in the one array the gather makes
+    (large temporaries cost page faults, a good part of a dense run's system time). Exact
+    whichever side comes first: a negated difference squares to the same float."""
+    gap: FloatArray = a_xyz[axis][a]
+    gap -= b_xyz[axis][b]
+    gap *= gap
+    return gap
+
+
+def squared_chord(
+    a_xyz: FloatArray, b_xyz: FloatArray, a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]
+) -> FloatArray:
+    """The squared chord between unit vectors per row: the axes' squared gaps summed x, y, z,
+    the same operations in the same order as ``sum((a - b) ** 2)``. Its z term is
+    :func:`squared_gap` of axis 2 to the bit, and summing non-negative floats never
+    decreases, so the chord is at least that term (feasibility's one-axis bound rests on it)."""
+    chord2 = squared_gap(a_xyz, b_xyz, a, b, 0)
+    for axis in (1, 2):
+        chord2 += squared_gap(a_xyz, b_xyz, a, b, axis)
+    return chord2

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from .contract import FloatArray, Instance, IntArray
 from .feasibility import expand_points
-from .geometry import chord_to_km, unit_xyz
+from .geometry import chord_to_km, squared_chord, unit_xyz
 from .model import IndexArray
 
 URGENT_POINTS: Final = 200
@@ -81,7 +81,8 @@ def _prefer(
     if most > _FEW_PLACES:
         pair_index, row = expand_points(household, points)
         pair_home = home[pair_index]
-        km = chord_to_km(np.sqrt(_chord2(point_xyz, home_xyz, row, pair_home)))
+        # Scores need no boundary exactness: the chord serves, not the haversine.
+        km = chord_to_km(np.sqrt(squared_chord(point_xyz, home_xyz, row, pair_home)))
         weight = points.value[row]
         sums = np.asarray(np.bincount(pair_index, weights=weight * closeness(km), minlength=len(home)), np.float64)
         weights = np.asarray(np.bincount(pair_index, weights=weight, minlength=len(home)), np.float64)
@@ -94,7 +95,7 @@ def _prefer(
         has_kth = counts > k
         if bool(has_kth.all()):  # every pair: no index to gather and scatter through
             row = points.ptr[household] + k
-            km = chord_to_km(np.sqrt(_chord2(point_xyz, home_xyz, row, home)))
+            km = chord_to_km(np.sqrt(squared_chord(point_xyz, home_xyz, row, home)))
             weight = points.value[row]
             weighted += weight * closeness(km)
             total_weight += weight
@@ -102,7 +103,7 @@ def _prefer(
         pair_index = np.flatnonzero(has_kth)
         row = points.ptr[household[pair_index]] + k
         pair_home = home[pair_index]
-        km = chord_to_km(np.sqrt(_chord2(point_xyz, home_xyz, row, pair_home)))
+        km = chord_to_km(np.sqrt(squared_chord(point_xyz, home_xyz, row, pair_home)))
         weight = points.value[row]
         weighted[pair_index] += weight * closeness(km)
         total_weight[pair_index] += weight
@@ -111,20 +112,6 @@ def _prefer(
 
 _FEW_PLACES = 4
 """Households with at most this many preferred places are scored one place index at a time."""
-
-
-def _chord2(point_xyz: FloatArray, home_xyz: FloatArray, row: IndexArray, home: IndexArray) -> FloatArray:
-    # Scores need no boundary exactness, so the cheaper chord formula serves.
-    # In place (the same operations in the same order as ``sum((p - h) ** 2)``).
-    chord2: FloatArray = point_xyz[0][row]
-    chord2 -= home_xyz[0][home]
-    chord2 *= chord2
-    for axis in (1, 2):
-        part = point_xyz[axis][row]
-        part -= home_xyz[axis][home]
-        part *= part
-        chord2 += part
-    return chord2
 
 
 def _prefer_points(prefer: IntArray, weighted: FloatArray, total_weight: FloatArray) -> IntArray:
