@@ -365,6 +365,53 @@ def test_the_homes_landlord_may_decline_a_proposal(world: World) -> None:
         assert not Offer.objects.exists()
 
 
+def _open_proposal(world: World, request: MoveRequest) -> OfferProposal:
+    home = make_home(world.b, address="9 Orchard Row")
+    return services.proposal_create(membership=world.a[Role.COORDINATOR].membership, home=home, request=request)
+
+
+def _proposal_status(proposal: OfferProposal) -> str:
+    with scopes_disabled():
+        return OfferProposal.objects.get(pk=proposal.pk).status
+
+
+@pytest.mark.parametrize("ending", ["withdrawn", "closed"])
+def test_a_request_that_ends_declines_its_open_proposals(world: World, ending: str) -> None:
+    request = circulated_request(world.a, reciprocal_case(world.a))
+    proposal = _open_proposal(world, request)
+    end = services.request_withdraw if ending == "withdrawn" else services.request_close
+    with organisation_scope(world.a.organisation.pk):
+        end(request=request, actor=world.a[Role.MANAGER], reason="no_suitable_home")
+    assert _status(request) == ending
+    assert _proposal_status(proposal) == ProposalStatus.DECLINED
+
+
+def test_a_move_declines_the_requests_other_proposals_and_a_later_close_leaves_nothing_live(world: World) -> None:
+    case = reciprocal_case(world.a)
+    request = circulated_request(world.a, case)
+    proposal = _open_proposal(world, request)
+    offer = offer_home(world.b, make_home(world.b), request)
+    accept(world.a, offer)
+    with organisation_scope(world.b.organisation.pk):
+        services.move_record(offer=offer, actor=world.b[Role.LETTINGS_OFFICER], move_date=timezone.localdate())
+    assert (_status(request), _proposal_status(proposal)) == (RequestStatus.MOVED, ProposalStatus.DECLINED)
+    with organisation_scope(world.a.organisation.pk):
+        case_services.case_close(case=case, actor=world.a[Role.MANAGER], outcome="moved_reciprocal")
+    with scopes_disabled():
+        assert not OfferProposal.objects.filter(status=ProposalStatus.PROPOSED).exists()
+
+
+def test_closing_the_case_declines_a_proposal_left_on_a_request_that_already_left_the_pool(world: World) -> None:
+    case = reciprocal_case(world.a)
+    request = circulated_request(world.a, case)
+    proposal = _open_proposal(world, request)
+    with scopes_disabled():  # as data from before requests ending declined their proposals
+        MoveRequest.objects.filter(pk=request.pk).update(status=RequestStatus.MOVED)
+    with organisation_scope(world.a.organisation.pk):
+        case_services.case_close(case=case, actor=world.a[Role.MANAGER], outcome="safe_at_home")
+    assert _proposal_status(proposal) == ProposalStatus.DECLINED
+
+
 # --- item 11: circulation needs the scheme-sharing consent ------------------------------------
 
 

@@ -41,6 +41,7 @@ from safemoves.reciprocal.pool.services.base import (
 from safemoves.reciprocal.pool.services.checks import _check_pair, check_tenure
 from safemoves.reciprocal.pool.services.handover import handover_on_move
 from safemoves.reciprocal.pool.services.ledger import ledger_post_move
+from safemoves.reciprocal.pool.services.proposals import _decline_open_proposals
 from safemoves.risk.models import MaracReferral
 from safemoves.risk.selectors import marac_area_for
 from safemoves.risk.services import marac_transfer
@@ -73,7 +74,7 @@ def _follow_ups(*, case: Case, move: Move, actor: User, owner: User) -> list[str
     return done
 
 
-@audited("reciprocal.move_recorded", "reciprocal.moved", "reciprocal.case_handed_over")
+@audited("reciprocal.move_recorded", "reciprocal.moved", "reciprocal.case_handed_over", "reciprocal.proposal_declined")
 @transaction.atomic
 def move_record(*, offer: Offer, actor: User, move_date: date) -> Move:
     """The new tenancy, on the tenancy the offer was made on (same or better security, checked
@@ -126,6 +127,7 @@ def move_record(*, offer: Offer, actor: User, move_date: date) -> Move:
         current.save(update_fields=["status"])
     _move_to(request, RequestStatus.MOVED, "moved")
     _save_request(request, [])
+    _decline_open_proposals(request, actor, reason="moved")
     if move_date <= timezone.localdate():
         _post_move_ledger(move, request=request, bedrooms=home.bedrooms, actor=actor)
     handover_on_move(move=move, offer=current, actor=actor)

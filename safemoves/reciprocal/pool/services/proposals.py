@@ -46,6 +46,20 @@ def _end_proposal(
     )
 
 
+def _decline_open_proposals(request: MoveRequest, actor: User, *, reason: str) -> None:
+    """A request that leaves the pool for good (withdrawn, closed, moved, its case closed) takes
+    its open proposals with it: each is declined, so no landlord is left asked to confirm a home
+    for a request that can no longer take it."""
+    with scopes_disabled():
+        open_proposals = list(
+            OfferProposal.objects.select_for_update()
+            .filter(request_id=request.pk, status=ProposalStatus.PROPOSED)
+            .order_by("proposed_at", "pk")
+        )
+    for proposal in open_proposals:
+        _end_proposal(proposal, ProposalStatus.DECLINED, actor, action="reciprocal.proposal_declined", reason=reason)
+
+
 @audited("reciprocal.proposal_made")
 @transaction.atomic
 def proposal_create(*, membership: Membership, home: Home, request: MoveRequest) -> OfferProposal:

@@ -22,12 +22,10 @@ from safemoves.reciprocal.codes import (
     LIVE_STATUSES,
     AccessNeed,
     EndReason,
-    ProposalStatus,
     RequestStatus,
 )
 from safemoves.reciprocal.models import (
     MoveRequest,
-    OfferProposal,
     SharedProfile,
 )
 from safemoves.reciprocal.pool.access import policy_in_force
@@ -42,7 +40,7 @@ from safemoves.reciprocal.pool.services.base import (
     _scheme_for,
 )
 from safemoves.reciprocal.pool.services.offers import _end_live_offers
-from safemoves.reciprocal.pool.services.proposals import _end_proposal
+from safemoves.reciprocal.pool.services.proposals import _decline_open_proposals
 from safemoves.reciprocal.profile import build_profile
 
 # No 0/O, 1/I/L or 5/S: a code read out on the phone must not be misheard.
@@ -165,20 +163,31 @@ def _end(
     _move_to(current, target, doing)
     current.end_reason = reason
     _end_live_offers(current, actor)
+    _decline_open_proposals(current, actor, reason="request ended")
     _save_request(current, ["end_reason"])
     _case_event(current, action=action, actor=actor, fields=["status", "end_reason"], reason=reason)
     _refresh_case_clock(current.case)
     _reload(request)
 
 
-@audited("reciprocal.request_withdrawn", "reciprocal.offer_withdrawn", "reciprocal.viewing_cancelled")
+@audited(
+    "reciprocal.request_withdrawn",
+    "reciprocal.offer_withdrawn",
+    "reciprocal.proposal_declined",
+    "reciprocal.viewing_cancelled",
+)
 @transaction.atomic
 def request_withdraw(*, request: MoveRequest, actor: User, reason: str) -> None:
     """The referring landlord withdraws the request; any live offer ends and its home returns to the pool."""
     _end(request, actor, reason, RequestStatus.WITHDRAWN, "withdrawn", action="reciprocal.request_withdrawn")
 
 
-@audited("reciprocal.request_closed", "reciprocal.offer_withdrawn", "reciprocal.viewing_cancelled")
+@audited(
+    "reciprocal.request_closed",
+    "reciprocal.offer_withdrawn",
+    "reciprocal.proposal_declined",
+    "reciprocal.viewing_cancelled",
+)
 @transaction.atomic
 def request_close(*, request: MoveRequest, actor: User, reason: str) -> None:
     """Close a circulated request without a move (for example no suitable home in the time agreed)."""
@@ -194,22 +203,19 @@ def request_close(*, request: MoveRequest, actor: User, reason: str) -> None:
 def case_closed(case: Case, actor: User) -> None:
     """Close hook of the cases app (``extensions.register_close_hook``), inside ``case_close``'s
     transaction: the case's live request leaves the pool and its live offers are withdrawn
-    (their homes go back to the pool); open proposals on it are declined."""
+    (their homes go back to the pool); open proposals on any of its requests are declined."""
     with scopes_disabled():
-        live = list(MoveRequest.objects.filter(case_id=case.pk, status__in=LIVE_STATUSES))
-    for request in live:
-        _end(
-            request,
-            actor,
-            EndReason.CASE_CLOSED,
-            RequestStatus.WITHDRAWN,
-            "withdrawn",
-            action="reciprocal.request_withdrawn",
-            by_case=True,
-        )
-        with scopes_disabled():
-            open_proposals = list(OfferProposal.objects.filter(request_id=request.pk, status=ProposalStatus.PROPOSED))
-        for proposal in open_proposals:
-            _end_proposal(
-                proposal, ProposalStatus.DECLINED, actor, action="reciprocal.proposal_declined", reason="case closed"
+        requests = list(MoveRequest.objects.filter(case_id=case.pk).order_by("created_at", "pk"))
+    for request in requests:
+        if request.status in LIVE_STATUSES:
+            _end(
+                request,
+                actor,
+                EndReason.CASE_CLOSED,
+                RequestStatus.WITHDRAWN,
+                "withdrawn",
+                action="reciprocal.request_withdrawn",
+                by_case=True,
             )
+        # Also a request that had already left the pool: nothing on a closed case stays live.
+        _decline_open_proposals(request, actor, reason="case closed")
