@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "safemoves.common.middleware.FormNewlinesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "safemoves.accounts.middleware.StaffOTPMiddleware",
     "safemoves.accounts.middleware.StaffSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "safemoves.common.middleware.OrganisationScopeMiddleware",
@@ -215,6 +215,8 @@ SAFEMOVES_SESSION_IDLE_SECONDS = 30 * 60
 SAFEMOVES_SESSION_ACTIVITY_GRANULARITY = 60
 SESSION_COOKIE_AGE = SAFEMOVES_SESSION_IDLE_SECONDS + SAFEMOVES_SESSION_ACTIVITY_GRANULARITY
 SESSION_SAVE_EVERY_REQUEST = False
+# Database sessions whose read is a prepared statement (safemoves/accounts/sessions.py, ADR 0030).
+SESSION_ENGINE = "safemoves.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SAFEMOVES_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

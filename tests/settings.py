@@ -31,3 +31,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Every reuse of a prepared statement is checked against Django's own compilation (ADR 0030).
+SAFEMOVES_VERIFY_PREPARED_SQL = True

@@ -19,6 +19,7 @@ from safemoves.cases.codes import CaseStatus
 from safemoves.cases.finding import SearchField, query_tokens
 from safemoves.cases.models import Case, CaseNote, CaseSearchToken, Consent, Perpetrator
 from safemoves.common.blind_index import search_tokens, word_tokens
+from safemoves.common.prepared import prepared
 from safemoves.organisations.models import Membership, Role
 
 # What a table of cases shows (cases/_case_table.html, the same-perpetrator list), with the
@@ -63,11 +64,12 @@ def get_case(
     that the action is not allowed on, is the same 404, and a refused request logs nothing.
     ``related``: one-to-one records of the case to read in the same query (the case page).
     """
-    case = (
-        Case.objects.filter(pk=case_id, organisation_id=membership.organisation_id)
-        .select_related("assigned_officer", "organisation", *related)
-        .first()
-    )
+    case = prepared(
+        Case.objects.filter(pk=case_id, organisation_id=membership.organisation_id).select_related(
+            "assigned_officer", "organisation", *related
+        ),
+        "cases.get_case",
+    ).first()
     if case is None or not policies.can_view_case(membership, case) or not policy(membership, case):
         raise Http404
     with transaction.atomic():
@@ -327,4 +329,9 @@ def same_perpetrator_cases(membership: Membership, case: Case) -> list[Case]:
         .exclude(case_id=case.pk)
         .values("case_id")
     )
-    return list(for_case_table(visible_cases(membership).filter(pk__in=others)).order_by("reference"))
+    return list(
+        prepared(
+            for_case_table(visible_cases(membership).filter(pk__in=others)).order_by("reference"),
+            "cases.same_perpetrator",
+        )
+    )

@@ -35,11 +35,12 @@ from safemoves.cases.forms import (
     PerpetratorForm,
     RestrictForm,
 )
-from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
+from safemoves.cases.models import Case, CourtOrder, HouseholdMember, Perpetrator, SafeContactRules
 from safemoves.cases.summary import marac_summary, marac_summary_pdf
 from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import submit as submit_form  # `submit` names a page's button here
 from safemoves.common.http import StaffRequest
+from safemoves.common.prepared import prepared
 from safemoves.organisations.models import Membership, Role
 
 PAGE_SIZE = 25
@@ -76,7 +77,7 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
         filters = selectors.CaseFilters(
             query=filters.query, status=filters.status, officer_id=officer_id, overdue_only=filters.overdue_only
         )
-    cases = selectors.for_case_table(selectors.case_list(request.membership, filters))
+    cases = prepared(selectors.for_case_table(selectors.case_list(request.membership, filters)), "cases.list")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -115,7 +116,7 @@ def find_cases_view(request: StaffRequest) -> HttpResponse:
 @allowed_if(policies.can_see_my_cases)
 @require_GET
 def triage_view(request: StaffRequest) -> HttpResponse:
-    cases = selectors.for_case_table(selectors.triage_inbox(request.membership))
+    cases = prepared(selectors.for_case_table(selectors.triage_inbox(request.membership)), "cases.triage")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/triage.html", {"page": page, "now": timezone.now(), "query": ""})
 
@@ -161,10 +162,18 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     except SafeContactRules.DoesNotExist:
         rules = None
     # Prefetched onto the case: the same-perpetrator panel reads the names from it.
-    prefetch_related_objects([case], Prefetch("perpetrators", Perpetrator.objects.prefetch_related("court_orders")))
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "perpetrators",
+            prepared(Perpetrator.objects.all(), "cases.page.perpetrators").prefetch_related(
+                Prefetch("court_orders", prepared(CourtOrder.objects.all(), "cases.page.court_orders"))
+            ),
+        ),
+    )
     perpetrators = list(case.perpetrators.all())
     today = timezone.localdate()
-    household = [(member, member.age_on(today)) for member in case.household.all()]
+    household = [(member, member.age_on(today)) for member in prepared(case.household.all(), "cases.page.household")]
     extra_panels = [(panel.template, panel.context(request, case)) for panel in page_panels]
     # Issue 14: an action that cannot be taken is not offered as a link; the page says why.
     # (Hook for the letters feature: it may replace the letter check with its own.)
@@ -181,10 +190,12 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
             "rules": rules,
             "household": household,
             "perpetrators": perpetrators,
-            "consents": list(selectors.consents_shown(case)),
-            "notes": list(selectors.notes_shown(case)[:50]),
-            "history": list(selectors.history(case).only(*selectors.EVENT_ROW_FIELDS)[:30]),
-            "access": list(selectors.access_log(case, limit=10))
+            "consents": list(prepared(selectors.consents_shown(case), "cases.page.consents")),
+            "notes": list(prepared(selectors.notes_shown(case), "cases.page.notes")[:50]),
+            "history": list(
+                prepared(selectors.history(case).only(*selectors.EVENT_ROW_FIELDS), "cases.page.history")[:30]
+            ),
+            "access": list(prepared(selectors.access_log(case, limit=10), "cases.page.access"))
             if policies.can_see_access_log(membership, case)
             else None,
             "can_work": policies.can_work_case(membership, case),

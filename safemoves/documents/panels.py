@@ -10,6 +10,7 @@ from django.utils import timezone
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
 from safemoves.common.http import StaffRequest
+from safemoves.common.prepared import prepared
 from safemoves.documents import selectors
 
 # The columns the documents section shows (ADR 0030).
@@ -30,7 +31,7 @@ PANEL_DOCUMENT_FIELDS = (
 def documents_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "documents": list(selectors.documents(case).only(*PANEL_DOCUMENT_FIELDS)),
+        "documents": list(prepared(selectors.documents(case).only(*PANEL_DOCUMENT_FIELDS), "documents.panel")),
         "can_upload": can_work_case(request.membership, case),
     }
 

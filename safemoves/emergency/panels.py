@@ -7,13 +7,14 @@ from typing import Any
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
 from safemoves.common.http import StaffRequest
+from safemoves.common.prepared import prepared
 from safemoves.emergency import selectors
 
 
 def offers_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "offers": list(selectors.offers(case)),
+        "offers": list(prepared(selectors.offers(case), "emergency.panel")),
         "can_work": can_work_case(request.membership, case),
     }
 

@@ -10,6 +10,7 @@ from safemoves.cases.contact import ContactRefused, plan_contact
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
 from safemoves.common.http import StaffRequest
+from safemoves.common.prepared import prepared
 from safemoves.letters import selectors
 
 # The columns the letters section shows (ADR 0030): not the subject, body, address nor the
@@ -33,7 +34,7 @@ def letters_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
         refused = exc.reason
     return {
         "case": case,
-        "letters": list(selectors.sent_letters(case).only(*PANEL_LETTER_FIELDS)),
+        "letters": list(prepared(selectors.sent_letters(case).only(*PANEL_LETTER_FIELDS), "letters.panel")),
         "can_write": can_work_case(request.membership, case),
         "refused": refused,
     }

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from safemoves.common.prepared import prepared
 from safemoves.notifications.codes import NotificationKind
 from safemoves.notifications.models import Notification, NotificationPreference
 from safemoves.organisations.models import Membership
@@ -17,7 +18,7 @@ def _own(membership: Membership) -> QuerySet[Notification]:
 
 
 def unread_count(membership: Membership) -> int:
-    return _own(membership).filter(read_at__isnull=True).count()
+    return prepared(_own(membership).filter(read_at__isnull=True), "notifications.unread").count()
 
 
 def notifications(membership: Membership) -> QuerySet[Notification]:

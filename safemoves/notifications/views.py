@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safemoves.common.decorators import allowed_if
 from safemoves.common.http import StaffRequest
+from safemoves.common.prepared import prepared
 from safemoves.notifications import policies, selectors, services
 from safemoves.notifications.forms import PreferencesForm
 
@@ -20,7 +21,9 @@ PAGE_SIZE = 25
 @allowed_if(policies.can_read_notifications)
 @require_GET
 def notification_list_view(request: StaffRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications(request.membership), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(prepared(selectors.notifications(request.membership), "notifications.list"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "notifications/list.html", {"page": page, "query": ""})
 
 

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from safemoves.accounts.models import User
+from safemoves.common.prepared import prepared
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Invitation, Membership, Organisation
 
@@ -18,9 +19,10 @@ def user_with_membership(user_id: Any) -> User | None:
     its organisation) in one query; the membership is then :func:`membership_for_user`'s
     answer for this user object, with no second read. None: no active membership."""
     with scopes_disabled():
-        membership = (
-            Membership.objects.select_related("organisation", "user").filter(user_id=user_id, is_active=True).first()
-        )
+        membership = prepared(
+            Membership.objects.select_related("organisation", "user").filter(user_id=user_id, is_active=True),
+            "organisations.user_with_membership",
+        ).first()
     if membership is None:
         return None
     user = membership.user

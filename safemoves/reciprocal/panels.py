@@ -7,6 +7,7 @@ from typing import Any
 
 from safemoves.cases.models import Case
 from safemoves.common.http import StaffRequest
+from safemoves.common.prepared import prepared
 from safemoves.reciprocal import policies, selectors
 from safemoves.reciprocal.codes import LIVE_STATUSES
 from safemoves.reciprocal.pool import work
@@ -16,7 +17,12 @@ from safemoves.safety.selectors import page_appraisal
 
 def request_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     # The columns the section shows and the live-request check reads (ADR 0030).
-    requests = list(selectors.requests_for_case(case).only("pk", "organisation", "reference", "status", "created_at"))
+    requests = list(
+        prepared(
+            selectors.requests_for_case(case).only("pk", "organisation", "reference", "status", "created_at"),
+            "reciprocal.panel",
+        )
+    )
     found = page_appraisal(case)
     chose_reciprocal = found is not None and found.decision == Option.RECIPROCAL
     live = any(item.status in LIVE_STATUSES for item in requests)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from safemoves.cases.models import Case
+from safemoves.common.prepared import prepared
 from safemoves.geo import KENT_AND_MEDWAY, PostcodeError, is_known_area, lookup_postcode
 from safemoves.risk.models import MaracReferral, RiskAssessment, RiskSettings
 from safemoves.risk.scoring import EscalationRule, Thresholds
@@ -139,9 +140,14 @@ PANEL_REFERRAL_FIELDS = ("pk", "organisation", "area_code", "referred_on", "meet
 
 def risk_summary(case: Case) -> RiskSummary:
     """The risk panel's facts in two narrow queries (the rule of :func:`marac_required`, on the lists)."""
-    assessed = list(assessments(case).only(*PANEL_ASSESSMENT_FIELDS))
+    assessed = list(prepared(assessments(case).only(*PANEL_ASSESSMENT_FIELDS), "risk.panel.assessments"))
     referrals = list(
-        MaracReferral.objects.filter(case=case).only(*PANEL_REFERRAL_FIELDS).order_by("-referred_on", "-created_at")
+        prepared(
+            MaracReferral.objects.filter(case=case)
+            .only(*PANEL_REFERRAL_FIELDS)
+            .order_by("-referred_on", "-created_at"),
+            "risk.panel.marac",
+        )
     )
     latest = assessed[0] if assessed else None
     required = False

@@ -9,6 +9,7 @@ from django.utils import timezone
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
 from safemoves.common.http import StaffRequest
+from safemoves.common.prepared import prepared
 from safemoves.safety import selectors
 from safemoves.safety.codes import Option, PlaceKind, Priority
 
@@ -30,7 +31,7 @@ PANEL_ACTION_FIELDS = (
 def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "actions": list(selectors.actions(case).only(*PANEL_ACTION_FIELDS)),
+        "actions": list(prepared(selectors.actions(case).only(*PANEL_ACTION_FIELDS), "safety.panel.actions")),
         "now": timezone.now(),
         "can_work_safety": can_work_case(request.membership, case),
     }
@@ -39,7 +40,7 @@ def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
 def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "referrals": list(selectors.panel_agency_referrals(case)),
+        "referrals": list(prepared(selectors.panel_agency_referrals(case), "safety.panel.referrals")),
         "can_work_safety": can_work_case(request.membership, case),
     }
 
@@ -47,7 +48,7 @@ def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]
 def options_summary(case: Case, *, on_page: bool = False) -> dict[str, Any]:
     appraisal = selectors.page_appraisal(case) if on_page else selectors.appraisal(case)
     # Places belong to an appraisal: a case without one has none to read.
-    places = list(selectors.places(case)) if appraisal is not None else []
+    places = list(prepared(selectors.places(case), "safety.places")) if appraisal is not None else []
     return {
         "appraisal": appraisal,
         "options": [Option(code).label for code in appraisal.options_considered] if appraisal else [],

@@ -6,6 +6,7 @@ from typing import Any
 
 from safemoves.cases.models import Case
 from safemoves.common.http import StaffRequest
+from safemoves.common.prepared import prepared
 from safemoves.tasks import selectors
 from safemoves.tasks.policies import can_work_tasks
 
@@ -27,7 +28,7 @@ PANEL_TASK_FIELDS = (
 def tasks_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "tasks": list(selectors.tasks_of_case(case).only(*PANEL_TASK_FIELDS)),
+        "tasks": list(prepared(selectors.tasks_of_case(case).only(*PANEL_TASK_FIELDS), "tasks.panel")),
         "can_work_tasks": can_work_tasks(request.membership, case),
     }
 

@@ -18,6 +18,7 @@ from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
 from safemoves.cases.services import case_settings_for
 from safemoves.common.clock import LONDON
+from safemoves.common.prepared import prepared
 from safemoves.geo.areas import AREA_NAMES
 from safemoves.organisations.models import Membership, Role
 from safemoves.properties.codes import HomeStatus
@@ -68,24 +69,30 @@ def _due_items(membership: Membership, *, until: datetime, mine: bool) -> list[D
     if mine:
         actions = actions.filter(Q(owner_id=membership.user_id) | Q(case__assigned_officer_id=membership.user_id))
         tasks = tasks.filter(owner_id=membership.user_id)
-    items = [Due(action.action_type.label, action.case, action.due_at, "safety action") for action in actions[:LIMIT]]
-    items += [Due(task.title, task.case, task.due_at, "task") for task in tasks.order_by("due_at")[:LIMIT]]
+    items = [
+        Due(action.action_type.label, action.case, action.due_at, "safety action")
+        for action in prepared(actions, "home.due.actions")[:LIMIT]
+    ]
+    items += [
+        Due(task.title, task.case, task.due_at, "task")
+        for task in prepared(tasks.order_by("due_at"), "home.due.tasks")[:LIMIT]
+    ]
     return sorted(items, key=lambda item: item.due_at)
 
 
 def _officer(membership: Membership) -> dict[str, Any]:
     due = _due_items(membership, until=_end_of_today(), mine=True)
-    new_cases = list(
+    new_cases = (
         case_selectors.visible_cases(membership)
         .filter(assigned_officer_id=membership.user_id, first_contact_at__isnull=True)
         .exclude(status=CaseStatus.CLOSED)
         .order_by("first_contact_due_at", "reference")
-        .only("pk", "organisation_id", "reference", "first_contact_due_at")[:LIMIT]
+        .only("pk", "organisation_id", "reference", "first_contact_due_at")
     )
     return {
         "overdue": [item for item in due if item.is_overdue],
         "due_today": [item for item in due if not item.is_overdue],
-        "new_cases": new_cases,
+        "new_cases": list(prepared(new_cases, "home.new_cases")[:LIMIT]),
         "offers_waiting": work.offers_awaiting_tenant(membership),
         "circulation_near": work.requests_near_circulation(membership),
     }

@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.utils import timezone
 
+from safemoves.common.prepared import prepared
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Membership
 from safemoves.reciprocal import policies
@@ -72,7 +73,9 @@ def pool_profiles(
         shown = list(page.object_list)
         by_id = {
             profile.request_id: profile
-            for profile in SharedProfile.objects.filter(request_id__in=shown).select_related("request")
+            for profile in prepared(
+                SharedProfile.objects.filter(request_id__in=shown).select_related("request"), "reciprocal.pool.page"
+            )
         }
         views = [_view(by_id[request_id], membership) for request_id in shown if request_id in by_id]
     return PoolPage(profiles=views, page=page)
