@@ -160,6 +160,8 @@ class _PreparedCompilerMixin(SQLCompiler):
             _frozen(query.deferred_loading[0]),
             query.deferred_loading[1],
             _frozen(query.select_related),
+            query.max_depth,
+            tuple(getattr(query, "_filtered_relations", ())),
             query.group_by,
             query.combinator,
             query.subquery,
