@@ -124,7 +124,7 @@ class PreparedQuery(Query):
 
 def _columns(compiler: SQLCompiler) -> tuple[Any, ...]:
     """The compiled select list: what the rows' columns are, for verify mode's comparison."""
-    return (compiler.col_count, tuple((sql, alias) for _, sql, alias in compiler.select))
+    return (compiler.col_count, tuple((column_sql, alias) for _, column_sql, alias in compiler.select))
 
 
 class _PreparedCompilerMixin(SQLCompiler):
@@ -225,5 +225,6 @@ class _PreparedCompilerMixin(SQLCompiler):
                 f"prepared query {self.query.prepared_name!r} reused\n{entry.sql}\n{params!r}\n"  # type: ignore[attr-defined]
                 f"but Django compiles\n{sql}\n{tuple(fresh_params)!r}"
             )
-        if _columns(fresh) != (entry.col_count, tuple((sql, alias) for _, sql, alias in entry.select)):
+        kept_columns = (entry.col_count, tuple((column_sql, alias) for _, column_sql, alias in entry.select))
+        if _columns(fresh) != kept_columns:
             raise PreparedSQLMismatch(f"prepared query {self.query.prepared_name!r} reused another shape's columns")  # type: ignore[attr-defined]
