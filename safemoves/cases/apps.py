@@ -9,6 +9,10 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from safemoves.cases.extensions import CasePanel, register_panel
         from safemoves.cases.panels import same_perpetrator_panel_context
+        from safemoves.cases.services.status import cases_of_departing_member
+        from safemoves.organisations.extensions import register_departure_hook
+
+        register_departure_hook(cases_of_departing_member)
 
         # First of the added sections: a warning belongs before the work.
         register_panel(

@@ -18,6 +18,7 @@ from safemoves.accounts.models import StaffSession, User
 from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_event
 from safemoves.common.scoping import organisation_scope
+from safemoves.organisations.extensions import CASEWORK_ROLES, departure_hooks
 from safemoves.organisations.models import Invitation, Membership, Organisation, Role
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -123,8 +124,9 @@ def end_sessions_of(user: User) -> int:
 
 @audited("staff.deactivated")
 @transaction.atomic
-def member_deactivate(*, membership: Membership, actor: User) -> None:
-    """Take away a member's access at once: the account is disabled and its sessions end."""
+def member_deactivate(*, membership: Membership, actor: User) -> list[str]:
+    """Take away a member's access at once: the account is disabled and its sessions end.
+    Returns what the other apps did about the work they leave (for the administrator)."""
     if membership.user_id == actor.pk:
         raise ValidationError("You cannot deactivate your own account.")
     if not membership.is_active:
@@ -136,6 +138,8 @@ def member_deactivate(*, membership: Membership, actor: User) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = end_sessions_of(user)
+    # Their open cases must not be left with someone who can no longer sign in.
+    done = _run_departure_hooks(membership, actor)
     record_event(
         action="staff.deactivated",
         actor=actor,
@@ -145,6 +149,11 @@ def member_deactivate(*, membership: Membership, actor: User) -> None:
         fields=["is_active"],
         reason=f"{ended} session(s) ended",
     )
+    return done
+
+
+def _run_departure_hooks(membership: Membership, actor: User) -> list[str]:
+    return [said for hook in departure_hooks() if (said := hook(membership, actor))]
 
 
 @audited("staff.reactivated")
@@ -170,14 +179,16 @@ def member_reactivate(*, membership: Membership, actor: User) -> None:
 
 @audited("staff.role_changed")
 @transaction.atomic
-def member_change_role(*, membership: Membership, actor: User, role: str) -> None:
+def member_change_role(*, membership: Membership, actor: User, role: str) -> list[str]:
     if role not in Role.values:
         raise ValidationError({"role": f"{role!r} is not a role."})
     if membership.user_id == actor.pk:
         raise ValidationError("You cannot change your own role.")
+    leaves_casework = membership.role in CASEWORK_ROLES and role not in CASEWORK_ROLES
     membership.role = role
     membership.save(update_fields=["role"])
     end_sessions_of(membership.user)
+    done = _run_departure_hooks(membership, actor) if leaves_casework and membership.is_active else []
     record_event(
         action="staff.role_changed",
         actor=actor,
@@ -186,6 +197,7 @@ def member_change_role(*, membership: Membership, actor: User, role: str) -> Non
         object_id=membership.pk,
         fields=["role"],
     )
+    return done
 
 
 @audited("staff.second_factor_reset")

@@ -53,7 +53,7 @@ def deactivate_view(request: StaffRequest, membership_id: int) -> HttpResponse:
     act(
         request,
         lambda: services.member_deactivate(membership=member, actor=request.user),
-        f"{member.user.full_name} can no longer sign in; their sessions have ended.",
+        lambda done: " ".join([f"{member.user.full_name} can no longer sign in; their sessions have ended.", *done]),
     )
     return redirect("organisations:staff")
 
@@ -81,7 +81,7 @@ def change_role_view(request: StaffRequest, membership_id: int) -> HttpResponse:
     act(
         request,
         lambda: services.member_change_role(membership=member, actor=request.user, role=form.cleaned_data["role"]),
-        lambda _: f"{member.user.full_name} is now: {member.get_role_display()}.",
+        lambda done: " ".join([f"{member.user.full_name} is now: {member.get_role_display()}.", *done]),
     )
     return redirect("organisations:staff")
 

@@ -40,7 +40,7 @@ from safemoves.cases.services.intake import (
 from safemoves.cases.services.opening import NewCase, case_open
 from safemoves.cases.services.purge import case_purge
 from safemoves.cases.services.records import consent_in_force, consent_record, contact_record, court_order_add, note_add
-from safemoves.cases.services.status import case_assign, case_close, case_restrict
+from safemoves.cases.services.status import case_assign, case_close, case_restrict, cases_of_departing_member
 from safemoves.common.editing import EditConflict  # defined in common since ADR 0029; re-exported
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "case_restrict",
     "case_settings_for",
     "case_update",
+    "cases_of_departing_member",
     "consent_in_force",
     "consent_record",
     "contact_record",

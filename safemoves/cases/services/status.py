@@ -22,6 +22,7 @@ from safemoves.cases.models import (
     CaseNote,
 )
 from safemoves.cases.services.editing import _lock
+from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Membership, Role
 
 
@@ -55,6 +56,40 @@ def case_assign(*, case: Case, actor: User, officer: User) -> None:
         reason=f"to user {officer.pk}",
     )
     case.refresh_from_db()
+
+
+@audited("case.returned_to_triage")
+def cases_of_departing_member(membership: Membership, actor: User) -> str:
+    """Departure hook (``organisations.extensions``): when a member is deactivated or moves to a
+    role that cannot hold cases, each of their open cases at that landlord goes back to the
+    triage inbox, unassigned, for a manager to assign again. Without this the cases stayed with
+    someone who could no longer sign in, and left the caseloads page, which lists active staff
+    only. Runs inside the organisation service's transaction."""
+    with organisation_scope(membership.organisation_id):
+        cases = list(
+            Case.objects.select_for_update()
+            .filter(assigned_officer_id=membership.user_id)
+            .exclude(status=CaseStatus.CLOSED)
+            .order_by("pk")
+        )
+        for case in cases:
+            case.assigned_officer = None
+            case.assigned_at = None
+            case.status = CaseStatus.NEW
+            case.version += 1
+            case.save(update_fields=["assigned_officer", "assigned_at", "status", "version"])
+            record_case_event(
+                action="case.returned_to_triage",
+                actor=actor,
+                organisation_id=case.organisation_id,
+                case_id=case.pk,
+                fields=["assigned_officer", "status"],
+                reason="its officer no longer does casework here",
+            )
+    if not cases:
+        return ""
+    count = f"{len(cases)} open case" if len(cases) == 1 else f"{len(cases)} open cases"
+    return f"{count} went back to the triage inbox for a manager to assign."
 
 
 @audited("case.restriction_changed")
