@@ -1,8 +1,10 @@
-"""A member who stops doing casework leaves no case behind: their open cases return to triage."""
+"""Who may hold or be named on a case: a member who stops doing casework leaves no case behind
+(their open cases return to triage), and only people who could read a case are named on it."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from safemoves.audit.models import AuditEvent
 from safemoves.cases import selectors, services
@@ -69,3 +71,25 @@ def test_another_landlords_cases_are_untouched(world: World) -> None:
         done = member_deactivate(membership=ours.membership, actor=world.a[Role.ADMIN])
     assert _state(case_b) == (elsewhere.pk, CaseStatus.OPEN)
     assert done == []  # nothing of theirs at landlord A
+
+
+@pytest.mark.parametrize("who", ["another landlord's officer", "a lettings officer", "someone who has left"])
+def test_only_people_who_could_read_the_case_may_be_named_on_it(world: World, who: str) -> None:
+    case = make_case(world.a)
+    manager = world.a[Role.MANAGER]
+    leaver = make_member(world.a.organisation, Role.OFFICER, email="leaver@a.test")
+    with organisation_scope(world.a.organisation.pk):
+        member_deactivate(membership=leaver.membership, actor=world.a[Role.ADMIN])
+    named = {
+        "another landlord's officer": world.b[Role.OFFICER],
+        "a lettings officer": world.a[Role.LETTINGS_OFFICER],
+        "someone who has left": leaver,
+    }[who]
+    with organisation_scope(world.a.organisation.pk), pytest.raises(ValidationError) as refused:
+        services.case_restrict(case=case, actor=manager, restricted=True, named_staff=[world.a[Role.OFFICER], named])
+    assert refused.value.message_dict == {
+        "named_staff": ["Name only active officers, managers or auditors of your organisation."]
+    }
+    with scopes_disabled():
+        stored = Case.objects.get(pk=case.pk)
+        assert (stored.restricted, list(stored.named_staff.all())) == (False, [])

@@ -21,6 +21,7 @@ from safemoves.cases.models import (
     Case,
     CaseNote,
 )
+from safemoves.cases.policies import CASE_READERS
 from safemoves.cases.services.editing import _lock
 from safemoves.common.scoping import organisation_scope
 from safemoves.organisations.models import Membership, Role
@@ -96,6 +97,22 @@ def cases_of_departing_member(membership: Membership, actor: User) -> str:
 @transaction.atomic
 def case_restrict(*, case: Case, actor: User, restricted: bool, named_staff: Iterable[User]) -> None:
     staff = list(named_staff)
+    if restricted and staff:
+        # Only people who could read the case may be named on it: never another landlord's
+        # staff, a lettings officer, or someone who has left.
+        readers = set(
+            Membership.objects.filter(
+                organisation_id=case.organisation_id,
+                user__in=staff,
+                is_active=True,
+                user__is_active=True,
+                role__in=CASE_READERS,
+            ).values_list("user_id", flat=True)
+        )
+        if any(user.pk not in readers for user in staff):
+            raise ValidationError(
+                {"named_staff": "Name only active officers, managers or auditors of your organisation."}
+            )
     if restricted and actor not in staff:
         # The manager restricting the case keeps sight of it, or nobody could lift the restriction.
         staff.append(actor)
