@@ -193,6 +193,16 @@ def assignable_officers(membership: Membership) -> QuerySet[User]:
     ).order_by("full_name")
 
 
+def case_reader_colleagues(membership: Membership) -> QuerySet[User]:
+    """Who may be named on a restricted case: active staff of this landlord whose role reads cases."""
+    return User.objects.filter(
+        membership__organisation_id=membership.organisation_id,
+        membership__is_active=True,
+        membership__role__in=policies.CASE_READERS,
+        is_active=True,
+    ).order_by("full_name")
+
+
 def colleagues(membership: Membership) -> QuerySet[User]:
     return User.objects.filter(
         membership__organisation_id=membership.organisation_id, membership__is_active=True, is_active=True
