@@ -203,12 +203,6 @@ def case_reader_colleagues(membership: Membership) -> QuerySet[User]:
     ).order_by("full_name")
 
 
-def colleagues(membership: Membership) -> QuerySet[User]:
-    return User.objects.filter(
-        membership__organisation_id=membership.organisation_id, membership__is_active=True, is_active=True
-    ).order_by("full_name")
-
-
 # Reads of a case and of what is filed on it: the access log shows them, the history does not.
 READ_ACTIONS = ("case.viewed", "case.exported", "case.document_viewed", "case.letter_viewed", "case.summary_printed")
 
