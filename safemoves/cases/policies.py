@@ -10,10 +10,13 @@ from django.db.models import Exists, OuterRef, Q
 
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
+from safemoves.organisations.extensions import CASEWORK_ROLES
 from safemoves.organisations.models import Membership, Role
 
 # Officers and managers work cases; auditors read them for data-protection duties.
-CASE_WORKERS = frozenset({Role.OFFICER, Role.MANAGER})
+# Who may be assigned cases; defined with the staff services (below this app), which return a
+# departing member's cases to triage by the same rule (ADR 0031).
+CASE_WORKERS = CASEWORK_ROLES
 CASE_READERS = frozenset({Role.OFFICER, Role.MANAGER, Role.AUDITOR})
 
 

@@ -20,7 +20,7 @@ from safemoves.cases.finding import SearchField, query_tokens
 from safemoves.cases.models import Case, CaseNote, CaseSearchToken, Consent, Perpetrator
 from safemoves.common.blind_index import search_tokens, word_tokens
 from safemoves.common.prepared import prepared
-from safemoves.organisations.models import Membership, Role
+from safemoves.organisations.models import Membership
 
 # What a table of cases shows (cases/_case_table.html, the same-perpetrator list), with the
 # organisation every encrypted field's scope check needs: a listed case reads nothing else.
@@ -162,7 +162,7 @@ def caseloads(membership: Membership, *, limit: int) -> list[OfficerLoad]:
     officers = (
         User.objects.filter(
             membership__organisation_id=organisation_id,
-            membership__role__in=[Role.OFFICER, Role.MANAGER],
+            membership__role__in=policies.CASE_WORKERS,
             membership__is_active=True,
         )
         .annotate(
@@ -187,16 +187,17 @@ def caseloads(membership: Membership, *, limit: int) -> list[OfficerLoad]:
 def assignable_officers(membership: Membership) -> QuerySet[User]:
     return User.objects.filter(
         membership__organisation_id=membership.organisation_id,
-        membership__role__in=[Role.OFFICER, Role.MANAGER],
+        membership__role__in=policies.CASE_WORKERS,
         membership__is_active=True,
         is_active=True,
     ).order_by("full_name")
 
 
-def case_reader_colleagues(membership: Membership) -> QuerySet[User]:
-    """Who may be named on a restricted case: active staff of this landlord whose role reads cases."""
+def case_readers(organisation_id: int) -> QuerySet[User]:
+    """Who may be named on a restricted case: active staff of this landlord whose role reads
+    cases (the restriction form's choices and ``case_restrict``'s check)."""
     return User.objects.filter(
-        membership__organisation_id=membership.organisation_id,
+        membership__organisation_id=organisation_id,
         membership__is_active=True,
         membership__role__in=policies.CASE_READERS,
         is_active=True,

@@ -452,7 +452,7 @@ def restrict_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case(request, case_id, policies.can_assign_case)
     form = RestrictForm(
         request.POST or None,
-        staff=selectors.case_reader_colleagues(request.membership),
+        staff=selectors.case_readers(request.membership.organisation_id),
         initial={"restricted": case.restricted, "named_staff": list(case.named_staff.all())},
     )
     return _simple_form_view(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from safemoves.accounts.models import User
 from safemoves.organisations.models import Membership, Role
 
-# The roles that may be assigned cases (the cases app's assignment rule).
+# The roles that may be assigned cases (``cases.policies.CASE_WORKERS`` is this set).
 CASEWORK_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
 
 _departure_hooks: list[Callable[[Membership, User], str]] = []

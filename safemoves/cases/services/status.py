@@ -21,17 +21,18 @@ from safemoves.cases.models import (
     Case,
     CaseNote,
 )
-from safemoves.cases.policies import CASE_READERS
+from safemoves.cases.policies import CASE_WORKERS
+from safemoves.cases.selectors import case_readers
 from safemoves.cases.services.editing import _lock
 from safemoves.common.scoping import organisation_scope
-from safemoves.organisations.models import Membership, Role
+from safemoves.organisations.models import Membership
 
 
 @audited("case.assigned")
 @transaction.atomic
 def case_assign(*, case: Case, actor: User, officer: User) -> None:
     membership = Membership.objects.filter(
-        user=officer, organisation_id=case.organisation_id, is_active=True, role__in=[Role.OFFICER, Role.MANAGER]
+        user=officer, organisation_id=case.organisation_id, is_active=True, role__in=CASE_WORKERS
     ).first()
     if membership is None:
         raise ValidationError({"officer": "Choose an officer or manager of your organisation."})
@@ -101,13 +102,7 @@ def case_restrict(*, case: Case, actor: User, restricted: bool, named_staff: Ite
         # Only people who could read the case may be named on it: never another landlord's
         # staff, a lettings officer, or someone who has left.
         readers = set(
-            Membership.objects.filter(
-                organisation_id=case.organisation_id,
-                user__in=staff,
-                is_active=True,
-                user__is_active=True,
-                role__in=CASE_READERS,
-            ).values_list("user_id", flat=True)
+            case_readers(case.organisation_id).filter(pk__in=[user.pk for user in staff]).values_list("pk", flat=True)
         )
         if any(user.pk not in readers for user in staff):
             raise ValidationError(

@@ -163,7 +163,7 @@ def _end(
     _move_to(current, target, doing)
     current.end_reason = reason
     _end_live_offers(current, actor)
-    _decline_open_proposals(current, actor, reason="request ended")
+    _decline_open_proposals(current, actor, reason="case closed" if by_case else "request ended")
     _save_request(current, ["end_reason"])
     _case_event(current, action=action, actor=actor, fields=["status", "end_reason"], reason=reason)
     _refresh_case_clock(current.case)
@@ -217,5 +217,5 @@ def case_closed(case: Case, actor: User) -> None:
                 action="reciprocal.request_withdrawn",
                 by_case=True,
             )
-        # Also a request that had already left the pool: nothing on a closed case stays live.
-        _decline_open_proposals(request, actor, reason="case closed")
+        else:  # a request that had already left the pool: nothing on a closed case stays live
+            _decline_open_proposals(request, actor, reason="case closed")
