@@ -9,7 +9,10 @@ the same run, the Python function calls per request (which the machine's load ca
 and with ``--profile PAGE`` a cProfile of that page (top entries by cumulative
 and by own time, in CPU seconds).
 
-The figures are CPU of this process only; the database server's work is not in them.
+The application's figures are CPU of this process only. Beside them, when the database server
+runs on this machine, the CPU its backend process spent serving this process's connection
+(read from ``/proc``, in clock ticks of 10 ms, so a median over many requests): on two cores
+the database's work competes with the application's for the same CPU.
 """
 
 from __future__ import annotations
@@ -131,6 +134,31 @@ def _pages(info: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
+def _backend_ticks() -> int | None:
+    """CPU ticks the database backend serving Django's connection has used, if it runs here."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        row = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None  # the database server runs on another machine
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _database_cpu_per_request(caller: Caller, path: str, key: str, requests: int) -> float | None:
+    """The database backend's CPU ms per request over ``requests`` requests (None if not local)."""
+    before = _backend_ticks()
+    for _ in range(requests):
+        caller.get(path, key)
+    after = _backend_ticks()
+    if before is None or after is None:
+        return None
+    return (after - before) / os.sysconf("SC_CLK_TCK") * 1000 / requests
+
+
 def _cpu_per_request(caller: Caller, path: str, key: str, requests: int) -> tuple[float, float, int]:
     """Median and minimum CPU ms of one request over ``requests`` requests, and the body size."""
     samples: list[float] = []
@@ -212,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
 
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"# CPU per request, in-process, {args.requests} requests a page, {args.cases:,} cases, load {load}\n")
-    print("| page | CPU ms/req (median) | CPU ms/req (min) | x minimal | calls/req | KB |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| page | CPU ms/req (median) | CPU ms/req (min) | x minimal | calls/req | database CPU ms/req | KB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     minimal = 0.0
     for name in names:
         path, key = pages[name]
@@ -222,7 +250,12 @@ def main(argv: list[str] | None = None) -> int:
             minimal = median
         ratio = median / minimal if minimal else 0.0
         calls = _calls_per_request(caller, path, key)
-        print(f"| {name} | {median:.1f} | {least:.1f} | {ratio:.1f} | {calls:,.0f} | {size / 1024:.0f} |", flush=True)
+        database = _database_cpu_per_request(caller, path, key, max(args.requests, 200))
+        shown = "n/a" if database is None else f"{database:.1f}"
+        print(
+            f"| {name} | {median:.1f} | {least:.1f} | {ratio:.1f} | {calls:,.0f} | {shown} | {size / 1024:.0f} |",
+            flush=True,
+        )
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"\nload average after: {load}\n")
     for number, name in enumerate(args.profile):
