@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, str] = {
     "safety.action_set": "Set a safety action",
     "safety.action_done": "Completed a safety action",
     "safety.action_cancelled": "Marked a safety action not needed",
+    "safety.action_reassigned": "Passed on a safety action",
     "safety.agency_referred": "Referred to a support agency",
     "safety.agency_referral_updated": "Updated an agency referral",
     "safety.agency_created": "Added a support agency",

@@ -16,6 +16,7 @@ class SafetyConfig(AppConfig):
             register_perpetrator_hook,
         )
         from safemoves.common.ticks import register_tick
+        from safemoves.organisations.extensions import register_departure_hook
         from safemoves.safety.panels import (
             actions_panel_context,
             export_section,
@@ -26,6 +27,7 @@ class SafetyConfig(AppConfig):
             lock_change_on_case_opened,
             lock_change_on_perpetrator,
             next_open_due,
+            safety_actions_of_departing_member,
             safety_breaches_notify,
         )
 
@@ -42,5 +44,6 @@ class SafetyConfig(AppConfig):
         register_clock_source(next_open_due)
         register_case_opened_hook(lock_change_on_case_opened)
         register_perpetrator_hook(lock_change_on_perpetrator)
+        register_departure_hook(safety_actions_of_departing_member)
         register_export_section("safety", export_section)
         register_tick("safety breaches", lambda: f"{len(safety_breaches_notify())} new breach(es) notified.")

@@ -22,6 +22,7 @@ from safemoves.common.editing import refuse_if_stale
 from safemoves.common.scoping import organisation_scope
 from safemoves.notifications.codes import NotificationKind
 from safemoves.notifications.services import notify
+from safemoves.organisations.extensions import Handover, handover_sentence
 from safemoves.organisations.models import Membership, Organisation, Role
 from safemoves.tasks.codes import TaskKind, TaskStatus
 from safemoves.tasks.models import Task
@@ -219,6 +220,46 @@ def task_reopen(*, task: Task, actor: User) -> None:
     )
     refresh_next_due(current.case)
     task.refresh_from_db()
+
+
+@audited("task.reassigned")
+@transaction.atomic
+def tasks_of_departing_member(membership: Membership, actor: User) -> str:
+    """Departure hook (``organisations.extensions``, ADR 0031): when a member is deactivated or
+    moves to a role that cannot hold cases, each open task they own at that landlord passes to
+    the person :class:`Handover` names (the case's officer, else a manager), so it shows in
+    someone's work. A task already reported overdue is reported again, once, to its new owner.
+    A closed case's tasks stay as they are (its clocks have stopped). Runs inside the
+    organisation service's transaction."""
+    takers: list[User] = []
+    with organisation_scope(membership.organisation_id):
+        handover = Handover(membership, actor)
+        tasks = list(
+            Task.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .filter(owner_id=membership.user_id, status=TaskStatus.OPEN)
+            .exclude(case__status=CaseStatus.CLOSED)
+            .order_by("due_at", "pk")
+        )
+        now = timezone.now()
+        for task in tasks:
+            taker = handover.taker(task.case.assigned_officer_id)
+            fields = ["overdue_notified_at", "owner"] if task.overdue_notified_at else ["owner"]
+            task.owner = taker
+            task.overdue_notified_at = None
+            task.version += 1
+            task.updated_at = now
+            task.updated_by = actor
+            task.save(update_fields=["owner", "overdue_notified_at", "version", "updated_at", "updated_by"])
+            _event(
+                task,
+                action="task.reassigned",
+                actor=actor,
+                fields=fields,
+                reason=f"to user {taker.pk}, its owner no longer does casework here",
+            )
+            takers.append(taker)
+    return handover_sentence(takers, actor=actor, one="open task", many="open tasks")
 
 
 @unaudited("reads only")

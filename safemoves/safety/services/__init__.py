@@ -3,8 +3,8 @@
 Each service is atomic, validates before writing and records its audit event in the same
 transaction (ids, codes and field names only). Mail goes out after commit.
 
-Split by concern (ADR 0029): `actions` (the catalogue, creating, completing and cancelling
-safety actions), `lock_change` (the lock change raised by a case's facts), `sanctuary`
+Split by concern (ADR 0029): `actions` (the catalogue, creating, completing, cancelling and
+passing on safety actions), `lock_change` (the lock change raised by a case's facts), `sanctuary`
 (the sanctuary agreement), `breaches` (the tick that notifies overdue actions across landlords:
 the only part allowed to disable the organisation scope), `agencies` (directory and referrals)
 and `appraisal` (the options appraisal and its places). Every public name is re-exported here.
@@ -21,6 +21,7 @@ from safemoves.safety.services.actions import (
     safety_action_complete,
     safety_action_create,
     safety_actions_for_new_case,
+    safety_actions_of_departing_member,
 )
 from safemoves.safety.services.agencies import agency_create, agency_referral_create, agency_referral_transition
 from safemoves.safety.services.appraisal import MAX_RADIUS_KM, appraisal_save, place_add, place_remove
@@ -55,6 +56,7 @@ __all__ = [
     "safety_action_complete",
     "safety_action_create",
     "safety_actions_for_new_case",
+    "safety_actions_of_departing_member",
     "safety_breaches_notify",
     "sanctuary_agreement_save",
 ]

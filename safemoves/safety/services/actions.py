@@ -1,4 +1,4 @@
-"""Safety actions: the catalogue, creating, completing and cancelling them."""
+"""Safety actions: the catalogue, creating, completing, cancelling and passing them on."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from django.utils import timezone
 from safemoves.accounts.models import User
 from safemoves.audit.registry import audited, unaudited
 from safemoves.audit.services import record_case_event
+from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case, Perpetrator
 from safemoves.cases.services import perpetrator_keys_cleared, refresh_next_due
+from safemoves.common.scoping import organisation_scope
+from safemoves.organisations.extensions import Handover, handover_sentence
 from safemoves.organisations.models import Membership, Role
 from safemoves.reports.services import time_to_safety_refresh
 from safemoves.safety.catalogue import (
@@ -266,6 +269,42 @@ def safety_action_cancel(*, action: SafetyAction, actor: User, reason: str) -> N
     )
     refresh_next_due(current.case)
     action.refresh_from_db()
+
+
+@audited("safety.action_reassigned")
+@transaction.atomic
+def safety_actions_of_departing_member(membership: Membership, actor: User) -> str:
+    """Departure hook (``organisations.extensions``, ADR 0031): when a member is deactivated or
+    moves to a role that cannot hold cases, each open safety action they own at that landlord
+    passes to the person :class:`Handover` names (the case's officer, else a manager), so it
+    shows in someone's work. A breach already notified is not notified again: that notice went
+    to the case's managers, not to the owner. A closed case's actions stay as they are (its
+    clocks have stopped). Runs inside the organisation service's transaction."""
+    takers: list[User] = []
+    with organisation_scope(membership.organisation_id):
+        handover = Handover(membership, actor)
+        actions = list(
+            SafetyAction.objects.select_for_update(of=("self",))
+            .select_related("case", "action_type")
+            .filter(owner_id=membership.user_id, status=ActionStatus.OPEN)
+            .exclude(case__status=CaseStatus.CLOSED)
+            .order_by("due_at", "pk")
+        )
+        for action in actions:
+            taker = handover.taker(action.case.assigned_officer_id)
+            action.owner = taker
+            action.save(update_fields=["owner"])
+            record_case_event(
+                action="safety.action_reassigned",
+                actor=actor,
+                organisation_id=action.organisation_id,
+                case_id=action.case_id,
+                fields=["owner"],
+                reason=f"action {action.pk}: {action.action_type.code}, to user {taker.pk}, "
+                "its owner no longer does casework here",
+            )
+            takers.append(taker)
+    return handover_sentence(takers, actor=actor, one="open safety action", many="open safety actions")
 
 
 @unaudited("reads only")
