@@ -131,6 +131,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # user owns the tables, DATABASE_ASSUME_ROLE makes every session SET ROLE to it instead.
     if assume_role := env_str("DATABASE_ASSUME_ROLE", ""):
         DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = assume_role
+    # Server-side parameters, and psycopg's prepared statements for a statement a connection has
+    # run this many times: PostgreSQL then plans each statement once per connection instead of
+    # on every execution. Planning was most of the database's CPU on the case page (ADR 0032).
+    # 0 turns both off (client-side binding, Django's default), e.g. behind a connection pooler
+    # in transaction mode that does not track prepared statements.
+    if prepare_threshold := env_int("DATABASE_PREPARE_THRESHOLD", 5):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=prepare_threshold
+        )
 # The role the application's queries run as on PostgreSQL; migrations grant it its rights.
 SAFEMOVES_DB_APP_ROLE = env_str("SAFEMOVES_DB_APP_ROLE", "safemoves_app")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

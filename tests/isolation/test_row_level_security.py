@@ -147,3 +147,34 @@ def test_a_rolled_back_scope_change_is_sent_again() -> None:
     with organisation_scope(organisation.pk), connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('safemoves.organisation'), current_setting('safemoves.scope')")
         assert cursor.fetchone() == (str(organisation.pk), "")
+
+
+def test_a_statement_prepared_on_the_server_still_reads_only_the_scoped_organisation(world: object) -> None:
+    """ADR 0032: a statement the connection keeps running is prepared and planned once; the
+    policy still reads the organisation when the statement runs, not when it was planned."""
+    from tests.cases.factories import make_case
+    from tests.factories import World
+
+    assert isinstance(world, World)
+    ids = {}
+    for landlord in (world.a, world.b):
+        with organisation_scope(landlord.organisation.pk):
+            ids[landlord.organisation.pk] = str(make_case(landlord).pk)
+    sql = 'SELECT id::text FROM "cases_case" ORDER BY id'  # no WHERE: only the policy filters
+
+    def read() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return [row[0] for row in cursor.fetchall()]
+
+    for _ in range(6):  # past psycopg's prepare_threshold (5, settings)
+        with organisation_scope(world.a.organisation.pk):
+            assert read() == [ids[world.a.organisation.pk]]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement = %s", [sql])
+        assert cursor.fetchone()[0] == 1  # prepared on the server, not sent afresh each time
+    with organisation_scope(world.b.organisation.pk):
+        assert read() == [ids[world.b.organisation.pk]]
+    assert read() == []  # no organisation: nothing
+    with organisation_scope(world.a.organisation.pk):
+        assert read() == [ids[world.a.organisation.pk]]
