@@ -138,14 +138,14 @@ def _backend_ticks() -> int | None:
     """CPU ticks the database backend serving Django's connection has used, if it runs here."""
     from django.db import connection
 
+    from bench.web import cpu_ticks
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        row = cursor.fetchone()
-    try:
-        fields = Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+        pid = cursor.fetchone()[0]
+    if not Path(f"/proc/{pid}/stat").exists():
         return None  # the database server runs on another machine
-    return int(fields[11]) + int(fields[12])  # utime + stime
+    return cpu_ticks([pid])
 
 
 def _database_cpu_per_request(caller: Caller, path: str, key: str, requests: int) -> float | None:

@@ -222,7 +222,8 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def _cpu_ticks(pids: list[int]) -> int:
+def cpu_ticks(pids: list[int]) -> int:
+    """utime + stime of these processes, in clock ticks (a process that has gone counts 0)."""
     total = 0
     for pid in pids:
         try:
@@ -384,11 +385,11 @@ def measure(
     if not load:
         return result
     wrk = shutil.which("wrk")
-    ticks = _cpu_ticks(pids)
+    ticks = cpu_ticks(pids)
     started = time.perf_counter()
     requests, errors, p50, p95, p99 = _load(wrk, port, path, cookie, connections, seconds)
     elapsed = time.perf_counter() - started
-    used = _cpu_ticks(pids) - ticks
+    used = cpu_ticks(pids) - ticks
     result.rps = requests / elapsed
     result.load_p50_ms, result.load_p95_ms, result.load_p99_ms, result.errors = p50, p95, p99, errors
     result.cpu_ms = used / os.sysconf("SC_CLK_TCK") * 1000 / max(requests, 1)
