@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -16,9 +17,11 @@ from safemoves.audit.models import CASE_OBJECT_TYPE, AuditEvent
 from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases import policies
 from safemoves.cases.codes import CaseStatus
+from safemoves.cases.extensions import panels
 from safemoves.cases.finding import SearchField, query_tokens
-from safemoves.cases.models import Case, CaseNote, CaseSearchToken, Consent, Perpetrator
+from safemoves.cases.models import Case, CaseNote, CaseSearchToken, Consent, HouseholdMember, Perpetrator
 from safemoves.common.blind_index import search_tokens, word_tokens
+from safemoves.common.bound import bound
 from safemoves.common.prepared import prepared
 from safemoves.organisations.models import Membership
 
@@ -36,6 +39,18 @@ CASE_TABLE_FIELDS = (
     "assigned_officer__full_name",
     "assigned_officer__email",
 )
+
+
+def _case_of(organisation_id: int, case_id: UUID) -> QuerySet[Case]:
+    return Case.objects.filter(pk=case_id, organisation_id=organisation_id).select_related(
+        "assigned_officer", "organisation"
+    )
+
+
+def _case_for_page(organisation_id: int, case_id: UUID) -> QuerySet[Case]:
+    """The case with the safe-contact rules and the one-to-one records the panels show (ADR 0030)."""
+    related = ("contact_rules", *(path for panel in panels() for path in panel.case_relations))
+    return _case_of(organisation_id, case_id).select_related(*related)
 
 
 def for_case_table(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -57,19 +72,26 @@ def get_case(
     *,
     purpose: str = "viewed",
     policy: Callable[[Membership, Case], bool] = policies.can_view_case,
-    related: tuple[str, ...] = (),
+    page: bool = False,
 ) -> Case:
     """The case, if this member may see it and ``policy`` admits the action, with the read
     written to the access log. A case that does not exist, that the member may not see, or
     that the action is not allowed on, is the same 404, and a refused request logs nothing.
-    ``related``: one-to-one records of the case to read in the same query (the case page).
+    ``page``: read the one-to-one records the case page shows in the same query.
     """
-    case = prepared(
-        Case.objects.filter(pk=case_id, organisation_id=membership.organisation_id).select_related(
-            "assigned_officer", "organisation", *related
-        ),
-        "cases.get_case",
-    ).first()
+    try:
+        key = case_id if isinstance(case_id, UUID) else UUID(str(case_id))
+    except ValueError:
+        raise Http404 from None
+    found = list(
+        bound(
+            "cases.page.case" if page else "cases.get_case",
+            _case_for_page if page else _case_of,
+            organisation_id=membership.organisation_id,
+            case_id=key,
+        )
+    )
+    case = found[0] if found else None
     if case is None or not policies.can_view_case(membership, case) or not policy(membership, case):
         raise Http404
     with transaction.atomic():
@@ -212,63 +234,102 @@ READ_ACTIONS = ("case.viewed", "case.exported", "case.document_viewed", "case.le
 EVENT_ROW_FIELDS = ("pk", "occurred_at", "action", "fields", "actor", "actor__full_name", "actor__email")
 
 
-def access_log(case: Case, *, limit: int | None = None) -> QuerySet[AuditEvent]:
+def access_log(case: Case) -> QuerySet[AuditEvent]:
     """Who has looked at (or exported) this record, newest first: the columns its table shows."""
-    events = (
+    return access_log_of(case.organisation_id, str(case.pk))
+
+
+def access_log_of(organisation_id: int, object_id: str) -> QuerySet[AuditEvent]:
+    return (
         AuditEvent.objects.filter(
-            organisation_id=case.organisation_id,
+            organisation_id=organisation_id,
             object_type=CASE_OBJECT_TYPE,
-            object_id=str(case.pk),
+            object_id=object_id,
             action__in=READ_ACTIONS,
         )
         .select_related("actor")
         .only(*EVENT_ROW_FIELDS)
         .order_by("-pk")
     )
-    return events[:limit] if limit else events
 
 
 def history(case: Case) -> QuerySet[AuditEvent]:
     """Changes to the case (not reads), newest first, for the timeline."""
+    return history_of(case.organisation_id, str(case.pk))
+
+
+def history_of(organisation_id: int, object_id: str) -> QuerySet[AuditEvent]:
     return (
-        AuditEvent.objects.filter(
-            organisation_id=case.organisation_id, object_type=CASE_OBJECT_TYPE, object_id=str(case.pk)
-        )
+        AuditEvent.objects.filter(organisation_id=organisation_id, object_type=CASE_OBJECT_TYPE, object_id=object_id)
         .exclude(action__in=READ_ACTIONS)
         .select_related("actor")
         .order_by("-pk")
     )
 
 
-def consents_shown(case: Case) -> QuerySet[Consent]:
+# The case page's own sections, each a builder of ``bound()`` (ADR 0033): a function of ids alone.
+PAGE_NOTES = 50
+PAGE_HISTORY = 30
+PAGE_ACCESS = 10
+
+
+def page_household(case_id: UUID) -> QuerySet[HouseholdMember]:
+    return HouseholdMember.objects.filter(case_id=case_id)
+
+
+def page_consents(case_id: UUID) -> QuerySet[Consent]:
+    return consents_shown(case_id)
+
+
+def page_notes(case_id: UUID) -> QuerySet[CaseNote]:
+    return notes_shown(case_id)[:PAGE_NOTES]
+
+
+def page_history(organisation_id: int, object_id: str) -> QuerySet[AuditEvent]:
+    return history_of(organisation_id, object_id).only(*EVENT_ROW_FIELDS)[:PAGE_HISTORY]
+
+
+def page_access(organisation_id: int, object_id: str) -> QuerySet[AuditEvent]:
+    return access_log_of(organisation_id, object_id)[:PAGE_ACCESS]
+
+
+def consents_shown(case_id: UUID) -> QuerySet[Consent]:
     """The case page's consent table: the columns it shows, newest first."""
-    return case.consents.select_related("recorded_by").only(
-        "pk",
-        "organisation",
-        "case",
-        "purpose",
-        "basis",
-        "recorded_on",
-        "expires_on",
-        "recorded_by",
-        "recorded_by__full_name",
-        "recorded_by__email",
+    return (
+        Consent.objects.filter(case_id=case_id)
+        .select_related("recorded_by")
+        .only(
+            "pk",
+            "organisation",
+            "case",
+            "purpose",
+            "basis",
+            "recorded_on",
+            "expires_on",
+            "recorded_by",
+            "recorded_by__full_name",
+            "recorded_by__email",
+        )
     )
 
 
-def notes_shown(case: Case) -> QuerySet[CaseNote]:
+def notes_shown(case_id: UUID) -> QuerySet[CaseNote]:
     """The case page's notes, newest first: the columns it shows (the body opens when shown)."""
-    return case.notes.select_related("author").only(
-        "pk",
-        "organisation",
-        "case",
-        "kind",
-        "channel",
-        "body",
-        "created_at",
-        "author",
-        "author__full_name",
-        "author__email",
+    return (
+        CaseNote.objects.filter(case_id=case_id)
+        .select_related("author")
+        .only(
+            "pk",
+            "organisation",
+            "case",
+            "kind",
+            "channel",
+            "body",
+            "created_at",
+            "author",
+            "author__full_name",
+            "author__email",
+        )
     )
 
 

@@ -37,6 +37,7 @@ from safemoves.cases.forms import (
 )
 from safemoves.cases.models import Case, CourtOrder, HouseholdMember, Perpetrator, SafeContactRules
 from safemoves.cases.summary import marac_summary, marac_summary_pdf
+from safemoves.common.bound import bound
 from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import submit as submit_form  # `submit` names a page's button here
 from safemoves.common.http import StaffRequest
@@ -154,8 +155,7 @@ def open_case_view(request: StaffRequest) -> HttpResponse:
 def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     page_panels = panels()
     # The safe-contact rules and the panels' one-to-one records come with the case (ADR 0030).
-    related = ("contact_rules", *(path for panel in page_panels for path in panel.case_relations))
-    case = selectors.get_case(request.membership, case_id, related=related)
+    case = selectors.get_case(request.membership, case_id, page=True)
     membership = request.membership
     try:
         rules: SafeContactRules | None = case.contact_rules
@@ -173,10 +173,14 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     )
     perpetrators = list(case.perpetrators.all())
     today = timezone.localdate()
-    household = [(member, member.age_on(today)) for member in prepared(case.household.all(), "cases.page.household")]
+    household = [
+        (member, member.age_on(today))
+        for member in bound("cases.page.household", selectors.page_household, known={"case": case}, case_id=case.pk)
+    ]
     extra_panels = [(panel.template, panel.context(request, case)) for panel in page_panels]
     # Issue 14: an action that cannot be taken is not offered as a link; the page says why.
     # (Hook for the letters feature: it may replace the letter check with its own.)
+    organisation_id, object_id = case.organisation_id, str(case.pk)  # whose events, on which record
     letter_refused = ""
     try:
         plan_contact(case, "letter")
@@ -190,12 +194,18 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
             "rules": rules,
             "household": household,
             "perpetrators": perpetrators,
-            "consents": list(prepared(selectors.consents_shown(case), "cases.page.consents")),
-            "notes": list(prepared(selectors.notes_shown(case), "cases.page.notes")[:50]),
-            "history": list(
-                prepared(selectors.history(case).only(*selectors.EVENT_ROW_FIELDS), "cases.page.history")[:30]
+            "consents": list(
+                bound("cases.page.consents", selectors.page_consents, known={"case": case}, case_id=case.pk)
             ),
-            "access": list(prepared(selectors.access_log(case, limit=10), "cases.page.access"))
+            "notes": list(bound("cases.page.notes", selectors.page_notes, known={"case": case}, case_id=case.pk)),
+            "history": list(
+                bound(
+                    "cases.page.history", selectors.page_history, organisation_id=organisation_id, object_id=object_id
+                )
+            ),
+            "access": list(
+                bound("cases.page.access", selectors.page_access, organisation_id=organisation_id, object_id=object_id)
+            )
             if policies.can_see_access_log(membership, case)
             else None,
             "can_work": policies.can_work_case(membership, case),

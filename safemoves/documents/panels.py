@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from uuid import UUID
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
+from safemoves.common.bound import bound
 from safemoves.common.http import StaffRequest
-from safemoves.common.prepared import prepared
 from safemoves.documents import selectors
+from safemoves.documents.models import CaseDocument
 
 # The columns the documents section shows (ADR 0030).
 PANEL_DOCUMENT_FIELDS = (
@@ -28,10 +31,16 @@ PANEL_DOCUMENT_FIELDS = (
 )
 
 
+def _panel_documents(organisation_id: int, case_id: UUID) -> QuerySet[CaseDocument]:
+    return selectors.documents_of(organisation_id, case_id).only(*PANEL_DOCUMENT_FIELDS)
+
+
 def documents_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "documents": list(prepared(selectors.documents(case).only(*PANEL_DOCUMENT_FIELDS), "documents.panel")),
+        "documents": list(
+            bound("documents.panel", _panel_documents, organisation_id=case.organisation_id, case_id=case.pk)
+        ),
         "can_upload": can_work_case(request.membership, case),
     }
 

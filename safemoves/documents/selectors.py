@@ -14,7 +14,11 @@ from safemoves.documents.models import CaseDocument
 
 
 def documents(case: Case) -> QuerySet[CaseDocument]:
-    return CaseDocument.objects.filter(organisation_id=case.organisation_id, case=case).select_related("uploaded_by")
+    return documents_of(case.organisation_id, case.pk)
+
+
+def documents_of(organisation_id: int, case_id: Any) -> QuerySet[CaseDocument]:
+    return CaseDocument.objects.filter(organisation_id=organisation_id, case_id=case_id).select_related("uploaded_by")
 
 
 def document_of(case: Case, document_id: Any) -> CaseDocument:

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
 
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
+from safemoves.common.bound import bound
 from safemoves.common.http import StaffRequest
-from safemoves.common.prepared import prepared
 from safemoves.emergency import selectors
+from safemoves.emergency.models import EmergencyOffer
+
+
+def _panel_offers(case_id: UUID) -> QuerySet[EmergencyOffer]:
+    return selectors.offers_of_case_id(case_id)
 
 
 def offers_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "offers": list(prepared(selectors.offers(case), "emergency.panel")),
+        "offers": list(bound("emergency.panel", _panel_offers, case_id=case.pk)),
         "can_work": can_work_case(request.membership, case),
     }
 

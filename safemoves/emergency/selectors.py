@@ -19,7 +19,11 @@ from safemoves.emergency.models import EmergencyOffer
 
 
 def offers(case: Case) -> QuerySet[EmergencyOffer]:
-    return EmergencyOffer.objects.filter(case=case).order_by("-offered_on", "-created_at")
+    return offers_of_case_id(case.pk)
+
+
+def offers_of_case_id(case_id: Any) -> QuerySet[EmergencyOffer]:
+    return EmergencyOffer.objects.filter(case_id=case_id).order_by("-offered_on", "-created_at")
 
 
 def get_offer(case: Case, offer_id: Any) -> EmergencyOffer:

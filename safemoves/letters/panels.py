@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from safemoves.cases.contact import ContactRefused, plan_contact
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
+from safemoves.common.bound import bound
 from safemoves.common.http import StaffRequest
-from safemoves.common.prepared import prepared
 from safemoves.letters import selectors
+from safemoves.letters.models import SentLetter
 
 # The columns the letters section shows (ADR 0030): not the subject, body, address nor the
 # PDF as sent (base64, the widest column on the case page).
@@ -26,6 +29,10 @@ PANEL_LETTER_FIELDS = (
 )
 
 
+def _panel_letters(organisation_id: int, case_id: UUID) -> QuerySet[SentLetter]:
+    return selectors.sent_letters_of(organisation_id, case_id).only(*PANEL_LETTER_FIELDS)
+
+
 def letters_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     refused = ""
     try:
@@ -34,7 +41,7 @@ def letters_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
         refused = exc.reason
     return {
         "case": case,
-        "letters": list(prepared(selectors.sent_letters(case).only(*PANEL_LETTER_FIELDS), "letters.panel")),
+        "letters": list(bound("letters.panel", _panel_letters, organisation_id=case.organisation_id, case_id=case.pk)),
         "can_write": can_work_case(request.membership, case),
         "refused": refused,
     }

@@ -93,7 +93,11 @@ def standard_template(organisation: Organisation, key: str) -> TemplateChoice | 
 
 
 def sent_letters(case: Case) -> QuerySet[SentLetter]:
-    return SentLetter.objects.filter(organisation_id=case.organisation_id, case=case).select_related("sent_by")
+    return sent_letters_of(case.organisation_id, case.pk)
+
+
+def sent_letters_of(organisation_id: int, case_id: Any) -> QuerySet[SentLetter]:
+    return SentLetter.objects.filter(organisation_id=organisation_id, case_id=case_id).select_related("sent_by")
 
 
 def sent_letter(case: Case, letter_id: Any) -> SentLetter:

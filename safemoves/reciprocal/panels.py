@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
 
 from safemoves.cases.models import Case
+from safemoves.common.bound import bound
 from safemoves.common.http import StaffRequest
-from safemoves.common.prepared import prepared
 from safemoves.reciprocal import policies, selectors
 from safemoves.reciprocal.codes import LIVE_STATUSES
+from safemoves.reciprocal.models import MoveRequest
 from safemoves.reciprocal.pool import work
 from safemoves.safety.codes import Option
 from safemoves.safety.selectors import page_appraisal
 
 
-def request_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+def _panel_requests(case_id: UUID) -> QuerySet[MoveRequest]:
     # The columns the section shows and the live-request check reads (ADR 0030).
-    requests = list(
-        prepared(
-            selectors.requests_for_case(case).only("pk", "organisation", "reference", "status", "created_at"),
-            "reciprocal.panel",
-        )
-    )
+    return selectors.requests_for_case_id(case_id).only("pk", "organisation", "reference", "status", "created_at")
+
+
+def request_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    requests = list(bound("reciprocal.panel", _panel_requests, case_id=case.pk))
     found = page_appraisal(case)
     chose_reciprocal = found is not None and found.decision == Option.RECIPROCAL
     live = any(item.status in LIVE_STATUSES for item in requests)

@@ -48,7 +48,11 @@ def get_request(
 
 
 def requests_for_case(case: Case) -> QuerySet[MoveRequest]:
-    return MoveRequest.objects.filter(case=case).order_by("-created_at")
+    return requests_for_case_id(case.pk)
+
+
+def requests_for_case_id(case_id: Any) -> QuerySet[MoveRequest]:
+    return MoveRequest.objects.filter(case_id=case_id).order_by("-created_at")
 
 
 def own_homes_for_offer(membership: Membership) -> QuerySet[Home]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from safemoves.cases.models import Case
-from safemoves.common.prepared import prepared
+from safemoves.common.bound import bound
 from safemoves.geo import KENT_AND_MEDWAY, PostcodeError, is_known_area, lookup_postcode
 from safemoves.risk.models import MaracReferral, RiskAssessment, RiskSettings
 from safemoves.risk.scoring import EscalationRule, Thresholds
@@ -71,7 +72,11 @@ def marac_area_for(case: Case) -> str:
 
 
 def assessments(case: Case) -> QuerySet[RiskAssessment]:
-    return RiskAssessment.objects.filter(case=case).select_related("assessor").order_by("-assessed_at")
+    return assessments_of_case_id(case.pk)
+
+
+def assessments_of_case_id(case_id: Any) -> QuerySet[RiskAssessment]:
+    return RiskAssessment.objects.filter(case_id=case_id).select_related("assessor").order_by("-assessed_at")
 
 
 def latest_assessment(case: Case) -> RiskAssessment | None:
@@ -138,17 +143,22 @@ PANEL_ASSESSMENT_FIELDS = (
 PANEL_REFERRAL_FIELDS = ("pk", "organisation", "area_code", "referred_on", "meeting_on", "is_repeat", "transferred_on")
 
 
+def _panel_assessments(case_id: UUID) -> QuerySet[RiskAssessment]:
+    return assessments_of_case_id(case_id).only(*PANEL_ASSESSMENT_FIELDS)
+
+
+def _panel_referrals(case_id: UUID) -> QuerySet[MaracReferral]:
+    return (
+        MaracReferral.objects.filter(case_id=case_id)
+        .only(*PANEL_REFERRAL_FIELDS)
+        .order_by("-referred_on", "-created_at")
+    )
+
+
 def risk_summary(case: Case) -> RiskSummary:
     """The risk panel's facts in two narrow queries (the rule of :func:`marac_required`, on the lists)."""
-    assessed = list(prepared(assessments(case).only(*PANEL_ASSESSMENT_FIELDS), "risk.panel.assessments"))
-    referrals = list(
-        prepared(
-            MaracReferral.objects.filter(case=case)
-            .only(*PANEL_REFERRAL_FIELDS)
-            .order_by("-referred_on", "-created_at"),
-            "risk.panel.marac",
-        )
-    )
+    assessed = list(bound("risk.panel.assessments", _panel_assessments, case_id=case.pk))
+    referrals = list(bound("risk.panel.marac", _panel_referrals, case_id=case.pk))
     latest = assessed[0] if assessed else None
     required = False
     if latest is not None and latest.marac_required:

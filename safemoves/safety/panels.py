@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
+from safemoves.common.bound import bound
 from safemoves.common.http import StaffRequest
-from safemoves.common.prepared import prepared
 from safemoves.safety import selectors
 from safemoves.safety.codes import Option, PlaceKind, Priority
+from safemoves.safety.models import AgencyReferral, Place, SafetyAction
 
 # The columns the safety actions section shows (ADR 0030).
 PANEL_ACTION_FIELDS = (
@@ -28,10 +31,22 @@ PANEL_ACTION_FIELDS = (
 )
 
 
+def _panel_actions(case_id: UUID) -> QuerySet[SafetyAction]:
+    return selectors.actions_of_case_id(case_id).only(*PANEL_ACTION_FIELDS)
+
+
+def _panel_referrals(case_id: UUID) -> QuerySet[AgencyReferral]:
+    return selectors.panel_agency_referrals(case_id)
+
+
+def _places(case_id: UUID) -> QuerySet[Place]:
+    return selectors.places_of_case_id(case_id)
+
+
 def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "actions": list(prepared(selectors.actions(case).only(*PANEL_ACTION_FIELDS), "safety.panel.actions")),
+        "actions": list(bound("safety.panel.actions", _panel_actions, case_id=case.pk)),
         "now": timezone.now(),
         "can_work_safety": can_work_case(request.membership, case),
     }
@@ -40,7 +55,7 @@ def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
 def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "referrals": list(prepared(selectors.panel_agency_referrals(case), "safety.panel.referrals")),
+        "referrals": list(bound("safety.panel.referrals", _panel_referrals, case_id=case.pk)),
         "can_work_safety": can_work_case(request.membership, case),
     }
 
@@ -48,7 +63,7 @@ def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]
 def options_summary(case: Case, *, on_page: bool = False) -> dict[str, Any]:
     appraisal = selectors.page_appraisal(case) if on_page else selectors.appraisal(case)
     # Places belong to an appraisal: a case without one has none to read.
-    places = list(prepared(selectors.places(case), "safety.places")) if appraisal is not None else []
+    places = list(bound("safety.places", _places, case_id=case.pk)) if appraisal is not None else []
     return {
         "appraisal": appraisal,
         "options": [Option(code).label for code in appraisal.options_considered] if appraisal else [],

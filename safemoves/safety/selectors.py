@@ -29,7 +29,13 @@ def action_types() -> QuerySet[SafetyActionType]:
 
 
 def actions(case: Case) -> QuerySet[SafetyAction]:
-    return SafetyAction.objects.filter(case=case).select_related("action_type", "owner").order_by("status", "due_at")
+    return actions_of_case_id(case.pk)
+
+
+def actions_of_case_id(case_id: Any) -> QuerySet[SafetyAction]:
+    return (
+        SafetyAction.objects.filter(case_id=case_id).select_related("action_type", "owner").order_by("status", "due_at")
+    )
 
 
 def open_actions(case: Case) -> QuerySet[SafetyAction]:
@@ -96,9 +102,9 @@ PANEL_REFERRAL_FIELDS = (
 )
 
 
-def panel_agency_referrals(case: Case) -> QuerySet[AgencyReferral]:
+def panel_agency_referrals(case_id: Any) -> QuerySet[AgencyReferral]:
     return (
-        AgencyReferral.objects.filter(case=case)
+        AgencyReferral.objects.filter(case_id=case_id)
         .select_related("agency", "consent")
         .only(*PANEL_REFERRAL_FIELDS)
         .order_by("-sent_at")
@@ -133,7 +139,11 @@ def page_appraisal(case: Case) -> OptionsAppraisal | None:
 
 
 def places(case: Case) -> QuerySet[Place]:
-    return Place.objects.filter(appraisal__case=case).order_by("kind", "created_at")
+    return places_of_case_id(case.pk)
+
+
+def places_of_case_id(case_id: Any) -> QuerySet[Place]:
+    return Place.objects.filter(appraisal__case_id=case_id).order_by("kind", "created_at")
 
 
 def get_place(case: Case, place_id: Any) -> Place:

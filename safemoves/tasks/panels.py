@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
 
 from safemoves.cases.models import Case
+from safemoves.common.bound import bound
 from safemoves.common.http import StaffRequest
-from safemoves.common.prepared import prepared
 from safemoves.tasks import selectors
+from safemoves.tasks.models import Task
 from safemoves.tasks.policies import can_work_tasks
 
 # The columns the tasks section shows (ADR 0030): not the encrypted notes, nor the owner's other columns.
@@ -25,10 +29,14 @@ PANEL_TASK_FIELDS = (
 )
 
 
+def _panel_tasks(case_id: UUID) -> QuerySet[Task]:
+    return selectors.tasks_of_case_id(case_id).only(*PANEL_TASK_FIELDS)
+
+
 def tasks_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
-        "tasks": list(prepared(selectors.tasks_of_case(case).only(*PANEL_TASK_FIELDS), "tasks.panel")),
+        "tasks": list(bound("tasks.panel", _panel_tasks, case_id=case.pk)),
         "can_work_tasks": can_work_tasks(request.membership, case),
     }
 

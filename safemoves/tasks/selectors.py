@@ -13,7 +13,11 @@ from safemoves.tasks.models import Task
 
 
 def tasks_of_case(case: Case) -> QuerySet[Task]:
-    return Task.objects.filter(case=case).select_related("owner").order_by("status", "due_at")
+    return tasks_of_case_id(case.pk)
+
+
+def tasks_of_case_id(case_id: Any) -> QuerySet[Task]:
+    return Task.objects.filter(case_id=case_id).select_related("owner").order_by("status", "due_at")
 
 
 def get_task(case: Case, task_id: Any) -> Task:

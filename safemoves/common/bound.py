@@ -1,0 +1,347 @@
+"""Statements built once per process: each use binds its values into SQL compiled once (ADR 0033).
+
+``prepared()`` (ADR 0030) keeps a statement's SQL but still builds the queryset and compiles
+its WHERE clause on every request: on the case page that building (``filter()``, ``only()``,
+``select_related()``, each a queryset copy, then Django's lookup compilation) was more than
+half of what each section's query cost. ``bound(name, build, **values)`` builds the queryset
+once per process instead, from a *builder*: a module-level function of the values only, which
+returns the queryset. Each use takes the kept statement and puts this use's values, and the
+organisation scope in force, into its parameters.
+
+How a statement is kept, so that only the values can differ between two uses:
+
+* The builder is called twice under an organisation scope, each time with fresh random
+  stand-ins for the values and for the organisation (UUIDs, integers and strings, the only
+  types a value may have). Both compilations must give the same SQL text, no stand-in may
+  appear in that text, every value must reach a parameter, and each parameter must either be
+  a stand-in of the same value in both (a *slot*) or the same constant in both. A parameter
+  computed from a value, a value that changes the SQL, and a clock reading all fail that
+  comparison; a date or time constant (a builder reading "today") is refused as well.
+* The builder must be a plain module-level function: no closure, no defaults, so nothing but
+  its arguments reaches it.
+* Refused outright: a queryset with ``prefetch_related`` (its further queries would not be
+  bound), ``select_for_update`` (Django's transaction check runs at compilation), ``values()``
+  and other iterables, set operations, and a queryset without an organisation scope where
+  one is required (the scoped manager's refusal is left to raise as it would).
+* The queryset handed back can be iterated, counted with ``len()`` and tested for truth;
+  anything that would copy it (``filter()``, slicing, ``first()``, ``count()``) raises, since
+  that would change the statement: put it in the builder.
+
+With ``SAFEMOVES_VERIFY_PREPARED_SQL`` on (the test suite sets it), every use also calls the
+builder with the real values under the real scope, compiles it the ordinary way and fails
+loudly if the SQL, the parameters or the columns differ from what was bound.
+
+Nothing here holds a value: a kept statement is SQL text, its constants (written in the code),
+the positions of the slots and Django's description of the columns.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import types
+import uuid
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import models
+from django.db.models.query import ModelIterable
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.query import Query
+from django_scopes import get_scope, scope
+from django_scopes.manager import DisabledQuerySet
+
+from safemoves.common.prepared import PreparedSQLMismatch
+
+__all__ = ["BoundStatementRefused", "bound", "cache_size", "clear_cache"]
+
+_M = TypeVar("_M", bound=models.Model)
+
+# The slot of the organisation scope: not an identifier, so no builder argument can take it.
+_ORGANISATION = "organisation scope"
+# Shapes come from code (a name, a builder, the values' names and types), so this is only a cap.
+_MAX_ENTRIES = 2_000
+_VALUE_TYPES = (uuid.UUID, int, str)
+
+
+class BoundStatementRefused(TypeError):
+    """A builder whose statement cannot be bound safely: a mistake in the code, not in the data."""
+
+
+class _Statement:
+    __slots__ = (
+        "alias",
+        "annotation_col_map",
+        "col_count",
+        "converters",
+        "has_extra_select",
+        "klass_info",
+        "model",
+        "plan",
+        "query",
+        "queryset_class",
+        "select",
+        "sql",
+    )
+
+    def __init__(self, queryset: models.QuerySet[Any], compiler: SQLCompiler, sql: str, plan: tuple[Any, ...]) -> None:
+        self.sql = sql
+        # Each parameter: (slot name, as hex) for a value, or (None, constant).
+        self.plan = plan
+        self.model = queryset.model
+        self.alias = queryset.db
+        self.queryset_class = type(queryset)
+        query = queryset.query
+        query.__class__ = _BoundQuery
+        self.query = query
+        self.select = compiler.select
+        self.klass_info = compiler.klass_info
+        self.annotation_col_map = compiler.annotation_col_map
+        self.col_count = compiler.col_count
+        self.has_extra_select = compiler.has_extra_select
+        # (a weak reference to the connection, its converters), replaced as one value.
+        self.converters: tuple[weakref.ref[Any], dict[int, Any]] | None = None
+
+    def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        bound: list[Any] = []
+        for slot, extra in self.plan:
+            if slot is None:
+                bound.append(extra)
+            else:
+                value = values[slot]
+                bound.append(value.hex if extra else value)
+        return tuple(bound)
+
+
+_statements: dict[tuple[Any, ...], _Statement] = {}
+_compiler_classes: dict[type[SQLCompiler], type[SQLCompiler]] = {}
+
+
+def bound(
+    name: str,
+    build: Callable[..., models.QuerySet[_M]],
+    /,
+    *,
+    known: Mapping[str, models.Model] | None = None,
+    **values: uuid.UUID | int | str,
+) -> models.QuerySet[_M]:
+    """The queryset ``build(**values)`` returns, from a statement compiled once per process.
+
+    ``name`` names the call site; ``known`` gives rows' foreign keys the instance they point
+    to, as a related manager does (``known={"case": case}`` for a case's own rows), so a
+    template that follows the key reads no row again.
+    """
+    current: dict[str, Any] = get_scope()
+    scoped = current.get("_enabled", True)
+    organisation = current.get("organisation")
+    if scoped and (organisation is None or type(organisation) is not int):
+        return build(**values)  # no usable scope: the scoped managers refuse as they would
+    for key, value in values.items():
+        if type(value) not in _VALUE_TYPES:
+            raise BoundStatementRefused(f"{name}: {key} is a {type(value).__name__}; bind UUIDs, integers or strings")
+    shape = (name, build, scoped, tuple(sorted((key, type(value)) for key, value in values.items())))
+    statement = _statements.get(shape)
+    if statement is None:
+        statement = _prepare(name, build, values, scoped)
+        if len(_statements) < _MAX_ENTRIES:
+            _statements[shape] = statement
+    slots: dict[str, Any] = dict(values)
+    if scoped:
+        slots[_ORGANISATION] = organisation
+    params = statement.params(slots)
+    if getattr(settings, "SAFEMOVES_VERIFY_PREPARED_SQL", False):
+        _verify(name, build, values, statement, params)
+    query = object.__new__(_BoundQuery)
+    query.__dict__.update(statement.query.__dict__)
+    query.bound = (statement, params)
+    queryset: models.QuerySet[_M] = statement.queryset_class(model=statement.model, query=query, using=statement.alias)
+    if known:
+        meta = statement.model._meta
+        queryset._known_related_objects = {  # type: ignore[attr-defined]  # what a related manager sets
+            meta.get_field(field): {instance.pk: instance} for field, instance in known.items()
+        }
+    return queryset
+
+
+def cache_size() -> int:
+    return len(_statements)
+
+
+def clear_cache() -> None:
+    _statements.clear()
+
+
+def _stand_in(kind: type, taken: set[Any]) -> Any:
+    while True:
+        if kind is uuid.UUID:
+            value: Any = uuid.UUID(int=secrets.randbits(128))
+        elif kind is int:
+            # Inside a 32-bit column's range (Django answers an out-of-range lookup with no rows,
+            # which would change the statement), far above any id a test or a landlord reaches.
+            value = 1_000_000_000 + secrets.randbelow(1_000_000_000)
+        else:
+            value = f"bound-{secrets.token_hex(8)}"
+        if value not in taken:
+            taken.add(value)
+            return value
+
+
+def _compile(
+    name: str, build: Callable[..., models.QuerySet[Any]], values: Mapping[str, Any], scoped: bool
+) -> tuple[models.QuerySet[Any], SQLCompiler, str, tuple[Any, ...], dict[str, Any]]:
+    taken: set[Any] = set()
+    stand_ins = {key: _stand_in(type(value), taken) for key, value in values.items()}
+    if scoped:
+        stand_ins[_ORGANISATION] = _stand_in(int, taken)
+        with scope(organisation=stand_ins[_ORGANISATION]):
+            queryset = build(**{key: stand_ins[key] for key in values})
+    else:
+        queryset = build(**{key: stand_ins[key] for key in values})
+    _check_queryset(name, queryset)
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except (EmptyResultSet, FullResultSet) as exc:
+        raise BoundStatementRefused(f"{name}: the builder's query matches nothing whatever the values") from exc
+    return queryset, compiler, sql, tuple(params), stand_ins
+
+
+def _check_queryset(name: str, queryset: Any) -> None:
+    if isinstance(queryset, DisabledQuerySet) or not isinstance(queryset, models.QuerySet):
+        raise BoundStatementRefused(f"{name}: the builder must return a scoped queryset")
+    query = queryset.query
+    problems = [
+        ("prefetch_related", bool(queryset._prefetch_related_lookups)),  # type: ignore[attr-defined]
+        ("values() or another iterable", queryset._iterable_class is not ModelIterable),
+        ("an evaluated queryset", queryset._result_cache is not None),
+        ("a related manager's queryset (pass known=)", bool(queryset._known_related_objects)),  # type: ignore[attr-defined]
+        ("select_for_update", bool(query.select_for_update)),
+        ("a set operation", bool(query.combinator)),
+        ("a prepared() queryset", type(query) is not Query),
+    ]
+    refused = [problem for problem, present in problems if present]
+    if refused:
+        raise BoundStatementRefused(f"{name}: cannot bind {', '.join(refused)}")
+
+
+def _check_builder(name: str, build: Callable[..., Any]) -> None:
+    if (
+        not isinstance(build, types.FunctionType)
+        or build.__closure__
+        or build.__defaults__
+        or build.__kwdefaults__
+        or "<locals>" in build.__qualname__
+        or build.__name__ == "<lambda>"
+    ):
+        raise BoundStatementRefused(f"{name}: the builder must be a module-level function of its values alone")
+
+
+def _slot(param: Any, stand_ins: Mapping[str, Any]) -> tuple[str, bool] | None:
+    for key, stand_in in stand_ins.items():
+        if type(param) is type(stand_in) and param == stand_in:
+            return key, False
+        if isinstance(stand_in, uuid.UUID) and type(param) is str and param == stand_in.hex:
+            return key, True  # a backend without a UUID type (SQLite) sends the hex digits
+    return None
+
+
+def _prepare(
+    name: str, build: Callable[..., models.QuerySet[Any]], values: Mapping[str, Any], scoped: bool
+) -> _Statement:
+    _check_builder(name, build)
+    queryset, compiler, sql, params, stand_ins = _compile(name, build, values, scoped)
+    _, _, other_sql, other_params, other_stand_ins = _compile(name, build, values, scoped)
+    if sql != other_sql or len(params) != len(other_params):
+        raise BoundStatementRefused(f"{name}: the SQL depends on the values; keep them in the WHERE clause")
+    for stand_in in (*stand_ins.values(), *other_stand_ins.values()):
+        text = stand_in.hex if isinstance(stand_in, uuid.UUID) else str(stand_in)
+        if text in sql or str(stand_in) in sql:
+            raise BoundStatementRefused(f"{name}: a value is written into the SQL text")
+    plan: list[tuple[str | None, Any]] = []
+    for param, other in zip(params, other_params, strict=True):
+        slot = _slot(param, stand_ins)
+        if slot != _slot(other, other_stand_ins):
+            raise BoundStatementRefused(f"{name}: a parameter is computed from a value")
+        if slot is not None:
+            plan.append(slot)
+            continue
+        if type(param) is not type(other) or param != other:
+            raise BoundStatementRefused(f"{name}: a parameter changes between builds (a clock or a computed value)")
+        if isinstance(param, datetime.date | datetime.time | datetime.timedelta):
+            raise BoundStatementRefused(f"{name}: a date or time in the statement would be kept; compute it per use")
+        plan.append((None, param))
+    unused = set(values) - {slot for slot, _ in plan if slot is not None}
+    if unused:
+        raise BoundStatementRefused(f"{name}: {', '.join(sorted(unused))} never reaches the statement")
+    return _Statement(queryset, compiler, sql, tuple(plan))
+
+
+def _columns(compiler: SQLCompiler) -> tuple[Any, ...]:
+    return (compiler.col_count, tuple((column_sql, alias) for _, column_sql, alias in compiler.select))
+
+
+def _verify(
+    name: str,
+    build: Callable[..., models.QuerySet[Any]],
+    values: Mapping[str, Any],
+    statement: _Statement,
+    params: tuple[Any, ...],
+) -> None:
+    fresh = build(**values)
+    compiler = fresh.query.get_compiler(using=fresh.db)
+    sql, fresh_params = compiler.as_sql()
+    if sql != statement.sql or tuple(fresh_params) != params:
+        raise PreparedSQLMismatch(
+            f"bound statement {name!r} sent\n{statement.sql}\n{params!r}\n"
+            f"but Django compiles\n{sql}\n{tuple(fresh_params)!r}"
+        )
+    kept = (statement.col_count, tuple((column_sql, alias) for _, column_sql, alias in statement.select))
+    if _columns(compiler) != kept:
+        raise PreparedSQLMismatch(f"bound statement {name!r} kept other columns than Django selects")
+
+
+class _BoundQuery(Query):
+    """The query of a kept statement: compiled once, never copied or changed."""
+
+    bound: tuple[_Statement, tuple[Any, ...]]
+
+    def chain(self, klass: Any = None) -> Any:
+        raise BoundStatementRefused("a bound statement cannot be changed; build the whole query in its builder")
+
+    def clone(self) -> Any:
+        raise BoundStatementRefused("a bound statement cannot be changed; build the whole query in its builder")
+
+    def get_compiler(self, using: str | None = None, connection: Any = None, elide_empty: bool = True) -> Any:
+        compiler = super().get_compiler(using, connection, elide_empty)
+        if not hasattr(self, "bound"):
+            return compiler  # the kept template itself, compiled while being prepared
+        base = type(compiler)
+        bound_class = _compiler_classes.get(base)
+        if bound_class is None:
+            bound_class = type(f"Bound{base.__name__}", (_BoundCompilerMixin, base), {})
+            _compiler_classes[base] = bound_class
+        compiler.__class__ = bound_class
+        return compiler
+
+
+class _BoundCompilerMixin(SQLCompiler):
+    def as_sql(self, with_limits: bool = True, with_col_aliases: bool = False) -> tuple[str, tuple[Any, ...]]:
+        statement, params = self.query.bound  # type: ignore[attr-defined]  # set by bound()
+        self.select = statement.select
+        self.klass_info = statement.klass_info
+        self.annotation_col_map = statement.annotation_col_map
+        self.col_count = statement.col_count
+        self.has_extra_select = statement.has_extra_select
+        return statement.sql, params
+
+    def get_converters(self, expressions: Any) -> Any:
+        statement: _Statement = self.query.bound[0]  # type: ignore[attr-defined]  # set by bound()
+        kept = statement.converters
+        if kept is not None and kept[0]() is self.connection:
+            return kept[1]
+        converters = super().get_converters(expressions)
+        statement.converters = (weakref.ref(self.connection), converters)
+        return converters
