@@ -2,30 +2,57 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_otp.middleware import OTPMiddleware
 from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT
+from safemoves.common.bound import bound
 from safemoves.common.prepared import prepared
 from safemoves.organisations.selectors import membership_for_user
 
 
-class StaffOTPMiddleware(OTPMiddleware):  # type: ignore[misc]  # django-otp ships no type hints
-    """django-otp's middleware, reading the session's device through a prepared query.
+def _totp_device(device_id: int) -> QuerySet[TOTPDevice]:
+    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(id=device_id)
+    return devices
 
-    The device is still read on every request, with django-otp's own parsing of the stored
-    id and its own checks afterwards (the device must exist, be confirmed and be this user's);
-    only the statement is built once per process (ADR 0030).
+
+def _static_device(device_id: int) -> QuerySet[StaticDevice]:
+    devices: QuerySet[StaticDevice] = StaticDevice.objects.filter(id=device_id)
+    return devices
+
+
+# The statement of each kind of device this product enrols, read as django-otp reads it (by id).
+_DEVICE_BUILDERS: dict[str, Callable[[int], QuerySet[Any]]] = {
+    "otp_totp.totpdevice": _totp_device,
+    "otp_static.staticdevice": _static_device,
+}
+
+
+class StaffOTPMiddleware(OTPMiddleware):  # type: ignore[misc]  # django-otp ships no type hints
+    """django-otp's middleware, reading the session's device through a statement built once.
+
+    The device is still read on every request, by the stored id django-otp parses, and with
+    django-otp's own checks afterwards (the device must exist, be confirmed and be this
+    user's); only the statement is built once per process (ADR 0030, ADR 0033). A kind of
+    device this product does not enrol is read as django-otp reads it.
     """
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         persistent_id = self._normalize_persistent_id(persistent_id)
         with suppress(ValueError, LookupError):
+            label, device_id = persistent_id.rsplit("/", 1)
+            build = _DEVICE_BUILDERS.get(label)
+            if build is not None:
+                return next(iter(bound(f"otp.device.{label}", build, device_id=int(device_id))), None)
             found: Device | None = prepared(Device._filter_persistent_id(persistent_id), "otp.device").first()
             return found
         return None

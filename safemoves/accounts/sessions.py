@@ -1,8 +1,10 @@
-"""Django's database sessions, with the session row read through a prepared query.
+"""Django's database sessions, with the session row read through a statement built once.
 
-The same table, the same expiry condition and the same handling of a missing or expired
-session as ``django.contrib.sessions.backends.db``; only the SELECT is built once per process
-(ADR 0030), as every signed-in request reads its session.
+The same table and the same handling of a missing or expired session as
+``django.contrib.sessions.backends.db``; every signed-in request reads its session, so the
+SELECT is bound once per process (ADR 0033) and reads the row by its key alone. The expiry
+condition Django puts in the query is checked here, on the row read, so the statement holds
+no clock reading: an expired row is a missing session, as it is to Django.
 """
 
 from __future__ import annotations
@@ -11,19 +13,29 @@ import logging
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
 from django.core.exceptions import SuspiciousOperation
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from safemoves.common.prepared import prepared
+from safemoves.common.bound import bound
+
+
+def _session(session_key: str) -> QuerySet[Session]:
+    return Session.objects.filter(session_key=session_key)
 
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Any:
         try:
-            return prepared(
-                self.model.objects.filter(session_key=self.session_key, expire_date__gt=timezone.now()),
-                "sessions.session",
-            ).get()
+            key = self.session_key
+            if self.model is not Session or not isinstance(key, str):
+                raise self.model.DoesNotExist  # the store only ever names its own table
+            now = timezone.now()
+            found = [row for row in bound("sessions.session", _session, session_key=key) if row.expire_date > now]
+            if not found:
+                raise self.model.DoesNotExist
+            return found[0]
         except (self.model.DoesNotExist, SuspiciousOperation) as error:
             if isinstance(error, SuspiciousOperation):
                 logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))

@@ -16,7 +16,9 @@ How a statement is kept, so that only the values can differ between two uses:
   appear in that text, every value must reach a parameter, and each parameter must either be
   a stand-in of the same value in both (a *slot*) or the same constant in both. A parameter
   computed from a value, a value that changes the SQL, and a clock reading all fail that
-  comparison; a date or time constant (a builder reading "today") is refused as well.
+  comparison; a date or time constant (a builder reading "today") is refused as well. A
+  builder must not branch on a value's content: both stand-ins would take the same branch, so
+  only verify mode (below) would see a real value take the other.
 * The builder must be a plain module-level function: no closure, no defaults, so nothing but
   its arguments reaches it.
 * Refused outright: a queryset with ``prefetch_related`` (its further queries would not be
@@ -38,6 +40,7 @@ the positions of the slots and Django's description of the columns.
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 import types
 import uuid
@@ -62,13 +65,21 @@ _M = TypeVar("_M", bound=models.Model)
 
 # The slot of the organisation scope: not an identifier, so no builder argument can take it.
 _ORGANISATION = "organisation scope"
+# The other scope states a statement is kept for: scopes disabled, and no scope yet.
+_ALL = "all organisations"
+_NONE = "no scope"
 # Shapes come from code (a name, a builder, the values' names and types), so this is only a cap.
 _MAX_ENTRIES = 2_000
 _VALUE_TYPES = (uuid.UUID, int, str)
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class BoundStatementRefused(TypeError):
     """A builder whose statement cannot be bound safely: a mistake in the code, not in the data."""
+
+
+class _Unscoped(Exception):
+    """The builder read a scoped model where no scope is active."""
 
 
 class _Statement:
@@ -135,21 +146,29 @@ def bound(
     template that follows the key reads no row again.
     """
     current: dict[str, Any] = get_scope()
-    scoped = current.get("_enabled", True)
     organisation = current.get("organisation")
-    if scoped and (organisation is None or type(organisation) is not int):
-        return build(**values)  # no usable scope: the scoped managers refuse as they would
+    if not current.get("_enabled", True):
+        state = _ALL  # scopes_disabled(): a deliberate read across organisations
+    elif "organisation" in current:
+        if type(organisation) is not int:
+            return build(**values)  # an unusable scope: the scoped managers refuse as they would
+        state = _ORGANISATION
+    else:
+        state = _NONE  # before any scope (the session, the user): only unscoped models can be read
     for key, value in values.items():
         if type(value) not in _VALUE_TYPES:
             raise BoundStatementRefused(f"{name}: {key} is a {type(value).__name__}; bind UUIDs, integers or strings")
-    shape = (name, build, scoped, tuple(sorted((key, type(value)) for key, value in values.items())))
+    shape = (name, build, state, tuple(sorted((key, type(value)) for key, value in values.items())))
     statement = _statements.get(shape)
     if statement is None:
-        statement = _prepare(name, build, values, scoped)
+        try:
+            statement = _prepare(name, build, values, state)
+        except _Unscoped:
+            return build(**values)  # a scoped model read outside any scope: its refusal stands
         if len(_statements) < _MAX_ENTRIES:
             _statements[shape] = statement
     slots: dict[str, Any] = dict(values)
-    if scoped:
+    if state == _ORGANISATION:
         slots[_ORGANISATION] = organisation
     params = statement.params(slots)
     if getattr(settings, "SAFEMOVES_VERIFY_PREPARED_SQL", False):
@@ -190,16 +209,18 @@ def _stand_in(kind: type, taken: set[Any]) -> Any:
 
 
 def _compile(
-    name: str, build: Callable[..., models.QuerySet[Any]], values: Mapping[str, Any], scoped: bool
+    name: str, build: Callable[..., models.QuerySet[Any]], values: Mapping[str, Any], state: str
 ) -> tuple[models.QuerySet[Any], SQLCompiler, str, tuple[Any, ...], dict[str, Any]]:
     taken: set[Any] = set()
     stand_ins = {key: _stand_in(type(value), taken) for key, value in values.items()}
-    if scoped:
+    if state == _ORGANISATION:
         stand_ins[_ORGANISATION] = _stand_in(int, taken)
         with scope(organisation=stand_ins[_ORGANISATION]):
             queryset = build(**{key: stand_ins[key] for key in values})
     else:
         queryset = build(**{key: stand_ins[key] for key in values})
+    if state == _NONE and isinstance(queryset, DisabledQuerySet):
+        raise _Unscoped
     _check_queryset(name, queryset)
     compiler = queryset.query.get_compiler(using=queryset.db)
     try:
@@ -249,11 +270,11 @@ def _slot(param: Any, stand_ins: Mapping[str, Any]) -> tuple[str, bool] | None:
 
 
 def _prepare(
-    name: str, build: Callable[..., models.QuerySet[Any]], values: Mapping[str, Any], scoped: bool
+    name: str, build: Callable[..., models.QuerySet[Any]], values: Mapping[str, Any], state: str
 ) -> _Statement:
     _check_builder(name, build)
-    queryset, compiler, sql, params, stand_ins = _compile(name, build, values, scoped)
-    _, _, other_sql, other_params, other_stand_ins = _compile(name, build, values, scoped)
+    queryset, compiler, sql, params, stand_ins = _compile(name, build, values, state)
+    _, _, other_sql, other_params, other_stand_ins = _compile(name, build, values, state)
     if sql != other_sql or len(params) != len(other_params):
         raise BoundStatementRefused(f"{name}: the SQL depends on the values; keep them in the WHERE clause")
     for stand_in in (*stand_ins.values(), *other_stand_ins.values()):
@@ -270,7 +291,9 @@ def _prepare(
             continue
         if type(param) is not type(other) or param != other:
             raise BoundStatementRefused(f"{name}: a parameter changes between builds (a clock or a computed value)")
-        if isinstance(param, datetime.date | datetime.time | datetime.timedelta):
+        if isinstance(param, datetime.date | datetime.time | datetime.timedelta) or (
+            isinstance(param, str) and _DATE_TEXT.match(param)  # a backend that sends dates as text
+        ):
             raise BoundStatementRefused(f"{name}: a date or time in the statement would be kept; compute it per use")
         plan.append((None, param))
     unused = set(values) - {slot for slot, _ in plan if slot is not None}

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from safemoves.accounts.models import User
-from safemoves.common.prepared import prepared
+from safemoves.common.bound import bound
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Invitation, Membership, Organisation
 
@@ -14,17 +14,22 @@ from safemoves.organisations.models import Invitation, Membership, Organisation
 _READ_WITH_USER = "_safemoves_membership"
 
 
+def _active_membership_with_user(user_id: int) -> QuerySet[Membership]:
+    active = Membership.objects.select_related("organisation", "user").filter(user_id=user_id, is_active=True)
+    return active.order_by("pk")[:1]
+
+
 def user_with_membership(user_id: Any) -> User | None:
     """The user with this id if they have an active membership, read together with it (and
     its organisation) in one query; the membership is then :func:`membership_for_user`'s
     answer for this user object, with no second read. None: no active membership."""
+    if type(user_id) is not int:
+        return None  # Django reads the session's user id as the primary key's type, an integer
     with scopes_disabled():
-        membership = prepared(
-            Membership.objects.select_related("organisation", "user").filter(user_id=user_id, is_active=True),
-            "organisations.user_with_membership",
-        ).first()
-    if membership is None:
+        found = list(bound("organisations.user_with_membership", _active_membership_with_user, user_id=user_id))
+    if not found:
         return None
+    membership = found[0]
     user = membership.user
     setattr(user, _READ_WITH_USER, membership)
     return user
