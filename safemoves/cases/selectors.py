@@ -19,7 +19,15 @@ from safemoves.cases import policies
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.extensions import panels
 from safemoves.cases.finding import SearchField, query_tokens
-from safemoves.cases.models import Case, CaseNote, CaseSearchToken, Consent, HouseholdMember, Perpetrator
+from safemoves.cases.models import (
+    Case,
+    CaseNote,
+    CaseSearchToken,
+    Consent,
+    CourtOrder,
+    HouseholdMember,
+    Perpetrator,
+)
 from safemoves.common.blind_index import search_tokens, word_tokens
 from safemoves.common.bound import bound
 from safemoves.common.prepared import prepared
@@ -277,6 +285,33 @@ def page_household(case_id: UUID) -> QuerySet[HouseholdMember]:
     return HouseholdMember.objects.filter(case_id=case_id)
 
 
+def _page_perpetrators(case_id: UUID) -> QuerySet[Perpetrator]:
+    return Perpetrator.objects.filter(case_id=case_id)
+
+
+def _page_court_orders(case_id: UUID) -> QuerySet[CourtOrder]:
+    return CourtOrder.objects.filter(perpetrator__case_id=case_id)
+
+
+# Where the case page keeps the perpetrators it read on that request's case object.
+_PAGE_PERPETRATORS = "_safemoves_page_perpetrators"
+
+
+def page_perpetrators(case: Case) -> list[tuple[Perpetrator, list[CourtOrder]]]:
+    """The case's perpetrators, each with their court orders, read once per case page: two
+    bound statements (the orders only when someone is named). The same-perpetrator section
+    reads the names from here (:func:`same_perpetrator_cases`)."""
+    if not hasattr(case, _PAGE_PERPETRATORS):
+        people = list(bound("cases.page.perpetrators", _page_perpetrators, known={"case": case}, case_id=case.pk))
+        orders: dict[UUID, list[CourtOrder]] = {person.pk: [] for person in people}
+        if people:
+            for order in bound("cases.page.court_orders", _page_court_orders, case_id=case.pk):
+                orders[order.perpetrator_id].append(order)
+        setattr(case, _PAGE_PERPETRATORS, [(person, orders[person.pk]) for person in people])
+    found: list[tuple[Perpetrator, list[CourtOrder]]] = getattr(case, _PAGE_PERPETRATORS)
+    return found
+
+
 def page_consents(case_id: UUID) -> QuerySet[Consent]:
     return consents_shown(case_id)
 
@@ -385,9 +420,11 @@ def same_perpetrator_cases(membership: Membership, case: Case) -> list[Case]:
     Matched by the perpetrator's whole-name blind index, keyed per landlord: another landlord's
     cases can never match. Cases the member may not see are left out (they are not hinted at).
     """
-    # The case page has already read the case's perpetrators (``case.perpetrators`` is
-    # prefetched there), so a case naming none, or none with a name, costs no query.
-    tokens = sorted({perpetrator.name_index for perpetrator in case.perpetrators.all() if perpetrator.name_index})
+    # The case page has already read the case's perpetrators (:func:`page_perpetrators`), so a
+    # case naming none, or none with a name, costs no query there.
+    named = [person for person, _ in page_perpetrators(case)] if hasattr(case, _PAGE_PERPETRATORS) else None
+    people = named if named is not None else case.perpetrators.all()
+    tokens = sorted({perpetrator.name_index for perpetrator in people if perpetrator.name_index})
     if not tokens:
         return []
     others = (

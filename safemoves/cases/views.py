@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import Form
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +34,7 @@ from safemoves.cases.forms import (
     PerpetratorForm,
     RestrictForm,
 )
-from safemoves.cases.models import Case, CourtOrder, HouseholdMember, Perpetrator, SafeContactRules
+from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
 from safemoves.cases.summary import marac_summary, marac_summary_pdf
 from safemoves.common.bound import bound
 from safemoves.common.decorators import allowed_if
@@ -161,17 +160,8 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
         rules: SafeContactRules | None = case.contact_rules
     except SafeContactRules.DoesNotExist:
         rules = None
-    # Prefetched onto the case: the same-perpetrator panel reads the names from it.
-    prefetch_related_objects(
-        [case],
-        Prefetch(
-            "perpetrators",
-            prepared(Perpetrator.objects.all(), "cases.page.perpetrators").prefetch_related(
-                Prefetch("court_orders", prepared(CourtOrder.objects.all(), "cases.page.court_orders"))
-            ),
-        ),
-    )
-    perpetrators = list(case.perpetrators.all())
+    # Kept on the case: the same-perpetrator panel reads the names from it.
+    perpetrators = selectors.page_perpetrators(case)
     today = timezone.localdate()
     household = [
         (member, member.age_on(today))

@@ -23,7 +23,7 @@ How a statement is kept, so that only the values can differ between two uses:
   its arguments reaches it.
 * Refused outright: a queryset with ``prefetch_related`` (its further queries would not be
   bound), ``select_for_update`` (Django's transaction check runs at compilation), ``values()``
-  and other iterables, set operations, and a queryset without an organisation scope where
+  dictionaries (``values_list()`` is bound), set operations, and a queryset without an organisation scope where
   one is required (the scoped manager's refusal is left to raise as it would).
 * The queryset handed back can be iterated, counted with ``len()`` and tested for truth;
   anything that would copy it (``filter()``, slicing, ``first()``, ``count()``) raises, since
@@ -51,7 +51,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import models
-from django.db.models.query import ModelIterable
+from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.query import Query
 from django_scopes import get_scope, scope
@@ -71,6 +71,8 @@ _NONE = "no scope"
 # Shapes come from code (a name, a builder, the values' names and types), so this is only a cap.
 _MAX_ENTRIES = 2_000
 _VALUE_TYPES = (uuid.UUID, int, str)
+# What a bound queryset may yield: model instances, or values_list() tuples or single values.
+_ITERABLES = (ModelIterable, ValuesListIterable, FlatValuesListIterable)
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -88,7 +90,9 @@ class _Statement:
         "annotation_col_map",
         "col_count",
         "converters",
+        "fields",
         "has_extra_select",
+        "iterable_class",
         "klass_info",
         "model",
         "plan",
@@ -105,6 +109,8 @@ class _Statement:
         self.model = queryset.model
         self.alias = queryset.db
         self.queryset_class = type(queryset)
+        self.iterable_class = queryset._iterable_class  # QuerySet's own
+        self.fields = queryset._fields  # type: ignore[attr-defined]  # set by values_list()
         query = queryset.query
         query.__class__ = _BoundQuery
         self.query = query
@@ -177,6 +183,9 @@ def bound(
     query.__dict__.update(statement.query.__dict__)
     query.bound = (statement, params)
     queryset: models.QuerySet[_M] = statement.queryset_class(model=statement.model, query=query, using=statement.alias)
+    if statement.iterable_class is not ModelIterable:
+        queryset._iterable_class = statement.iterable_class  # as values_list() sets
+        queryset._fields = statement.fields  # type: ignore[attr-defined]
     if known:
         meta = statement.model._meta
         queryset._known_related_objects = {  # type: ignore[attr-defined]  # what a related manager sets
@@ -236,7 +245,7 @@ def _check_queryset(name: str, queryset: Any) -> None:
     query = queryset.query
     problems = [
         ("prefetch_related", bool(queryset._prefetch_related_lookups)),  # type: ignore[attr-defined]
-        ("values() or another iterable", queryset._iterable_class is not ModelIterable),
+        ("values() or another iterable", queryset._iterable_class not in _ITERABLES),
         ("an evaluated queryset", queryset._result_cache is not None),
         ("a related manager's queryset (pass known=)", bool(queryset._known_related_objects)),  # type: ignore[attr-defined]
         ("select_for_update", bool(query.select_for_update)),

@@ -209,3 +209,18 @@ def test_a_value_written_into_the_sql_text_is_refused(world: World) -> None:
 def test_only_ids_and_strings_are_bound(world: World) -> None:
     with organisation_scope(world.a.organisation.pk), pytest.raises(BoundStatementRefused, match="datetime"):
         bound("test.type", _case, case_id=timezone.now())  # type: ignore[arg-type]
+
+
+def _references(organisation_id: int) -> QuerySet[Any]:
+    return (
+        Case.objects.filter(organisation_id=organisation_id).order_by("reference").values_list("reference", flat=True)
+    )
+
+
+def test_values_list_rows_are_bound_too(world: World) -> None:
+    cases = [make_case(world.a, name=f"Case Example {index}") for index in range(2)]
+    with organisation_scope(world.a.organisation.pk):
+        first = list(bound("test.references", _references, organisation_id=world.a.organisation.pk))
+        again = list(bound("test.references", _references, organisation_id=world.a.organisation.pk))
+    assert first == again == sorted(case.reference for case in cases)
+    assert cache_size() == 1
