@@ -149,6 +149,34 @@ def test_a_rolled_back_scope_change_is_sent_again() -> None:
         assert cursor.fetchone() == (str(organisation.pk), "")
 
 
+def test_only_a_select_that_cannot_read_a_policy_table_skips_the_settings(world: object) -> None:
+    """ADR 0033: the settings follow the scope before every statement that could depend on
+    them; a SELECT naming no organisation-owned table (the session, the device) runs as it is."""
+    from tests.factories import World
+
+    assert isinstance(world, World)
+    a = world.a.organisation.pk
+    assert not rls.depends_on_scope('SELECT "django_session"."session_data" FROM "django_session" WHERE x = %s')
+    for sql in (
+        'SELECT "cases_case"."id" FROM "cases_case"',
+        "select 1 from organisations_membership",
+        "SELECT 1 FROM CASES_CASE",
+        "SELECT current_setting('safemoves.organisation')",
+        'UPDATE "django_session" SET "session_data" = %s',
+        'INSERT INTO "django_session" VALUES (%s)',
+        "WITH x AS (SELECT 1) SELECT * FROM x",
+    ):
+        assert rls.depends_on_scope(sql), sql
+    with scopes_disabled():
+        _count("organisations_membership")  # the session now says: every organisation
+    with organisation_scope(a), connection.cursor() as cursor:
+        cursor.execute('SELECT count(*) FROM "django_session"')  # not synced: it reads no policy table
+        assert connection.rls_state == ("", "all")  # type: ignore[attr-defined]  # our backend's
+        cursor.execute("SELECT count(*) FROM organisations_membership WHERE organisation_id <> %s", [a])
+        assert cursor.fetchone() == (0,)  # synced before a policy table is read
+        assert connection.rls_state == (str(a), "")  # type: ignore[attr-defined]
+
+
 def test_a_statement_prepared_on_the_server_still_reads_only_the_scoped_organisation(world: object) -> None:
     """ADR 0032: a statement the connection keeps running is prepared and planned once; the
     policy still reads the organisation when the statement runs, not when it was planned."""
