@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
 from safemoves.cases.models import Case
 from safemoves.common.addresses import object_address
+from safemoves.common.dates import format_date
 
 register = template.Library()
 
@@ -28,7 +28,7 @@ def case_row(case: Case, now: datetime) -> SafeString:
     """The cells of ``case``'s row, as cases/_case_table.html showed them."""
     due_at = case.next_due_at
     if due_at:
-        due = format_html("{}{}", _OVERDUE if due_at < now else "", date_filter(localtime(due_at), "D j M Y H:i"))
+        due = format_html("{}{}", _OVERDUE if due_at < now else "", format_date(localtime(due_at), "D j M Y H:i"))
     else:
         due = SafeString("None")
     return format_html(
