@@ -70,6 +70,20 @@ def export_sections() -> dict[str, Callable[[Case], Any]]:
     return dict(_export_sections)
 
 
+# Called inside the assignment's transaction with (the case, its previous officer's id or None,
+# the new officer, who assigned it): an app's open work on the case follows it (ADR 0031).
+_assign_hooks: list[Callable[[Case, int | None, User, User], None]] = []
+
+
+def register_assign_hook(hook: Callable[[Case, int | None, User, User], None]) -> None:
+    if hook not in _assign_hooks:
+        _assign_hooks.append(hook)
+
+
+def assign_hooks() -> tuple[Callable[[Case, int | None, User, User], None], ...]:
+    return tuple(_assign_hooks)
+
+
 _close_hooks: list[Callable[[Case, User], None]] = []
 
 

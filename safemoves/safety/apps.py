@@ -9,6 +9,7 @@ class SafetyConfig(AppConfig):
     def ready(self) -> None:
         from safemoves.cases.extensions import (
             CasePanel,
+            register_assign_hook,
             register_case_opened_hook,
             register_clock_source,
             register_export_section,
@@ -27,6 +28,7 @@ class SafetyConfig(AppConfig):
             lock_change_on_case_opened,
             lock_change_on_perpetrator,
             next_open_due,
+            safety_actions_follow_the_case,
             safety_actions_of_departing_member,
             safety_breaches_notify,
         )
@@ -45,5 +47,6 @@ class SafetyConfig(AppConfig):
         register_case_opened_hook(lock_change_on_case_opened)
         register_perpetrator_hook(lock_change_on_perpetrator)
         register_departure_hook(safety_actions_of_departing_member)
+        register_assign_hook(safety_actions_follow_the_case)
         register_export_section("safety", export_section)
         register_tick("safety breaches", lambda: f"{len(safety_breaches_notify())} new breach(es) notified.")

@@ -262,6 +262,30 @@ def tasks_of_departing_member(membership: Membership, actor: User) -> str:
     return handover_sentence(takers, actor=actor, one="open task", many="open tasks")
 
 
+@audited("task.reassigned")
+def tasks_follow_the_case(case: Case, previous_officer_id: int | None, officer: User, actor: User) -> None:
+    """Assignment hook (``cases.extensions``, ADR 0031): the case's open tasks that its previous
+    officer owned pass to its new officer. A case assigned out of the triage inbox has no
+    previous officer: every open task on it passes, including those a manager held while it
+    waited there (the departure hook hands a leaver's tasks to a manager). A task someone else
+    owns on a case that had an officer stays with them. Runs inside the assignment's transaction."""
+    tasks = Task.objects.select_for_update(of=("self",)).filter(case_id=case.pk, status=TaskStatus.OPEN)
+    if previous_officer_id is not None:
+        tasks = tasks.filter(owner_id=previous_officer_id)
+    now = timezone.now()
+    for task in tasks.exclude(owner_id=officer.pk).order_by("due_at", "pk"):
+        fields = ["overdue_notified_at", "owner"] if task.overdue_notified_at else ["owner"]
+        task.owner = officer
+        task.overdue_notified_at = None  # the new owner is told once, if it is overdue
+        task.version += 1
+        task.updated_at = now
+        task.updated_by = actor
+        task.save(update_fields=["owner", "overdue_notified_at", "version", "updated_at", "updated_by"])
+        _event(
+            task, action="task.reassigned", actor=actor, fields=fields, reason=f"to user {officer.pk}, with the case"
+        )
+
+
 @unaudited("reads only")
 def next_open_task_due(case: Case) -> datetime | None:
     """Clock source for ``Case.next_due_at``: the earliest open task."""

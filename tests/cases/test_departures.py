@@ -65,7 +65,12 @@ def test_deactivating_an_officer_returns_their_open_cases_to_triage(world: World
         inbox = {case.pk for case in selectors.triage_inbox(manager.membership)}
     assert [_state(case) for case in (first, second)] == [(None, CaseStatus.NEW), (None, CaseStatus.NEW)]
     assert {first.pk, second.pk} <= inbox
-    assert done == ["2 open cases went back to the triage inbox for a manager to assign."]
+    # Each police referral set a lock change at intake, which followed the case to its officer
+    # when it was assigned; it passes on with the officer's other open work.
+    assert done == [
+        "2 open cases went back to the triage inbox for a manager to assign.",
+        "2 open safety actions passed to Manager of Alpha Homes.",
+    ]
     assert _returned(first) == ["its officer no longer does casework here"]
     assert _state(closed) == (officer.pk, CaseStatus.CLOSED)  # a closed case keeps its history
     assert _state(theirs) == (colleague.pk, CaseStatus.OPEN)
@@ -81,7 +86,9 @@ def test_a_role_without_casework_returns_the_cases(world: World, role: Role, ret
     with organisation_scope(world.a.organisation.pk):
         done = member_change_role(membership=officer.membership, actor=world.a[Role.ADMIN], role=role)
     assert _state(case) == ((None, CaseStatus.NEW) if returned else (officer.pk, CaseStatus.OPEN))
-    assert done == (["1 open case went back to the triage inbox for a manager to assign."] if returned else [])
+    passed = ["1 open case went back to the triage inbox for a manager to assign."]
+    passed.append("1 open safety action passed to Manager of Alpha Homes.")  # its lock change (see above)
+    assert done == (passed if returned else [])
     assert len(_returned(case)) == (1 if returned else 0)
 
 

@@ -59,10 +59,12 @@ def test_assignment_opens_the_case_and_is_audited(world: World) -> None:
         actions = list(
             AuditEvent.objects.filter(object_id=str(case.pk)).order_by("seq").values_list("action", "fields")
         )
-    # A police case gets its lock change as it is opened (issue 10 item 5).
+    # A police case gets its lock change as it is opened (issue 10 item 5), owned by no one while
+    # the case waits in triage; it passes to the officer the case is assigned to (ADR 0031).
     assert actions == [("case.opened", ["address", "lead_date_of_birth", "lead_name", "postcode", "referral_summary",
                                         "tenure"]), ("safety.action_set", ["action_type", "due_at", "owner"]),
-                       ("case.assigned", ["assigned_officer", "status"])]  # fmt: skip
+                       ("case.assigned", ["assigned_officer", "status"]),
+                       ("safety.action_reassigned", ["owner"])]  # fmt: skip
 
 
 def test_cannot_assign_to_someone_outside_the_landlord(world: World) -> None:

@@ -41,6 +41,7 @@ def case_assign(*, case: Case, actor: User, officer: User) -> None:
         raise ValidationError("A closed case cannot be assigned.")
     if current.assigned_officer_id == officer.pk and current.status != CaseStatus.NEW:
         return  # Already theirs: an unchanged save changes nothing.
+    previous_officer_id = current.assigned_officer_id
     current.assigned_officer = officer
     current.assigned_at = timezone.now()
     if current.status == CaseStatus.NEW:
@@ -57,6 +58,9 @@ def case_assign(*, case: Case, actor: User, officer: User) -> None:
         fields=["assigned_officer", "status"],
         reason=f"to user {officer.pk}",
     )
+    # The case's open tasks and safety actions follow it to its new officer (ADR 0031).
+    for hook in extensions.assign_hooks():
+        hook(current, previous_officer_id, officer, actor)
     case.refresh_from_db()
 
 

@@ -20,6 +20,7 @@ from safemoves.safety.services.actions import (
     safety_action_cancel,
     safety_action_complete,
     safety_action_create,
+    safety_actions_follow_the_case,
     safety_actions_for_new_case,
     safety_actions_of_departing_member,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "safety_action_cancel",
     "safety_action_complete",
     "safety_action_create",
+    "safety_actions_follow_the_case",
     "safety_actions_for_new_case",
     "safety_actions_of_departing_member",
     "safety_breaches_notify",

@@ -307,6 +307,28 @@ def safety_actions_of_departing_member(membership: Membership, actor: User) -> s
     return handover_sentence(takers, actor=actor, one="open safety action", many="open safety actions")
 
 
+@audited("safety.action_reassigned")
+def safety_actions_follow_the_case(case: Case, previous_officer_id: int | None, officer: User, actor: User) -> None:
+    """Assignment hook (``cases.extensions``, ADR 0031): the case's open safety actions that its
+    previous officer owned pass to its new officer; out of the triage inbox (no previous
+    officer), every open action on the case does, including those a manager held while it
+    waited. Runs inside the assignment's transaction."""
+    actions = SafetyAction.objects.select_for_update(of=("self",)).filter(case_id=case.pk, status=ActionStatus.OPEN)
+    if previous_officer_id is not None:
+        actions = actions.filter(owner_id=previous_officer_id)
+    for action in actions.exclude(owner_id=officer.pk).select_related("action_type").order_by("due_at", "pk"):
+        action.owner = officer
+        action.save(update_fields=["owner"])
+        record_case_event(
+            action="safety.action_reassigned",
+            actor=actor,
+            organisation_id=action.organisation_id,
+            case_id=action.case_id,
+            fields=["owner"],
+            reason=f"action {action.pk}: {action.action_type.code}, to user {officer.pk}, with the case",
+        )
+
+
 @unaudited("reads only")
 def next_open_due(case: Case) -> datetime | None:
     """Clock source for ``Case.next_due_at``: the earliest open safety action."""
