@@ -57,7 +57,7 @@ from django.db.models.sql.query import Query
 from django_scopes import get_scope, scope
 from django_scopes.manager import DisabledQuerySet
 
-from safemoves.common.prepared import PreparedSQLMismatch
+from safemoves.common.prepared import CompiledStatement, PreparedSQLMismatch
 
 __all__ = ["BoundStatementRefused", "bound", "cache_size", "clear_cache"]
 
@@ -84,26 +84,11 @@ class _Unscoped(Exception):
     """The builder read a scoped model where no scope is active."""
 
 
-class _Statement:
-    __slots__ = (
-        "alias",
-        "annotation_col_map",
-        "col_count",
-        "converters",
-        "fields",
-        "has_extra_select",
-        "iterable_class",
-        "klass_info",
-        "model",
-        "plan",
-        "query",
-        "queryset_class",
-        "select",
-        "sql",
-    )
+class _Statement(CompiledStatement):
+    __slots__ = ("alias", "fields", "iterable_class", "model", "plan", "query", "queryset_class")
 
     def __init__(self, queryset: models.QuerySet[Any], compiler: SQLCompiler, sql: str, plan: tuple[Any, ...]) -> None:
-        self.sql = sql
+        super().__init__(compiler, sql)
         # Each parameter: (slot name, as hex) for a value, or (None, constant).
         self.plan = plan
         self.model = queryset.model
@@ -114,13 +99,6 @@ class _Statement:
         query = queryset.query
         query.__class__ = _BoundQuery
         self.query = query
-        self.select = compiler.select
-        self.klass_info = compiler.klass_info
-        self.annotation_col_map = compiler.annotation_col_map
-        self.col_count = compiler.col_count
-        self.has_extra_select = compiler.has_extra_select
-        # (a weak reference to the connection, its converters), replaced as one value.
-        self.converters: tuple[weakref.ref[Any], dict[int, Any]] | None = None
 
     def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         bound: list[Any] = []
@@ -330,8 +308,7 @@ def _verify(
             f"bound statement {name!r} sent\n{statement.sql}\n{params!r}\n"
             f"but Django compiles\n{sql}\n{tuple(fresh_params)!r}"
         )
-    kept = (statement.col_count, tuple((column_sql, alias) for _, column_sql, alias in statement.select))
-    if _columns(compiler) != kept:
+    if _columns(compiler) != statement.columns():
         raise PreparedSQLMismatch(f"bound statement {name!r} kept other columns than Django selects")
 
 
@@ -362,11 +339,7 @@ class _BoundQuery(Query):
 class _BoundCompilerMixin(SQLCompiler):
     def as_sql(self, with_limits: bool = True, with_col_aliases: bool = False) -> tuple[str, tuple[Any, ...]]:
         statement, params = self.query.bound  # type: ignore[attr-defined]  # set by bound()
-        self.select = statement.select
-        self.klass_info = statement.klass_info
-        self.annotation_col_map = statement.annotation_col_map
-        self.col_count = statement.col_count
-        self.has_extra_select = statement.has_extra_select
+        statement.apply_to(self)
         return statement.sql, params
 
     def get_converters(self, expressions: Any) -> Any:

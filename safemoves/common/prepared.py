@@ -34,7 +34,7 @@ from django.db import models
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.query import Query
 
-__all__ = ["PreparedSQLMismatch", "cache_size", "clear_cache", "prepared"]
+__all__ = ["CompiledStatement", "PreparedSQLMismatch", "cache_size", "clear_cache", "prepared"]
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -53,7 +53,9 @@ class PreparedSQLMismatch(AssertionError):
     """A reused statement differed from a fresh compilation (raised only in verify mode)."""
 
 
-class _Entry:
+class CompiledStatement:
+    """A statement's SQL and Django's description of its columns, as a compiler left them."""
+
     __slots__ = ("annotation_col_map", "col_count", "converters", "has_extra_select", "klass_info", "select", "sql")
 
     def __init__(self, compiler: SQLCompiler, sql: str) -> None:
@@ -67,8 +69,20 @@ class _Entry:
         # (a weak reference to that connection, the converters), replaced as one value.
         self.converters: tuple[weakref.ref[Any], dict[int, Any]] | None = None
 
+    def apply_to(self, compiler: SQLCompiler) -> None:
+        """Leave ``compiler`` as compiling this statement would have (what iterating rows reads)."""
+        compiler.select = self.select
+        compiler.klass_info = self.klass_info
+        compiler.annotation_col_map = self.annotation_col_map
+        compiler.col_count = self.col_count
+        compiler.has_extra_select = self.has_extra_select
 
-_statements: dict[tuple[Any, ...], _Entry] = {}
+    def columns(self) -> tuple[Any, ...]:
+        """The compiled select list, as :func:`_columns` reads a compiler's."""
+        return (self.col_count, tuple((column_sql, alias) for _, column_sql, alias in self.select))
+
+
+_statements: dict[tuple[Any, ...], CompiledStatement] = {}
 _kept_per_name: dict[str, int] = {}
 _compiler_classes: dict[type[SQLCompiler], type[SQLCompiler]] = {}
 
@@ -189,23 +203,19 @@ class _PreparedCompilerMixin(SQLCompiler):
                 and len(_statements) < _MAX_ENTRIES
                 and _kept_per_name.get(shape[0], 0) < _MAX_PER_NAME
             ):
-                _statements[shape] = _Entry(self, sql)
+                _statements[shape] = CompiledStatement(self, sql)
                 _kept_per_name[shape[0]] = _kept_per_name.get(shape[0], 0) + 1
             return sql, tuple(params)
         if getattr(settings, "SAFEMOVES_VERIFY_PREPARED_SQL", False):
             self._verify(entry, tuple(where_params))
-        self.select = entry.select
-        self.klass_info = entry.klass_info
-        self.annotation_col_map = entry.annotation_col_map
-        self.col_count = entry.col_count
-        self.has_extra_select = entry.has_extra_select
+        entry.apply_to(self)
         reused: Any = self
         reused.where, reused.having, reused.qualify = query.where, None, None
         reused._prepared_entry = entry
         return entry.sql, tuple(where_params)
 
     def get_converters(self, expressions: Any) -> Any:
-        entry: _Entry | None = getattr(self, "_prepared_entry", None)
+        entry: CompiledStatement | None = getattr(self, "_prepared_entry", None)
         if entry is None or len(expressions) != entry.col_count:
             return super().get_converters(expressions)
         if any(expression is not column[0] for expression, column in zip(expressions, entry.select, strict=False)):
@@ -217,7 +227,7 @@ class _PreparedCompilerMixin(SQLCompiler):
         entry.converters = (weakref.ref(self.connection), converters)
         return converters
 
-    def _verify(self, entry: _Entry, params: tuple[Any, ...]) -> None:
+    def _verify(self, entry: CompiledStatement, params: tuple[Any, ...]) -> None:
         fresh = self._base(self.query, self.connection, self.using, getattr(self, "elide_empty", True))
         sql, fresh_params = fresh.as_sql()
         if sql != entry.sql or tuple(fresh_params) != params:
@@ -225,6 +235,5 @@ class _PreparedCompilerMixin(SQLCompiler):
                 f"prepared query {self.query.prepared_name!r} reused\n{entry.sql}\n{params!r}\n"  # type: ignore[attr-defined]
                 f"but Django compiles\n{sql}\n{tuple(fresh_params)!r}"
             )
-        kept_columns = (entry.col_count, tuple((column_sql, alias) for _, column_sql, alias in entry.select))
-        if _columns(fresh) != kept_columns:
+        if _columns(fresh) != entry.columns():
             raise PreparedSQLMismatch(f"prepared query {self.query.prepared_name!r} reused another shape's columns")  # type: ignore[attr-defined]

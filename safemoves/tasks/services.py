@@ -241,23 +241,9 @@ def tasks_of_departing_member(membership: Membership, actor: User) -> str:
             .exclude(case__status=CaseStatus.CLOSED)
             .order_by("due_at", "pk")
         )
-        now = timezone.now()
         for task in tasks:
             taker = handover.taker(task.case.assigned_officer_id)
-            fields = ["overdue_notified_at", "owner"] if task.overdue_notified_at else ["owner"]
-            task.owner = taker
-            task.overdue_notified_at = None
-            task.version += 1
-            task.updated_at = now
-            task.updated_by = actor
-            task.save(update_fields=["owner", "overdue_notified_at", "version", "updated_at", "updated_by"])
-            _event(
-                task,
-                action="task.reassigned",
-                actor=actor,
-                fields=fields,
-                reason=f"to user {taker.pk}, its owner no longer does casework here",
-            )
+            _pass_on(task, taker, actor, why="its owner no longer does casework here")
             takers.append(taker)
     return handover_sentence(takers, actor=actor, one="open task", many="open tasks")
 
@@ -272,18 +258,21 @@ def tasks_follow_the_case(case: Case, previous_officer_id: int | None, officer: 
     tasks = Task.objects.select_for_update(of=("self",)).filter(case_id=case.pk, status=TaskStatus.OPEN)
     if previous_officer_id is not None:
         tasks = tasks.filter(owner_id=previous_officer_id)
-    now = timezone.now()
     for task in tasks.exclude(owner_id=officer.pk).order_by("due_at", "pk"):
-        fields = ["overdue_notified_at", "owner"] if task.overdue_notified_at else ["owner"]
-        task.owner = officer
-        task.overdue_notified_at = None  # the new owner is told once, if it is overdue
-        task.version += 1
-        task.updated_at = now
-        task.updated_by = actor
-        task.save(update_fields=["owner", "overdue_notified_at", "version", "updated_at", "updated_by"])
-        _event(
-            task, action="task.reassigned", actor=actor, fields=fields, reason=f"to user {officer.pk}, with the case"
-        )
+        _pass_on(task, officer, actor, why="with the case")
+
+
+def _pass_on(task: Task, owner: User, actor: User, *, why: str) -> None:
+    """Give an open task a new owner, with its event; an overdue notice is cleared, so the new
+    owner is told once."""
+    fields = ["overdue_notified_at", "owner"] if task.overdue_notified_at else ["owner"]
+    task.owner = owner
+    task.overdue_notified_at = None
+    task.version += 1
+    task.updated_at = timezone.now()
+    task.updated_by = actor
+    task.save(update_fields=["owner", "overdue_notified_at", "version", "updated_at", "updated_by"])
+    _event(task, action="task.reassigned", actor=actor, fields=fields, reason=f"to user {owner.pk}, {why}")
 
 
 @unaudited("reads only")

@@ -292,17 +292,7 @@ def safety_actions_of_departing_member(membership: Membership, actor: User) -> s
         )
         for action in actions:
             taker = handover.taker(action.case.assigned_officer_id)
-            action.owner = taker
-            action.save(update_fields=["owner"])
-            record_case_event(
-                action="safety.action_reassigned",
-                actor=actor,
-                organisation_id=action.organisation_id,
-                case_id=action.case_id,
-                fields=["owner"],
-                reason=f"action {action.pk}: {action.action_type.code}, to user {taker.pk}, "
-                "its owner no longer does casework here",
-            )
+            _pass_on(action, taker, actor, why="its owner no longer does casework here")
             takers.append(taker)
     return handover_sentence(takers, actor=actor, one="open safety action", many="open safety actions")
 
@@ -317,16 +307,21 @@ def safety_actions_follow_the_case(case: Case, previous_officer_id: int | None, 
     if previous_officer_id is not None:
         actions = actions.filter(owner_id=previous_officer_id)
     for action in actions.exclude(owner_id=officer.pk).select_related("action_type").order_by("due_at", "pk"):
-        action.owner = officer
-        action.save(update_fields=["owner"])
-        record_case_event(
-            action="safety.action_reassigned",
-            actor=actor,
-            organisation_id=action.organisation_id,
-            case_id=action.case_id,
-            fields=["owner"],
-            reason=f"action {action.pk}: {action.action_type.code}, to user {officer.pk}, with the case",
-        )
+        _pass_on(action, officer, actor, why="with the case")
+
+
+def _pass_on(action: SafetyAction, owner: User, actor: User, *, why: str) -> None:
+    """Give an open action a new owner, with its event (the breach notice is not repeated)."""
+    action.owner = owner
+    action.save(update_fields=["owner"])
+    record_case_event(
+        action="safety.action_reassigned",
+        actor=actor,
+        organisation_id=action.organisation_id,
+        case_id=action.case_id,
+        fields=["owner"],
+        reason=f"action {action.pk}: {action.action_type.code}, to user {owner.pk}, {why}",
+    )
 
 
 @unaudited("reads only")
