@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
+from safemoves.accounts.models import User
 from safemoves.geo import AREA_NAMES
 from safemoves.safety.codes import AgencyKind, Option, PlaceKind, Priority, ReferralStatus
 from safemoves.safety.models import Agency, SafetyActionType
@@ -54,6 +55,23 @@ class CompleteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: locks changed by the contractor, job number 4471.",
     )
+
+
+class OwnerForm(forms.Form):
+    """Who holds an open safety action from now on (an officer or manager who can read the case)."""
+
+    owner = forms.ModelChoiceField(
+        label="Who should hold this action now?",
+        queryset=User.objects.none(),
+        help_text="They see it in their work and answer for its deadline.",
+    )
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner_field = self.fields["owner"]
+        if isinstance(owner_field, forms.ModelChoiceField):
+            owner_field.queryset = owners
+            owner_field.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign,assignment]
 
 
 class CancelForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from safemoves.accounts.models import User
 from safemoves.cases.models import Case
 from safemoves.cases.selectors import visible_cases
 from safemoves.geo import area_name
@@ -197,3 +198,17 @@ def place_area_label(place: Place) -> str:
         return area_name(place.area_code)
     except KeyError:
         return place.area_code
+
+
+def action_owners(case: Case) -> QuerySet[User]:
+    """Who may hold the case's safety actions: its landlord's active officers and managers, and
+    on a restricted case only those named on it (nobody else can read it)."""
+    owners = User.objects.filter(
+        membership__organisation_id=case.organisation_id,
+        membership__is_active=True,
+        membership__role__in=[Role.OFFICER, Role.MANAGER],
+        is_active=True,
+    )
+    if case.restricted:
+        owners = owners.filter(pk__in=case.named_staff.values("pk"))
+    return owners.order_by("full_name")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/actions/new/", views.action_new_view, name="action_new"),
     path("cases/<uuid:case_id>/actions/<uuid:action_id>/done/", views.action_complete_view, name="action_complete"),
     path("cases/<uuid:case_id>/actions/<uuid:action_id>/cancel/", views.action_cancel_view, name="action_cancel"),
+    path("cases/<uuid:case_id>/actions/<uuid:action_id>/owner/", views.action_owner_view, name="action_owner"),
     path("cases/<uuid:case_id>/sanctuary/", views.sanctuary_agreement_view, name="sanctuary"),
     path("cases/<uuid:case_id>/referrals/new/", views.referral_new_view, name="referral_new"),
     path("cases/<uuid:case_id>/referrals/<uuid:referral_id>/", views.referral_update_view, name="referral_update"),

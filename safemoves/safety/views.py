@@ -25,6 +25,7 @@ from safemoves.safety.forms import (
     AppraisalForm,
     CancelForm,
     CompleteForm,
+    OwnerForm,
     PlaceForm,
     ReferralForm,
     ReferralUpdateForm,
@@ -144,6 +145,32 @@ def action_cancel_view(request: StaffRequest, case_id: UUID, action_id: UUID) ->
         messages.success(request, f"“{action.action_type.label}” cancelled.")
         return _back(case)
     return render(request, "safety/action_cancel.html", {"case": case, "action": action, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def action_owner_view(request: StaffRequest, case_id: UUID, action_id: UUID) -> HttpResponse:
+    case = _case(request, case_id, work=True)
+    action = selectors.get_action(case, action_id)
+    if not action.is_open:
+        messages.info(request, f"“{action.action_type.label}” is no longer open: it stays with its owner.")
+        return _back(case)
+    form = OwnerForm(
+        request.POST if request.method == "POST" else None,
+        owners=selectors.action_owners(case),
+        initial={"owner": action.owner_id},
+    )
+    if request.method == "POST" and (
+        submitted := submit(
+            form,
+            lambda data: services.safety_action_reassign(action=action, actor=request.user, owner=data["owner"]),
+        )
+    ):
+        if submitted.result:
+            messages.success(request, f"“{action.action_type.label}” is now held by {action.owner}.")
+        else:
+            messages.info(request, "Nothing had changed.")
+        return _back(case)
+    return render(request, "safety/action_owner.html", {"case": case, "action": action, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

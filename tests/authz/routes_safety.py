@@ -112,6 +112,15 @@ ROUTES: tuple[Route, ...] = (
         setup=_action,
     ),
     Route(
+        "safety:action_owner",
+        WORKERS,
+        kwargs=_kwargs("action_id"),
+        methods=("GET", "POST"),
+        post_data=lambda world: {"owner": str(world.a[Role.MANAGER].pk)},
+        targets_object=True,
+        setup=_action,
+    ),
+    Route(
         "safety:action_cancel",
         WORKERS,
         kwargs=_kwargs("action_id"),

@@ -35,6 +35,7 @@ from safemoves.safety.models import (
     SafetyActionType,
     SanctuaryAgreement,
 )
+from safemoves.safety.selectors import action_owners
 
 
 @unaudited("seeds the shared catalogue of action types: no organisation or case data")
@@ -308,6 +309,29 @@ def safety_actions_follow_the_case(case: Case, previous_officer_id: int | None, 
         actions = actions.filter(owner_id=previous_officer_id)
     for action in actions.exclude(owner_id=officer.pk).select_related("action_type").order_by("due_at", "pk"):
         _pass_on(action, officer, actor, why="with the case")
+
+
+@audited("safety.action_reassigned")
+@transaction.atomic
+def safety_action_reassign(*, action: SafetyAction, actor: User, owner: User) -> bool:
+    """Hand an open safety action to another officer or manager of the landlord who can read
+    the case (on a restricted case, someone named on it). False: it was already theirs, and
+    nothing is written (an unchanged save changes nothing)."""
+    current = (
+        SafetyAction.objects.select_for_update(of=("self",)).select_related("action_type", "case").get(pk=action.pk)
+    )
+    if current.case.status == CaseStatus.CLOSED:
+        raise ValidationError("This case is closed: its actions stay as they are.")
+    if current.status != ActionStatus.OPEN:
+        raise ValidationError("Only an open action can be handed on.")
+    if not action_owners(current.case).filter(pk=owner.pk).exists():
+        named = " named on this restricted case" if current.case.restricted else ""
+        raise ValidationError({"owner": f"Choose an officer or manager of your organisation{named}."})
+    if current.owner_id == owner.pk:
+        return False
+    _pass_on(current, owner, actor, why="handed on")
+    action.owner = owner
+    return True
 
 
 def _pass_on(action: SafetyAction, owner: User, actor: User, *, why: str) -> None:
