@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import pytest
@@ -13,6 +13,8 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 from django_scopes import ScopeError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from safemoves.cases.models import Case, CaseNote, HouseholdMember
 from safemoves.common import bound as bound_module
@@ -224,3 +226,46 @@ def test_values_list_rows_are_bound_too(world: World) -> None:
         again = list(bound("test.references", _references, organisation_id=world.a.organisation.pk))
     assert first == again == sorted(case.reference for case in cases)
     assert cache_size() == 1
+
+
+def _sorted_cases(case_id: UUID) -> QuerySet[Case]:
+    return Case.objects.filter(pk=case_id).order_by("pk")
+
+
+def _rows(queryset: QuerySet[Any]) -> list[Any]:
+    """What a read gave: each row's key and landlord, or the values of a values_list()."""
+    return [row if isinstance(row, str) else (row.pk, row.organisation_id) for row in queryset]
+
+
+READS = ("case", "household", "references")
+STEPS = st.tuples(st.sampled_from(["a", "b", "every"]), st.integers(0, 3), st.sampled_from(READS))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(STEPS, min_size=1, max_size=10))
+def test_in_any_order_of_scopes_and_ids_a_bound_read_is_its_builders_read(
+    world: World, steps: list[tuple[str, int, str]]
+) -> None:
+    """Whatever was bound before, under whichever scope, each use reads exactly what its builder
+    reads now, and under a landlord's scope nothing of another landlord."""
+    if "cases" not in world.extra:
+        world.extra["cases"] = [
+            make_case(world.a, name="Ann Example", full=True).pk,
+            make_case(world.a, name="Bea Example").pk,
+            make_case(world.b, name="Cat Example", full=True).pk,
+            UUID("0b5e55ed-0000-4000-8000-000000000000"),  # no such case
+        ]
+    cases = cast(list[UUID], world.extra["cases"])
+    landlords = {"a": world.a.organisation.pk, "b": world.b.organisation.pk}
+    for where, index, what in steps:
+        build: Any = {"case": _sorted_cases, "household": _household, "references": _references}[what]
+        values: dict[str, Any] = (
+            {"organisation_id": landlords["a" if index % 2 else "b"]}
+            if what == "references"
+            else {"case_id": cases[index]}
+        )
+        with scopes_disabled() if where == "every" else organisation_scope(landlords[where]):
+            read, expected = _rows(bound(f"test.{what}", build, **values)), _rows(build(**values))
+        assert read == expected
+        if where != "every" and what != "references":
+            assert {organisation for _, organisation in read} <= {landlords[where]}
