@@ -44,7 +44,6 @@ import re
 import secrets
 import types
 import uuid
-import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -57,7 +56,7 @@ from django.db.models.sql.query import Query
 from django_scopes import get_scope, scope
 from django_scopes.manager import DisabledQuerySet
 
-from safemoves.common.prepared import CompiledStatement, PreparedSQLMismatch
+from safemoves.common.prepared import CompiledStatement, PreparedSQLMismatch, compiled_columns
 
 __all__ = ["BoundStatementRefused", "bound", "cache_size", "clear_cache"]
 
@@ -289,10 +288,6 @@ def _prepare(
     return _Statement(queryset, compiler, sql, tuple(plan))
 
 
-def _columns(compiler: SQLCompiler) -> tuple[Any, ...]:
-    return (compiler.col_count, tuple((column_sql, alias) for _, column_sql, alias in compiler.select))
-
-
 def _verify(
     name: str,
     build: Callable[..., models.QuerySet[Any]],
@@ -308,7 +303,7 @@ def _verify(
             f"bound statement {name!r} sent\n{statement.sql}\n{params!r}\n"
             f"but Django compiles\n{sql}\n{tuple(fresh_params)!r}"
         )
-    if _columns(compiler) != statement.columns():
+    if compiled_columns(compiler) != statement.columns():
         raise PreparedSQLMismatch(f"bound statement {name!r} kept other columns than Django selects")
 
 
@@ -344,9 +339,6 @@ class _BoundCompilerMixin(SQLCompiler):
 
     def get_converters(self, expressions: Any) -> Any:
         statement: _Statement = self.query.bound[0]  # type: ignore[attr-defined]  # set by bound()
-        kept = statement.converters
-        if kept is not None and kept[0]() is self.connection:
-            return kept[1]
-        converters = super().get_converters(expressions)
-        statement.converters = (weakref.ref(self.connection), converters)
-        return converters
+        return statement.converters_for(
+            self.connection, lambda: super(_BoundCompilerMixin, self).get_converters(expressions)
+        )

@@ -6,7 +6,7 @@ from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import Form, ModelChoiceField
 from django.http import HttpRequest
 
 
@@ -20,6 +20,14 @@ def add_validation_error(form: Form, error: ValidationError) -> None:
     else:
         for problem in error.messages:
             form.add_error(None, problem)
+
+
+def offer_people(form: Form, name: str, people: Any) -> None:
+    """Let the form's person field ``name`` choose among ``people`` (users), each by full name."""
+    field = form.fields[name]
+    if isinstance(field, ModelChoiceField):
+        field.queryset = people
+        field.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign,assignment]
 
 
 T = TypeVar("T")

@@ -26,6 +26,7 @@ never a row, a parameter or anything from the request.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from django.db import models
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.query import Query
 
-__all__ = ["CompiledStatement", "PreparedSQLMismatch", "cache_size", "clear_cache", "prepared"]
+__all__ = ["CompiledStatement", "PreparedSQLMismatch", "cache_size", "clear_cache", "compiled_columns", "prepared"]
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -78,8 +79,17 @@ class CompiledStatement:
         compiler.has_extra_select = self.has_extra_select
 
     def columns(self) -> tuple[Any, ...]:
-        """The compiled select list, as :func:`_columns` reads a compiler's."""
+        """The compiled select list, as :func:`compiled_columns` reads a compiler's."""
         return (self.col_count, tuple((column_sql, alias) for _, column_sql, alias in self.select))
+
+    def converters_for(self, connection: Any, build: Callable[[], Any]) -> Any:
+        """The column converters: ``build()``'s, kept for one connection and reused with it."""
+        kept = self.converters
+        if kept is not None and kept[0]() is connection:
+            return kept[1]
+        converters = build()
+        self.converters = (weakref.ref(connection), converters)
+        return converters
 
 
 _statements: dict[tuple[Any, ...], CompiledStatement] = {}
@@ -136,7 +146,7 @@ class PreparedQuery(Query):
         return compiler
 
 
-def _columns(compiler: SQLCompiler) -> tuple[Any, ...]:
+def compiled_columns(compiler: SQLCompiler) -> tuple[Any, ...]:
     """The compiled select list: what the rows' columns are, for verify mode's comparison."""
     return (compiler.col_count, tuple((column_sql, alias) for _, column_sql, alias in compiler.select))
 
@@ -220,12 +230,9 @@ class _PreparedCompilerMixin(SQLCompiler):
             return super().get_converters(expressions)
         if any(expression is not column[0] for expression, column in zip(expressions, entry.select, strict=False)):
             return super().get_converters(expressions)  # not the kept select list (an aggregation)
-        kept = entry.converters
-        if kept is not None and kept[0]() is self.connection:
-            return kept[1]
-        converters = super().get_converters(expressions)
-        entry.converters = (weakref.ref(self.connection), converters)
-        return converters
+        return entry.converters_for(
+            self.connection, lambda: super(_PreparedCompilerMixin, self).get_converters(expressions)
+        )
 
     def _verify(self, entry: CompiledStatement, params: tuple[Any, ...]) -> None:
         fresh = self._base(self.query, self.connection, self.using, getattr(self, "elide_empty", True))
@@ -235,5 +242,5 @@ class _PreparedCompilerMixin(SQLCompiler):
                 f"prepared query {self.query.prepared_name!r} reused\n{entry.sql}\n{params!r}\n"  # type: ignore[attr-defined]
                 f"but Django compiles\n{sql}\n{tuple(fresh_params)!r}"
             )
-        if _columns(fresh) != entry.columns():
+        if compiled_columns(fresh) != entry.columns():
             raise PreparedSQLMismatch(f"prepared query {self.query.prepared_name!r} reused another shape's columns")  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from safemoves.accounts.models import User
+from safemoves.common.forms import offer_people
 from safemoves.tasks.codes import TaskKind
 
 
@@ -30,7 +31,4 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        owner_field = self.fields["owner"]
-        if isinstance(owner_field, forms.ModelChoiceField):
-            owner_field.queryset = owners
-            owner_field.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign,assignment]
+        offer_people(self, "owner", owners)
