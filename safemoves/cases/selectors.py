@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from safemoves.accounts.models import User
-from safemoves.audit.models import CASE_OBJECT_TYPE, AuditEvent
+from safemoves.audit.models import CASE_OBJECT_TYPE, CASE_READ_ACTIONS, AuditEvent
 from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases import policies
 from safemoves.cases.codes import CaseStatus
@@ -235,7 +235,7 @@ def case_readers(organisation_id: int) -> QuerySet[User]:
 
 
 # Reads of a case and of what is filed on it: the access log shows them, the history does not.
-READ_ACTIONS = ("case.viewed", "case.exported", "case.document_viewed", "case.letter_viewed", "case.summary_printed")
+READ_ACTIONS = CASE_READ_ACTIONS
 
 
 # What a table of a case's events shows: when, who, what and which fields (ADR 0030).
@@ -253,7 +253,7 @@ def access_log_of(organisation_id: int, object_id: str) -> QuerySet[AuditEvent]:
             organisation_id=organisation_id,
             object_type=CASE_OBJECT_TYPE,
             object_id=object_id,
-            action__in=READ_ACTIONS,
+            action__in_constants=READ_ACTIONS,
         )
         .select_related("actor")
         .only(*EVENT_ROW_FIELDS)
@@ -269,7 +269,7 @@ def history(case: Case) -> QuerySet[AuditEvent]:
 def history_of(organisation_id: int, object_id: str) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(organisation_id=organisation_id, object_type=CASE_OBJECT_TYPE, object_id=object_id)
-        .exclude(action__in=READ_ACTIONS)
+        .exclude(action__in_constants=READ_ACTIONS)
         .select_related("actor")
         .order_by("-pk")
     )
