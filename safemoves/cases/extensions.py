@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from safemoves.accounts.models import User
     from safemoves.cases.models import Case, Perpetrator
+    from safemoves.common.bound import Read
     from safemoves.common.http import StaffRequest
 
 
@@ -33,6 +34,9 @@ class CasePanel:
     # One-to-one records of the case the panel shows, read with the case in the page's first
     # query (``select_related`` paths from the case) instead of one query each (ADR 0030).
     case_relations: tuple[str, ...] = ()
+    # The bound reads its context will make, sent ahead with the page's others in one round
+    # trip (ADR 0035); a read left out still works, one round trip of its own.
+    reads: Callable[[Case], list[Read[Any]]] | None = None
 
 
 _panels: list[CasePanel] = []

@@ -29,7 +29,7 @@ from safemoves.cases.models import (
     Perpetrator,
 )
 from safemoves.common.blind_index import search_tokens, word_tokens
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read, bound
 from safemoves.common.prepared import prepared
 from safemoves.organisations.models import Membership
 
@@ -293,6 +293,42 @@ def _page_court_orders(case_id: UUID) -> QuerySet[CourtOrder]:
     return CourtOrder.objects.filter(perpetrator__case_id=case_id)
 
 
+def _perpetrators_read(case: Case) -> Read[Perpetrator]:
+    return Read("cases.page.perpetrators", _page_perpetrators, {"case_id": case.pk})
+
+
+def _court_orders_read(case: Case) -> Read[CourtOrder]:
+    return Read("cases.page.court_orders", _page_court_orders, {"case_id": case.pk})
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """The case page's own reads (its panels declare theirs), named once: the page sends them
+    ahead together (``read_together``, ADR 0035) and each section runs its own."""
+
+    household: Read[HouseholdMember]
+    consents: Read[Consent]
+    notes: Read[CaseNote]
+    history: Read[AuditEvent]
+    access: Read[AuditEvent] | None  # only for those who may see the access log
+
+    def reads(self, case: Case) -> list[Read[Any]]:
+        own: list[Read[Any] | None] = [self.household, self.consents, self.notes, self.history, self.access]
+        return [read for read in own if read is not None] + [_perpetrators_read(case), _court_orders_read(case)]
+
+
+def case_page(case: Case, *, with_access_log: bool) -> CasePage:
+    by_case = {"case_id": case.pk}
+    by_object: dict[str, UUID | int | str] = {"organisation_id": case.organisation_id, "object_id": str(case.pk)}
+    return CasePage(
+        household=Read("cases.page.household", page_household, by_case),
+        consents=Read("cases.page.consents", page_consents, by_case),
+        notes=Read("cases.page.notes", page_notes, by_case),
+        history=Read("cases.page.history", page_history, by_object),
+        access=Read("cases.page.access", page_access, by_object) if with_access_log else None,
+    )
+
+
 # Where the case page keeps the perpetrators it read on that request's case object.
 _PAGE_PERPETRATORS = "_safemoves_page_perpetrators"
 
@@ -302,10 +338,10 @@ def page_perpetrators(case: Case) -> list[tuple[Perpetrator, list[CourtOrder]]]:
     bound statements (the orders only when someone is named). The same-perpetrator section
     reads the names from here (:func:`same_perpetrator_cases`)."""
     if not hasattr(case, _PAGE_PERPETRATORS):
-        people = list(bound("cases.page.perpetrators", _page_perpetrators, known={"case": case}, case_id=case.pk))
+        people = list(_perpetrators_read(case).queryset(known={"case": case}))
         orders: dict[UUID, list[CourtOrder]] = {person.pk: [] for person in people}
         if people:
-            for order in bound("cases.page.court_orders", _page_court_orders, case_id=case.pk):
+            for order in _court_orders_read(case).queryset():
                 orders[order.perpetrator_id].append(order)
         setattr(case, _PAGE_PERPETRATORS, [(person, orders[person.pk]) for person in people])
     found: list[tuple[Perpetrator, list[CourtOrder]]] = getattr(case, _PAGE_PERPETRATORS)

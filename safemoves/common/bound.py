@@ -33,8 +33,14 @@ With ``SAFEMOVES_VERIFY_PREPARED_SQL`` on (the test suite sets it), every use al
 builder with the real values under the real scope, compiles it the ordinary way and fails
 loudly if the SQL, the parameters or the columns differ from what was bound.
 
+``read_together(reads)`` (ADR 0035) sends the statements of several bound reads in one round
+trip (PostgreSQL's pipeline mode): inside the block, the first ``bound()`` call that matches a
+read exactly (the same name, builder, scope and values) is answered from the rows fetched for
+it; any other call reads as usual. Elsewhere (SQLite) it reads nothing ahead.
+
 Nothing here holds a value: a kept statement is SQL text, its constants (written in the code),
-the positions of the slots and Django's description of the columns.
+the positions of the slots and Django's description of the columns. Rows read ahead live only
+inside one ``read_together`` block, in a context variable of the request that read them.
 """
 
 from __future__ import annotations
@@ -44,21 +50,26 @@ import re
 import secrets
 import types
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import models
+from django.db import connections, models
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
 from django.db.models.sql.query import Query
 from django_scopes import get_scope, scope
 from django_scopes.manager import DisabledQuerySet
 
 from safemoves.common.prepared import CompiledStatement, PreparedSQLMismatch, compiled_columns
 
-__all__ = ["BoundStatementRefused", "bound", "cache_size", "clear_cache"]
+__all__ = ["BoundStatementRefused", "Read", "bound", "cache_size", "clear_cache", "read_together"]
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -112,6 +123,55 @@ class _Statement(CompiledStatement):
 
 _statements: dict[tuple[Any, ...], _Statement] = {}
 _compiler_classes: dict[type[SQLCompiler], type[SQLCompiler]] = {}
+# Rows read ahead by read_together(), by (shape, parameters); each answers one bound() call.
+_ReadAhead = dict[tuple[Any, ...], list[tuple[Any, ...]]]
+_read_ahead: ContextVar[_ReadAhead | None] = ContextVar("bound_read_ahead", default=None)
+
+
+@dataclass(frozen=True)
+class Read(Generic[_M]):
+    """One ``bound()`` read, named once: a page declares it to :func:`read_together` and its
+    section runs it with :meth:`queryset`, so the two cannot drift apart."""
+
+    name: str
+    build: Callable[..., models.QuerySet[_M]]
+    values: Mapping[str, uuid.UUID | int | str] = field(default_factory=dict)
+
+    def queryset(self, *, known: Mapping[str, models.Model] | None = None) -> models.QuerySet[_M]:
+        return bound(self.name, self.build, known=known, **self.values)
+
+
+def _bind(
+    name: str, build: Callable[..., models.QuerySet[Any]], values: Mapping[str, Any]
+) -> tuple[tuple[Any, ...], _Statement, tuple[Any, ...]] | None:
+    """The read's shape, its kept statement and this use's parameters; None where the call must
+    be left to the builder (an unusable scope, or a scoped model read outside any scope)."""
+    current: dict[str, Any] = get_scope()
+    organisation = current.get("organisation")
+    if not current.get("_enabled", True):
+        state = _ALL  # scopes_disabled(): a deliberate read across organisations
+    elif "organisation" in current:
+        if type(organisation) is not int:
+            return None  # an unusable scope: the scoped managers refuse as they would
+        state = _ORGANISATION
+    else:
+        state = _NONE  # before any scope (the session, the user): only unscoped models can be read
+    for key, value in values.items():
+        if type(value) not in _VALUE_TYPES:
+            raise BoundStatementRefused(f"{name}: {key} is a {type(value).__name__}; bind UUIDs, integers or strings")
+    shape = (name, build, state, tuple(sorted((key, type(value)) for key, value in values.items())))
+    statement = _statements.get(shape)
+    if statement is None:
+        try:
+            statement = _prepare(name, build, values, state)
+        except _Unscoped:
+            return None  # a scoped model read outside any scope: its refusal stands
+        if len(_statements) < _MAX_ENTRIES:
+            _statements[shape] = statement
+    slots: dict[str, Any] = dict(values)
+    if state == _ORGANISATION:
+        slots[_ORGANISATION] = organisation
+    return shape, statement, statement.params(slots)
 
 
 def bound(
@@ -128,37 +188,17 @@ def bound(
     to, as a related manager does (``known={"case": case}`` for a case's own rows), so a
     template that follows the key reads no row again.
     """
-    current: dict[str, Any] = get_scope()
-    organisation = current.get("organisation")
-    if not current.get("_enabled", True):
-        state = _ALL  # scopes_disabled(): a deliberate read across organisations
-    elif "organisation" in current:
-        if type(organisation) is not int:
-            return build(**values)  # an unusable scope: the scoped managers refuse as they would
-        state = _ORGANISATION
-    else:
-        state = _NONE  # before any scope (the session, the user): only unscoped models can be read
-    for key, value in values.items():
-        if type(value) not in _VALUE_TYPES:
-            raise BoundStatementRefused(f"{name}: {key} is a {type(value).__name__}; bind UUIDs, integers or strings")
-    shape = (name, build, state, tuple(sorted((key, type(value)) for key, value in values.items())))
-    statement = _statements.get(shape)
-    if statement is None:
-        try:
-            statement = _prepare(name, build, values, state)
-        except _Unscoped:
-            return build(**values)  # a scoped model read outside any scope: its refusal stands
-        if len(_statements) < _MAX_ENTRIES:
-            _statements[shape] = statement
-    slots: dict[str, Any] = dict(values)
-    if state == _ORGANISATION:
-        slots[_ORGANISATION] = organisation
-    params = statement.params(slots)
+    kept = _bind(name, build, values)
+    if kept is None:
+        return build(**values)
+    shape, statement, params = kept
     if getattr(settings, "SAFEMOVES_VERIFY_PREPARED_SQL", False):
         _verify(name, build, values, statement, params)
     query = object.__new__(_BoundQuery)
     query.__dict__.update(statement.query.__dict__)
     query.bound = (statement, params)
+    read_ahead = _read_ahead.get()
+    query.rows = read_ahead.pop((shape, params), None) if read_ahead else None
     queryset: models.QuerySet[_M] = statement.queryset_class(model=statement.model, query=query, using=statement.alias)
     if statement.iterable_class is not ModelIterable:
         queryset._iterable_class = statement.iterable_class  # as values_list() sets
@@ -169,6 +209,53 @@ def bound(
             meta.get_field(field): {instance.pk: instance} for field, instance in known.items()
         }
     return queryset
+
+
+@contextmanager
+def read_together(reads: Iterable[Read[Any]]) -> Iterator[None]:
+    """Send the statements of ``reads`` in one round trip; inside the block, the first ``bound()``
+    call matching each read exactly takes its rows instead of reading again.
+
+    On PostgreSQL the statements go through Django's cursor (so the row-level security settings
+    are synced first and the statements are logged as any other) in psycopg's pipeline mode:
+    one network round trip and one wait instead of one each. Elsewhere nothing is read ahead.
+    Reads are matched by their shape and their parameters, which include the organisation in
+    scope, so rows read for one scope or one case can answer no call for another.
+    """
+    ahead = _read(list(reads))
+    token = _read_ahead.set(ahead)
+    try:
+        yield
+    finally:
+        _read_ahead.reset(token)
+
+
+def _read(reads: list[Read[Any]]) -> _ReadAhead | None:
+    kept = [found for read in reads if (found := _bind(read.name, read.build, read.values)) is not None]
+    if not kept:
+        return None
+    connection = connections[kept[0][1].alias]
+    if (
+        connection.vendor != "postgresql"
+        or any(statement.alias != connection.alias for _, statement, _ in kept)
+        or not psycopg.Pipeline.is_supported()
+    ):
+        return None
+    connection.ensure_connection()
+    cursors = []
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for _, statement, params in kept:
+                cursor = connection.cursor()
+                cursors.append(cursor)
+                cursor.execute(statement.sql, params)
+        with connection.wrap_database_errors:
+            return {
+                (shape, params): cursor.fetchall() for (shape, _, params), cursor in zip(kept, cursors, strict=True)
+            }
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def cache_size() -> int:
@@ -311,6 +398,7 @@ class _BoundQuery(Query):
     """The query of a kept statement: compiled once, never copied or changed."""
 
     bound: tuple[_Statement, tuple[Any, ...]]
+    rows: list[tuple[Any, ...]] | None  # read ahead by read_together()
 
     def chain(self, klass: Any = None) -> Any:
         raise BoundStatementRefused("a bound statement cannot be changed; build the whole query in its builder")
@@ -336,6 +424,19 @@ class _BoundCompilerMixin(SQLCompiler):
         statement, params = self.query.bound  # type: ignore[attr-defined]  # set by bound()
         statement.apply_to(self)
         return statement.sql, params
+
+    def execute_sql(  # type: ignore[override]  # one signature for Django's overloads
+        self, result_type: str = MULTI, chunked_fetch: bool = False, chunk_size: int = GET_ITERATOR_CHUNK_SIZE
+    ) -> Any:
+        rows = getattr(self.query, "rows", None)
+        if rows is None or result_type != MULTI:
+            return super().execute_sql(result_type, chunked_fetch, chunk_size)  # type: ignore[call-overload]
+        self.query.rows = None  # type: ignore[attr-defined]  # one use, as a cursor's rows
+        statement: _Statement = self.query.bound[0]  # type: ignore[attr-defined]  # set by bound()
+        statement.apply_to(self)
+        if self.has_extra_select:
+            rows = [row[: self.col_count] for row in rows]
+        return [rows]
 
     def get_converters(self, expressions: Any) -> Any:
         statement: _Statement = self.query.bound[0]  # type: ignore[attr-defined]  # set by bound()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read
 from safemoves.common.http import StaffRequest
 from safemoves.documents import selectors
 from safemoves.documents.models import CaseDocument
@@ -35,12 +35,15 @@ def _panel_documents(organisation_id: int, case_id: UUID) -> QuerySet[CaseDocume
     return selectors.documents_of(organisation_id, case_id).only(*PANEL_DOCUMENT_FIELDS)
 
 
+def documents_panel_reads(case: Case) -> list[Read[Any]]:
+    return [Read("documents.panel", _panel_documents, {"organisation_id": case.organisation_id, "case_id": case.pk})]
+
+
 def documents_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    (documents,) = documents_panel_reads(case)
     return {
         "case": case,
-        "documents": list(
-            bound("documents.panel", _panel_documents, organisation_id=case.organisation_id, case_id=case.pk)
-        ),
+        "documents": list(documents.queryset()),
         "can_upload": can_work_case(request.membership, case),
     }
 

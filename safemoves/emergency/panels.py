@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read
 from safemoves.common.http import StaffRequest
 from safemoves.emergency import selectors
 from safemoves.emergency.models import EmergencyOffer
@@ -19,10 +19,15 @@ def _panel_offers(case_id: UUID) -> QuerySet[EmergencyOffer]:
     return selectors.offers_of_case_id(case_id)
 
 
+def offers_panel_reads(case: Case) -> list[Read[Any]]:
+    return [Read("emergency.panel", _panel_offers, {"case_id": case.pk})]
+
+
 def offers_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    (offers,) = offers_panel_reads(case)
     return {
         "case": case,
-        "offers": list(bound("emergency.panel", _panel_offers, case_id=case.pk)),
+        "offers": list(offers.queryset()),
         "can_work": can_work_case(request.membership, case),
     }
 

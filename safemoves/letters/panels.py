@@ -11,7 +11,7 @@ from django.utils import timezone
 from safemoves.cases.contact import ContactRefused, plan_contact
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read
 from safemoves.common.http import StaffRequest
 from safemoves.letters import selectors
 from safemoves.letters.models import SentLetter
@@ -33,7 +33,12 @@ def _panel_letters(organisation_id: int, case_id: UUID) -> QuerySet[SentLetter]:
     return selectors.sent_letters_of(organisation_id, case_id).only(*PANEL_LETTER_FIELDS)
 
 
+def letters_panel_reads(case: Case) -> list[Read[Any]]:
+    return [Read("letters.panel", _panel_letters, {"organisation_id": case.organisation_id, "case_id": case.pk})]
+
+
 def letters_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    (letters,) = letters_panel_reads(case)
     refused = ""
     try:
         plan_contact(case, "letter")
@@ -41,7 +46,7 @@ def letters_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
         refused = exc.reason
     return {
         "case": case,
-        "letters": list(bound("letters.panel", _panel_letters, organisation_id=case.organisation_id, case_id=case.pk)),
+        "letters": list(letters.queryset()),
         "can_write": can_work_case(request.membership, case),
         "refused": refused,
     }

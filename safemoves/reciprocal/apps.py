@@ -15,10 +15,22 @@ class ReciprocalConfig(AppConfig):
             register_panel,
         )
         from safemoves.common.ticks import register_tick
-        from safemoves.reciprocal.panels import export_section, next_due_for_case, request_panel_context
+        from safemoves.reciprocal.panels import (
+            export_section,
+            next_due_for_case,
+            request_panel_context,
+            request_panel_reads,
+        )
         from safemoves.reciprocal.pool.services import case_closed, moves_post_ledger, offers_expire
 
-        register_panel(CasePanel(order=50, template="reciprocal/_panel_case.html", context=request_panel_context))
+        register_panel(
+            CasePanel(
+                order=50,
+                template="reciprocal/_panel_case.html",
+                context=request_panel_context,
+                reads=request_panel_reads,
+            )
+        )
         register_clock_source(next_due_for_case)
         register_export_section("reciprocal", export_section)
         register_close_hook(case_closed)

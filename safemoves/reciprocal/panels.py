@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from safemoves.cases.models import Case
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read
 from safemoves.common.http import StaffRequest
 from safemoves.reciprocal import policies, selectors
 from safemoves.reciprocal.codes import LIVE_STATUSES
@@ -24,8 +24,13 @@ def _panel_requests(case_id: UUID) -> QuerySet[MoveRequest]:
     return selectors.requests_for_case_id(case_id).only("pk", "organisation", "reference", "status", "created_at")
 
 
+def request_panel_reads(case: Case) -> list[Read[Any]]:
+    return [Read("reciprocal.panel", _panel_requests, {"case_id": case.pk})]
+
+
 def request_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
-    requests = list(bound("reciprocal.panel", _panel_requests, case_id=case.pk))
+    (read,) = request_panel_reads(case)
+    requests = list(read.queryset())
     found = page_appraisal(case)
     chose_reciprocal = found is not None and found.decision == Option.RECIPROCAL
     live = any(item.status in LIVE_STATUSES for item in requests)

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from safemoves.cases.models import Case
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read
 from safemoves.geo import KENT_AND_MEDWAY, PostcodeError, is_known_area, lookup_postcode
 from safemoves.risk.models import MaracReferral, RiskAssessment, RiskSettings
 from safemoves.risk.scoring import EscalationRule, Thresholds
@@ -155,10 +155,18 @@ def _panel_referrals(case_id: UUID) -> QuerySet[MaracReferral]:
     )
 
 
+def risk_summary_reads(case: Case) -> list[Read[Any]]:
+    return [
+        Read("risk.panel.assessments", _panel_assessments, {"case_id": case.pk}),
+        Read("risk.panel.marac", _panel_referrals, {"case_id": case.pk}),
+    ]
+
+
 def risk_summary(case: Case) -> RiskSummary:
     """The risk panel's facts in two narrow queries (the rule of :func:`marac_required`, on the lists)."""
-    assessed = list(bound("risk.panel.assessments", _panel_assessments, case_id=case.pk))
-    referrals = list(bound("risk.panel.marac", _panel_referrals, case_id=case.pk))
+    assessments_read, referrals_read = risk_summary_reads(case)
+    assessed = list(assessments_read.queryset())
+    referrals = list(referrals_read.queryset())
     latest = assessed[0] if assessed else None
     required = False
     if latest is not None and latest.marac_required:

@@ -20,9 +20,12 @@ class SafetyConfig(AppConfig):
         from safemoves.organisations.extensions import register_departure_hook
         from safemoves.safety.panels import (
             actions_panel_context,
+            actions_panel_reads,
             export_section,
             options_panel_context,
+            options_panel_reads,
             referrals_panel_context,
+            referrals_panel_reads,
         )
         from safemoves.safety.services import (
             lock_change_on_case_opened,
@@ -33,14 +36,29 @@ class SafetyConfig(AppConfig):
             safety_breaches_notify,
         )
 
-        register_panel(CasePanel(order=10, template="safety/_panel_actions.html", context=actions_panel_context))
-        register_panel(CasePanel(order=30, template="safety/_panel_referrals.html", context=referrals_panel_context))
+        register_panel(
+            CasePanel(
+                order=10,
+                template="safety/_panel_actions.html",
+                context=actions_panel_context,
+                reads=actions_panel_reads,
+            )
+        )
+        register_panel(
+            CasePanel(
+                order=30,
+                template="safety/_panel_referrals.html",
+                context=referrals_panel_context,
+                reads=referrals_panel_reads,
+            )
+        )
         register_panel(
             CasePanel(
                 order=40,
                 template="safety/_panel_options.html",
                 context=options_panel_context,
                 case_relations=("options_appraisal", "options_appraisal__decided_by"),
+                reads=options_panel_reads,
             )
         )
         register_clock_source(next_open_due)

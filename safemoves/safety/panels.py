@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safemoves.cases.models import Case
 from safemoves.cases.policies import can_work_case
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read
 from safemoves.common.http import StaffRequest
 from safemoves.safety import selectors
 from safemoves.safety.codes import Option, PlaceKind, Priority
@@ -43,19 +43,38 @@ def _places(case_id: UUID) -> QuerySet[Place]:
     return selectors.places_of_case_id(case_id)
 
 
+def actions_panel_reads(case: Case) -> list[Read[Any]]:
+    return [Read("safety.panel.actions", _panel_actions, {"case_id": case.pk})]
+
+
+def referrals_panel_reads(case: Case) -> list[Read[Any]]:
+    return [Read("safety.panel.referrals", _panel_referrals, {"case_id": case.pk})]
+
+
+def options_panel_reads(case: Case) -> list[Read[Any]]:
+    """The places, where the case has an appraisal for them to belong to."""
+    return [_places_read(case)] if selectors.page_appraisal(case) else []
+
+
+def _places_read(case: Case) -> Read[Place]:
+    return Read("safety.places", _places, {"case_id": case.pk})
+
+
 def actions_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    (actions,) = actions_panel_reads(case)
     return {
         "case": case,
-        "actions": list(bound("safety.panel.actions", _panel_actions, case_id=case.pk)),
+        "actions": list(actions.queryset()),
         "now": timezone.now(),
         "can_work_safety": can_work_case(request.membership, case),
     }
 
 
 def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    (referrals,) = referrals_panel_reads(case)
     return {
         "case": case,
-        "referrals": list(bound("safety.panel.referrals", _panel_referrals, case_id=case.pk)),
+        "referrals": list(referrals.queryset()),
         "can_work_safety": can_work_case(request.membership, case),
     }
 
@@ -63,7 +82,7 @@ def referrals_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]
 def options_summary(case: Case, *, on_page: bool = False) -> dict[str, Any]:
     appraisal = selectors.page_appraisal(case) if on_page else selectors.appraisal(case)
     # Places belong to an appraisal: a case without one has none to read.
-    places = list(bound("safety.places", _places, case_id=case.pk)) if appraisal is not None else []
+    places = list(_places_read(case).queryset()) if appraisal is not None else []
     return {
         "appraisal": appraisal,
         "options": [Option(code).label for code in appraisal.options_considered] if appraisal else [],

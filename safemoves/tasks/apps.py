@@ -16,7 +16,7 @@ class TasksConfig(AppConfig):
         )
         from safemoves.common.ticks import register_tick
         from safemoves.organisations.extensions import register_departure_hook
-        from safemoves.tasks.panels import export_section, tasks_panel_context
+        from safemoves.tasks.panels import export_section, tasks_panel_context, tasks_panel_reads
         from safemoves.tasks.services import (
             next_open_task_due,
             tasks_follow_the_case,
@@ -24,7 +24,11 @@ class TasksConfig(AppConfig):
             tasks_overdue_notify,
         )
 
-        register_panel(CasePanel(order=15, template="tasks/_panel_tasks.html", context=tasks_panel_context))
+        register_panel(
+            CasePanel(
+                order=15, template="tasks/_panel_tasks.html", context=tasks_panel_context, reads=tasks_panel_reads
+            )
+        )
         register_clock_source(next_open_task_due)
         register_export_section("tasks", export_section)
         register_departure_hook(tasks_of_departing_member)

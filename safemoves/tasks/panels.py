@@ -8,7 +8,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from safemoves.cases.models import Case
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read
 from safemoves.common.http import StaffRequest
 from safemoves.tasks import selectors
 from safemoves.tasks.models import Task
@@ -33,10 +33,15 @@ def _panel_tasks(case_id: UUID) -> QuerySet[Task]:
     return selectors.tasks_of_case_id(case_id).only(*PANEL_TASK_FIELDS)
 
 
+def tasks_panel_reads(case: Case) -> list[Read[Any]]:
+    return [Read("tasks.panel", _panel_tasks, {"case_id": case.pk})]
+
+
 def tasks_panel_context(request: StaffRequest, case: Case) -> dict[str, Any]:
+    (tasks,) = tasks_panel_reads(case)
     return {
         "case": case,
-        "tasks": list(bound("tasks.panel", _panel_tasks, case_id=case.pk)),
+        "tasks": list(tasks.queryset()),
         "can_work_tasks": can_work_tasks(request.membership, case),
     }
 
