@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -81,15 +82,47 @@ def record_event(
     Only that chain's head row is locked (until the caller commits), so writers of
     different organisations never queue behind each other (ADR 0015).
     ``fields`` names what changed; values never enter the log.
+
+    Outside any transaction on PostgreSQL (an audited read), the event is appended by one
+    statement that moves the head only if it is still where it was read, and retried if
+    another append moved it first (ADR 0036): two round trips instead of BEGIN, a locking
+    read, the append and COMMIT.
     """
     chain = chain_for(organisation_id)
+    db = connections[router.db_for_write(AuditEvent)]
+    # An event may belong to another organisation's log (an offer on its request): the
+    # audit service is the one writer allowed to append there, and only metadata goes in.
+    # An event of the organisation in scope (every case read) needs no wider scope, and
+    # so no change of the database's row-level-security setting and back (ADR 0030).
+    scope = wanted_settings()
+    in_scope = scope[1] == "all" or (organisation_id is not None and scope == (str(organisation_id), ""))
+    details = _Details(
+        action=action,
+        actor_id=actor.pk if actor is not None else None,
+        organisation_id=organisation_id,
+        object_type=object_type,
+        object_id=str(object_id),
+        fields=sorted(set(fields)),
+        reason=reason,
+        request_id=current_request_id(),
+    )
+    if db.vendor == "postgresql" and not db.in_atomic_block:
+        with nullcontext() if in_scope else scopes_disabled():
+            for _attempt in range(_MAX_ATTEMPTS):
+                head = _read_head(db, chain)
+                if head is None:
+                    break  # a new chain: created under its lock below
+                event, mac = _link(chain, head, details)
+                if _append_if_head_is(db, event, mac, expected_seq=head[0]):
+                    return event
+            else:
+                raise RuntimeError(f"audit chain {chain}: the head kept moving; the event was not appended")
     # No savepoint: an event that fails to append must take the caller's change down with it,
-    # and a savepoint would cost two more round trips on every audited read and write.
+    # and a savepoint would cost two more round trips on every audited write.
     with transaction.atomic(savepoint=False):
-        db = connections[router.db_for_write(AuditEvent)]
         locked = _lock_head(db, chain)
         if locked is None:
-            head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            head_row, _ = AuditChainHead.objects.select_for_update().get_or_create(
                 chain=chain,
                 defaults={
                     "seq": 0,
@@ -97,56 +130,79 @@ def record_event(
                     "mac": head_mac(audit_key(), chain=chain, seq=0, last_hash=GENESIS_HASH),
                 },
             )
-            locked = (head.seq, head.hash)
-        last_seq, last_hash = locked
-        seq = last_seq + 1
-        occurred_at = timezone.now()
-        field_names = sorted(set(fields))
-        request_id = current_request_id()
-        actor_id = actor.pk if actor is not None else None
-        payload = event_payload(
-            chain=chain,
-            seq=seq,
-            occurred_at=occurred_at,
-            actor_id=actor_id,
-            organisation_id=organisation_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            fields=field_names,
-            reason=reason,
-            request_id=request_id,
-        )
-        digest = link_hash(audit_key(), last_hash, payload)
-        event = AuditEvent(
-            chain=chain,
-            seq=seq,
-            occurred_at=occurred_at,
-            actor_id=actor_id,
-            organisation_id=organisation_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            fields=field_names,
-            reason=reason,
-            request_id=request_id,
-            prev_hash=last_hash,
-            hash=digest,
-        )
-        mac = head_mac(audit_key(), chain=chain, seq=seq, last_hash=digest)
-        # An event may belong to another organisation's log (an offer on its request): the
-        # audit service is the one writer allowed to append there, and only metadata goes in.
-        # An event of the organisation in scope (every case read) needs no wider scope, and
-        # so no change of the database's row-level-security setting and back (ADR 0030).
-        scope = wanted_settings()
-        in_scope = scope[1] == "all" or (organisation_id is not None and scope == (str(organisation_id), ""))
+            locked = (head_row.seq, head_row.hash)
+        event, mac = _link(chain, locked, details)
         with nullcontext() if in_scope else scopes_disabled():
             if db.vendor == "postgresql":
                 _append_and_advance(db, event, mac)
             else:
                 event.save()
-                AuditChainHead.objects.filter(chain=chain).update(seq=seq, hash=digest, mac=mac)
+                AuditChainHead.objects.filter(chain=chain).update(seq=event.seq, hash=event.hash, mac=mac)
         return event
+
+
+# Appends that find the head moved by another append between reading it and moving it, in a
+# row, before giving up: each retry means another append succeeded, so this is only a bound.
+_MAX_ATTEMPTS = 50
+
+
+@dataclass(frozen=True)
+class _Details:
+    """What an event says, apart from its place in the chain."""
+
+    action: str
+    actor_id: int | None
+    organisation_id: int | None
+    object_type: str
+    object_id: str
+    fields: list[str]
+    reason: str
+    request_id: str
+
+
+def _link(chain: int, head: tuple[int, str], details: _Details) -> tuple[AuditEvent, str]:
+    """The event that follows ``head`` (its seq and hash) in ``chain``, and the head's new MAC."""
+    last_seq, last_hash = head
+    seq = last_seq + 1
+    occurred_at = timezone.now()
+    payload = event_payload(
+        chain=chain,
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=details.actor_id,
+        organisation_id=details.organisation_id,
+        action=details.action,
+        object_type=details.object_type,
+        object_id=details.object_id,
+        fields=details.fields,
+        reason=details.reason,
+        request_id=details.request_id,
+    )
+    digest = link_hash(audit_key(), last_hash, payload)
+    event = AuditEvent(
+        chain=chain,
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=details.actor_id,
+        organisation_id=details.organisation_id,
+        action=details.action,
+        object_type=details.object_type,
+        object_id=details.object_id,
+        fields=details.fields,
+        reason=details.reason,
+        request_id=details.request_id,
+        prev_hash=last_hash,
+        hash=digest,
+    )
+    return event, head_mac(audit_key(), chain=chain, seq=seq, last_hash=digest)
+
+
+def _read_head(db: BaseDatabaseWrapper, chain: int) -> tuple[int, str] | None:
+    """The chain head's (seq, hash), not locked."""
+    with db.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE chain = %s", [chain])  # noqa: S608 - fixed names
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
 
 
 def _lock_head(db: BaseDatabaseWrapper, chain: int) -> tuple[int, str] | None:
@@ -177,6 +233,39 @@ def _append_sql(quoted_columns: str, count: int, quoted_pk: str) -> str:
         f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s, mac = %s WHERE chain = %s "
         "RETURNING (SELECT * FROM appended)"
     )
+
+
+@cache
+def _append_if_sql(quoted_columns: str, count: int, quoted_pk: str) -> str:
+    """The one statement that moves the head from an expected seq and appends the event, or
+    does neither (PostgreSQL; one statement, so atomic without a transaction around it)."""
+    placeholders = ", ".join(["%s"] * count)
+    return (
+        f"WITH moved AS (UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s, mac = %s "  # noqa: S608 - names from the model, values bound
+        "WHERE chain = %s AND seq = %s RETURNING chain) "
+        f"INSERT INTO {_EVENT_TABLE} ({quoted_columns}) SELECT {placeholders} FROM moved RETURNING {quoted_pk}"
+    )
+
+
+def _append_if_head_is(db: BaseDatabaseWrapper, event: AuditEvent, mac: str, *, expected_seq: int) -> bool:
+    """PostgreSQL, outside a transaction: append ``event`` if the head is still at
+    ``expected_seq``; False, with nothing written, if another append moved it first."""
+    columns = _event_columns()
+    sql = _append_if_sql(
+        ", ".join(db.ops.quote_name(column) for column, _ in columns),
+        len(columns),
+        db.ops.quote_name(str(AuditEvent._meta.pk.column if AuditEvent._meta.pk else "id")),
+    )
+    values = [field.get_db_prep_save(getattr(event, field.attname), connection=db) for _column, field in columns]
+    with db.cursor() as cursor:
+        cursor.execute(sql, [event.seq, event.hash, mac, event.chain, expected_seq, *values])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.pk = row[0]
+    event._state.adding = False
+    event._state.db = db.alias
+    return True
 
 
 def _append_and_advance(db: BaseDatabaseWrapper, event: AuditEvent, mac: str) -> None:

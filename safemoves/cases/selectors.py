@@ -102,13 +102,13 @@ def get_case(
     case = found[0] if found else None
     if case is None or not policies.can_view_case(membership, case) or not policy(membership, case):
         raise Http404
-    with transaction.atomic():
-        record_case_event(
-            action=f"case.{purpose}",
-            actor=membership.user,
-            organisation_id=membership.organisation_id,
-            case_id=case.pk,
-        )
+    # Atomic by itself: outside a transaction one statement appends it (ADR 0036).
+    record_case_event(
+        action=f"case.{purpose}",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        case_id=case.pk,
+    )
     return case
 
 

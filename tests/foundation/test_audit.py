@@ -4,11 +4,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from safemoves.audit import services as audit_services
 from safemoves.audit import triggers
 from safemoves.audit.chain import head_mac
 from safemoves.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
@@ -254,3 +257,70 @@ def test_deleted_head_is_reported() -> None:
         cursor.execute("DELETE FROM audit_auditchainhead WHERE chain = 7")
     _, problems = verify_chain()
     assert [(problem.chain, problem.kind) for problem in problems] == [(7, "head missing")]
+
+
+# Outside a transaction on PostgreSQL an event is appended by one statement that moves the head
+# only from where it was read (ADR 0036). These tests run outside any transaction, as a read does.
+postgresql_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the one-statement append is PostgreSQL's"
+)
+
+
+@postgresql_only
+def test_an_append_outside_a_transaction_is_one_statement_after_reading_the_head() -> None:
+    _log(1, organisation_id=7)  # the chain exists
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as sent:
+        event = record_event(action="test.event", actor=None, organisation_id=7, object_type="thing", object_id=2)
+    statements = [query["sql"].split()[0] for query in sent.captured_queries]
+    assert statements == ["SELECT", "WITH"]  # no BEGIN, no lock, no COMMIT
+    assert (event.chain, event.seq) == (7, 2)
+    assert verify_chain() == (2, [])
+
+
+@postgresql_only
+def test_an_append_that_finds_the_head_moved_reads_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    _log(2, organisation_id=7)
+    real = audit_services._read_head
+    reads: list[tuple[int, str] | None] = []
+
+    def stale_once(db: Any, chain: int) -> tuple[int, str] | None:
+        head = real(db, chain)
+        if not reads and head is not None:
+            head = (head[0] - 1, "f" * 64)  # as if another append moved it after we read it
+        reads.append(head)
+        return head
+
+    monkeypatch.setattr(audit_services, "_read_head", stale_once)
+    event = record_event(action="test.event", actor=None, organisation_id=7)
+    assert [head[0] if head else None for head in reads] == [1, 2]  # the stale head, then the real one
+    assert (event.chain, event.seq) == (7, 3)
+    assert verify_chain() == (3, [])
+
+
+@postgresql_only
+def test_concurrent_appends_outside_transactions_all_land_in_one_unbroken_chain() -> None:
+    _log(1, organisation_id=7)
+    errors: list[BaseException] = []
+
+    def append(count: int) -> None:
+        from django.db import connections
+
+        try:
+            for number in range(count):
+                record_event(action="test.event", actor=None, organisation_id=7, object_id=number)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=append, args=(25,)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    with scopes_disabled():
+        seqs = sorted(AuditEvent.objects.filter(chain=7).values_list("seq", flat=True))
+    assert seqs == list(range(1, 102))
+    assert verify_chain() == (101, [])
