@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from safemoves.cases.models import Case, Perpetrator
     from safemoves.common.bound import Read
     from safemoves.common.http import StaffRequest
+    from safemoves.organisations.models import Membership
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,20 @@ def register_panel(panel: CasePanel) -> None:
 
 def panels() -> tuple[CasePanel, ...]:
     return tuple(_panels)
+
+
+# Reads every staff page's frame makes (the header's unread count), registered by the app that
+# owns them, so that the case page can send them with its own (ADR 0035).
+_frame_reads: list[Callable[[Membership], list[Read[Any]]]] = []
+
+
+def register_frame_reads(reads: Callable[[Membership], list[Read[Any]]]) -> None:
+    if reads not in _frame_reads:
+        _frame_reads.append(reads)
+
+
+def frame_reads(membership: Membership) -> list[Read[Any]]:
+    return [read for reads in _frame_reads for read in reads(membership)]
 
 
 def register_clock_source(source: Callable[[Case], datetime | None]) -> None:

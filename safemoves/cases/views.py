@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safemoves.cases import policies, selectors, services
 from safemoves.cases.contact import ContactRefused, plan_contact
 from safemoves.cases.export import case_export, printable_sections
-from safemoves.cases.extensions import CasePanel, panels
+from safemoves.cases.extensions import CasePanel, frame_reads, panels
 from safemoves.cases.forms import (
     AssignForm,
     CaseEditForm,
@@ -159,7 +159,7 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     page = selectors.case_page(case, with_access_log=policies.can_see_access_log(membership, case))
     # Every section's statement in one round trip (ADR 0035), then each section as before.
     panel_reads = [read for panel in page_panels if panel.reads is not None for read in panel.reads(case)]
-    with read_together([*page.reads(case), *panel_reads]):
+    with read_together([*page.reads(case), *panel_reads, *frame_reads(membership)]):
         return _case_page(request, case, page, page_panels)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read
 from safemoves.notifications.codes import NotificationKind
 from safemoves.notifications.models import Notification, NotificationPreference
 from safemoves.organisations.models import Membership
@@ -24,15 +24,15 @@ def _unread_count(organisation_id: int, user_id: int) -> QuerySet[Any]:
     return unread.order_by().values("recipient_id").annotate(unread=Count("pk")).values_list("unread", flat=True)
 
 
+def unread_count_reads(membership: Membership) -> list[Read[Any]]:
+    """The header's unread count, as a read a page can send with its own (ADR 0035)."""
+    by_member = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
+    return [Read("notifications.unread", _unread_count, by_member)]
+
+
 def unread_count(membership: Membership) -> int:
-    counted = list(
-        bound(
-            "notifications.unread",
-            _unread_count,
-            organisation_id=membership.organisation_id,
-            user_id=membership.user_id,
-        )
-    )
+    (read,) = unread_count_reads(membership)
+    counted = list(read.queryset())
     return int(counted[0]) if counted else 0
 
 
