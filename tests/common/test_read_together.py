@@ -129,7 +129,7 @@ def test_the_case_page_sends_every_sections_read_and_the_headers_together(
     client = sign_in(Client(), world.a[Role.MANAGER])
     sent: list[str] = []
     after_entry: list[str] = []
-    real = views.read_together
+    real = read_together
 
     @contextmanager
     def recording(reads: Any) -> Iterator[None]:
