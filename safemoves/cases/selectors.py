@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -435,14 +434,14 @@ def find_cases(membership: Membership, *, field: str, query: str) -> list[Case]:
             .select_related("assigned_officer")
             .order_by(F("next_due_at").asc(nulls_last=True), "reference")[:FIND_LIMIT]
         )
-    with transaction.atomic():
-        record_event(
-            action="case.searched",
-            actor=membership.user,
-            organisation_id=organisation_id,
-            fields=[field],
-            reason=f"search by {field}: {len(found)} found",
-        )
+    # An audited read: atomic by itself (ADR 0036).
+    record_event(
+        action="case.searched",
+        actor=membership.user,
+        organisation_id=organisation_id,
+        fields=[field],
+        reason=f"search by {field}: {len(found)} found",
+    )
     return found
 
 

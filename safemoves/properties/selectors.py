@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -64,14 +63,14 @@ def get_home(membership: Membership, home_id: Any, *, purpose: str = "viewed") -
         home = None  # not a UUID
     if home is None or not policies.can_see_home(membership, home):
         raise Http404
-    with transaction.atomic():
-        record_event(
-            action=f"home.{purpose}",
-            actor=membership.user,
-            organisation_id=membership.organisation_id,
-            object_type="home",
-            object_id=home.pk,
-        )
+    # An audited read: atomic by itself (ADR 0036).
+    record_event(
+        action=f"home.{purpose}",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="home",
+        object_id=home.pk,
+    )
     return home
 
 

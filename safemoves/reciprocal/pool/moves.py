@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -60,14 +59,14 @@ def get_move_view(membership: Membership, move_id: Any) -> MoveView:
         named_officer = referring and case.assigned_officer_id == membership.user_id
         shows_address = rehousing or named_officer
         if shows_address:
-            with transaction.atomic():
-                record_event(
-                    action="reciprocal.protected_address_viewed",
-                    actor=membership.user,
-                    organisation_id=membership.organisation_id,
-                    object_type="move",
-                    object_id=move.pk,
-                )
+            # An audited read: atomic by itself (ADR 0036).
+            record_event(
+                action="reciprocal.protected_address_viewed",
+                actor=membership.user,
+                organisation_id=membership.organisation_id,
+                object_type="move",
+                object_id=move.pk,
+            )
         return MoveView(
             id=move.pk,
             reference=move.request.reference,

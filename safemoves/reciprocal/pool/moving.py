@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.http import Http404
 
 from safemoves.audit.services import record_event
@@ -164,14 +163,14 @@ def handover_view(membership: Membership, handover_id: Any) -> HandoverView:
     # The move request is the referring landlord's row: only its scheme reference is read.
     with scopes_disabled():
         move = Move.objects.select_related("request").get(pk=handover.move_id)
-    with transaction.atomic():
-        record_event(
-            action="reciprocal.handover_viewed",
-            actor=membership.user,
-            organisation_id=membership.organisation_id,
-            object_type="handover",
-            object_id=handover.pk,
-        )
+    # An audited read: atomic by itself (ADR 0036).
+    record_event(
+        action="reciprocal.handover_viewed",
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        object_type="handover",
+        object_id=handover.pk,
+    )
     return HandoverView(
         id=handover.pk,
         reference=move.request.reference,
