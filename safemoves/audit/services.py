@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -165,35 +165,10 @@ def _link(chain: int, head: tuple[int, str], details: _Details) -> tuple[AuditEv
     last_seq, last_hash = head
     seq = last_seq + 1
     occurred_at = timezone.now()
-    payload = event_payload(
-        chain=chain,
-        seq=seq,
-        occurred_at=occurred_at,
-        actor_id=details.actor_id,
-        organisation_id=details.organisation_id,
-        action=details.action,
-        object_type=details.object_type,
-        object_id=details.object_id,
-        fields=details.fields,
-        reason=details.reason,
-        request_id=details.request_id,
-    )
+    said = asdict(details)
+    payload = event_payload(chain=chain, seq=seq, occurred_at=occurred_at, **said)
     digest = link_hash(audit_key(), last_hash, payload)
-    event = AuditEvent(
-        chain=chain,
-        seq=seq,
-        occurred_at=occurred_at,
-        actor_id=details.actor_id,
-        organisation_id=details.organisation_id,
-        action=details.action,
-        object_type=details.object_type,
-        object_id=details.object_id,
-        fields=details.fields,
-        reason=details.reason,
-        request_id=details.request_id,
-        prev_hash=last_hash,
-        hash=digest,
-    )
+    event = AuditEvent(chain=chain, seq=seq, occurred_at=occurred_at, **said, prev_hash=last_hash, hash=digest)
     return event, head_mac(audit_key(), chain=chain, seq=seq, last_hash=digest)
 
 
