@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -225,15 +225,35 @@ def _append_if_sql(quoted_columns: str, count: int, quoted_pk: str) -> str:
 def _append_if_head_is(db: BaseDatabaseWrapper, event: AuditEvent, mac: str, *, expected_seq: int) -> bool:
     """PostgreSQL, outside a transaction: append ``event`` if the head is still at
     ``expected_seq``; False, with nothing written, if another append moved it first."""
+    return _run_append(db, event, _append_if_sql, before=(event.seq, event.hash, mac, event.chain, expected_seq))
+
+
+def _append_and_advance(db: BaseDatabaseWrapper, event: AuditEvent, mac: str) -> None:
+    """PostgreSQL: insert the event and move the locked head to it in one statement."""
+    if not _run_append(db, event, _append_sql, after=(event.seq, event.hash, mac, event.chain)):
+        # The head locked a moment ago is gone: refuse rather than leave the chain unsealed.
+        raise RuntimeError(f"audit chain {event.chain}: head row missing while appending")
+
+
+def _run_append(
+    db: BaseDatabaseWrapper,
+    event: AuditEvent,
+    statement: Callable[[str, int, str], str],
+    *,
+    before: tuple[Any, ...] = (),
+    after: tuple[Any, ...] = (),
+) -> bool:
+    """Run one of the append statements with the event's columns between ``before`` and
+    ``after``; False if it appended nothing."""
     columns = _event_columns()
-    sql = _append_if_sql(
-        ", ".join(db.ops.quote_name(column) for column, _ in columns),
+    sql = statement(
+        ", ".join(db.ops.quote_name(column) for column, _field in columns),
         len(columns),
         db.ops.quote_name(str(AuditEvent._meta.pk.column if AuditEvent._meta.pk else "id")),
     )
     values = [field.get_db_prep_save(getattr(event, field.attname), connection=db) for _column, field in columns]
     with db.cursor() as cursor:
-        cursor.execute(sql, [event.seq, event.hash, mac, event.chain, expected_seq, *values])
+        cursor.execute(sql, [*before, *values, *after])
         row = cursor.fetchone()
     if row is None:
         return False
@@ -241,25 +261,6 @@ def _append_if_head_is(db: BaseDatabaseWrapper, event: AuditEvent, mac: str, *, 
     event._state.adding = False
     event._state.db = db.alias
     return True
-
-
-def _append_and_advance(db: BaseDatabaseWrapper, event: AuditEvent, mac: str) -> None:
-    """PostgreSQL: insert the event and move the locked head to it in one statement."""
-    columns = _event_columns()
-    sql = _append_sql(
-        ", ".join(db.ops.quote_name(column) for column, _field in columns),
-        len(columns),
-        db.ops.quote_name(str(AuditEvent._meta.pk.column if AuditEvent._meta.pk else "id")),
-    )
-    values = [field.get_db_prep_save(getattr(event, field.attname), connection=db) for _column, field in columns]
-    with db.cursor() as cursor:
-        cursor.execute(sql, [*values, event.seq, event.hash, mac, event.chain])
-        row = cursor.fetchone()
-    if row is None:  # the head locked a moment ago is gone: refuse rather than leave the chain unsealed
-        raise RuntimeError(f"audit chain {event.chain}: head row missing while appending")
-    event.pk = row[0]
-    event._state.adding = False
-    event._state.db = db.alias
 
 
 def record_case_event(
