@@ -1,0 +1,80 @@
+"""A case table's row is the HTML ``format_html`` makes of the same values, whatever they hold."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from safemoves.accounts.models import User
+from safemoves.cases.codes import CaseStatus
+from safemoves.cases.models import Case
+from safemoves.cases.templatetags.case_tables import _escaped, case_row
+from safemoves.common.addresses import object_address
+from safemoves.common.dates import format_date
+
+NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+# Text that needs escaping, and text that does not.
+TEXT = st.text(alphabet=st.sampled_from("aZ09 &<>\"'/=é—\n"), max_size=30)
+
+
+def _with_format_html(case: Case, now: datetime) -> SafeString:
+    """The row as it was built before (ADR 0030): the oracle."""
+    due_at = case.next_due_at
+    if due_at:
+        overdue = SafeString('<strong class="tag tag--overdue">Overdue</strong> ') if due_at < now else ""
+        due = format_html("{}{}", overdue, format_date(localtime(due_at), "D j M Y H:i"))
+    else:
+        due = SafeString("None")
+    return format_html(
+        '<th scope="row"><a href="{}">{}</a>{}</th>\n'
+        "      <td>{}</td>\n"
+        "      <td>{}</td>\n"
+        "      <td>{}</td>\n"
+        "      <td>{}</td>",
+        object_address("cases:detail", case.pk),
+        case.reference,
+        SafeString(' <span class="tag tag--restricted">Restricted</span>') if case.restricted else "",
+        case.lead_name,
+        case.get_status_display(),
+        case.assigned_officer or "Not assigned",
+        due,
+    )
+
+
+@settings(deadline=None)  # the first example loads the URL resolver
+@given(
+    reference=TEXT,
+    lead_name=TEXT,
+    status=st.sampled_from(CaseStatus.values),
+    restricted=st.booleans(),
+    officer=st.one_of(st.none(), TEXT),
+    due_in=st.one_of(st.none(), st.integers(min_value=-10_000, max_value=10_000)),
+)
+def test_the_row_is_what_format_html_makes(
+    reference: str, lead_name: str, status: str, restricted: bool, officer: str | None, due_in: int | None
+) -> None:
+    case = Case(
+        reference=reference,
+        status=status,
+        restricted=restricted,
+        next_due_at=None if due_in is None else NOW + timedelta(minutes=due_in),
+    )
+    case.lead_name = lead_name
+    if officer is not None:
+        case.assigned_officer = User(full_name=officer, email="officer@example.org")
+    row = case_row(case, NOW)
+    assert isinstance(row, SafeString)
+    assert row == _with_format_html(case, NOW)
+
+
+def test_values_are_escaped_as_conditional_escape_escapes_them() -> None:
+    examples: list[Any] = ["<b>&\"'", mark_safe("<b>kept</b>"), gettext_lazy("Not assigned"), 42, None]
+    assert [_escaped(value) for value in examples] == [str(conditional_escape(value)) for value in examples]
+    assert _escaped("<script>") == "&lt;script&gt;"
