@@ -22,20 +22,35 @@ CASE_READERS = frozenset({Role.OFFICER, Role.MANAGER, Role.AUDITOR})
 
 def visible_cases_filter(membership: Membership) -> Q | None:
     """The same rule as :func:`can_view_case`, as a query filter (None: nothing visible)."""
-    user_id = membership.user_id
+    return visible_cases_rule(membership.role, membership.user_id)
+
+
+def visible_cases_rule(role: str, user_id: int) -> Q | None:
+    """:func:`visible_cases_filter` for a role and a user id."""
+    if role == Role.MANAGER or role == Role.AUDITOR:
+        return overseer_cases_rule(user_id)
+    if role == Role.OFFICER:
+        return officer_cases_rule(user_id)
+    return None
+
+
+def _named_on_restricted(user_id: int) -> Q:
     # EXISTS, not a join through the named staff: a join repeats rows and needs DISTINCT
     # over the whole (wide, encrypted) case row.
     named_on_case = Case.named_staff.through.objects.filter(case_id=OuterRef("pk"), user_id=user_id)
-    named = Q(restricted=True) & Q(Exists(named_on_case))
-    if membership.role == Role.MANAGER or membership.role == Role.AUDITOR:
-        # Managers oversee and auditors inspect every unrestricted case of their landlord.
-        return Q(restricted=False) | named
-    if membership.role == Role.OFFICER:
-        # Officers see the cases assigned to them and the unassigned triage inbox.
-        own = Q(restricted=False, assigned_officer_id=user_id)
-        inbox = Q(restricted=False, status=CaseStatus.NEW, assigned_officer__isnull=True)
-        return own | inbox | named
-    return None
+    return Q(restricted=True) & Q(Exists(named_on_case))
+
+
+def overseer_cases_rule(user_id: int) -> Q:
+    """Managers oversee and auditors inspect every unrestricted case of their landlord."""
+    return Q(restricted=False) | _named_on_restricted(user_id)
+
+
+def officer_cases_rule(user_id: int) -> Q:
+    """Officers see the cases assigned to them and the unassigned triage inbox."""
+    own = Q(restricted=False, assigned_officer_id=user_id)
+    inbox = Q(restricted=False, status=CaseStatus.NEW, assigned_officer__isnull=True)
+    return own | inbox | _named_on_restricted(user_id)
 
 
 def can_view_case(membership: Membership, case: Case) -> bool:

@@ -30,7 +30,7 @@ from safemoves.cases.models import (
 from safemoves.common.blind_index import search_tokens, word_tokens
 from safemoves.common.bound import Read, bound
 from safemoves.common.prepared import prepared
-from safemoves.organisations.models import Membership
+from safemoves.organisations.models import Membership, Role
 
 # What a table of cases shows (cases/_case_table.html, the same-perpetrator list), with the
 # organisation every encrypted field's scope check needs: a listed case reads nothing else.
@@ -147,6 +147,66 @@ def case_list(membership: Membership, filters: CaseFilters) -> QuerySet[Case]:
     if filters.overdue_only:
         cases = cases.filter(next_due_at__lt=timezone.now())
     return cases.select_related("assigned_officer").order_by(F("next_due_at").asc(nulls_last=True), "reference")
+
+
+# The first page of a case list opened with nothing typed into its filters (how every list is
+# opened): bound (ADR 0033) and sent with its count in one round trip (ADR 0035). Each is
+# case_list()'s query for that role, with for_case_table()'s columns; a test holds them equal.
+LIST_PAGE = 25
+
+
+@dataclass(frozen=True)
+class ListPage:
+    rows: Read[Case]
+    count: Read[Any]
+
+
+def _open_visible(organisation_id: int, rule: Q) -> QuerySet[Case]:
+    return Case.objects.filter(organisation_id=organisation_id).filter(rule).exclude(status=CaseStatus.CLOSED)
+
+
+def _in_table_order(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return for_case_table(cases.order_by(F("next_due_at").asc(nulls_last=True), "reference"))[:LIST_PAGE]
+
+
+def _counted(cases: QuerySet[Case]) -> QuerySet[Any]:
+    """One row, the count (none when there are none): a grouped count, so that it can be bound."""
+    return cases.order_by().values("organisation_id").annotate(n=Count("pk")).values_list("n", flat=True)
+
+
+def _officers_own(organisation_id: int, user_id: int) -> QuerySet[Case]:
+    return _open_visible(organisation_id, policies.officer_cases_rule(user_id)).filter(assigned_officer_id=user_id)
+
+
+def _officers_own_page(organisation_id: int, user_id: int) -> QuerySet[Case]:
+    return _in_table_order(_officers_own(organisation_id, user_id))
+
+
+def _officers_own_count(organisation_id: int, user_id: int) -> QuerySet[Any]:
+    return _counted(_officers_own(organisation_id, user_id))
+
+
+def _managers_all_page(organisation_id: int, user_id: int) -> QuerySet[Case]:
+    return _in_table_order(_open_visible(organisation_id, policies.overseer_cases_rule(user_id)))
+
+
+def _managers_all_count(organisation_id: int, user_id: int) -> QuerySet[Any]:
+    return _counted(_open_visible(organisation_id, policies.overseer_cases_rule(user_id)))
+
+
+def first_list_page(membership: Membership, *, mine: bool) -> ListPage | None:
+    """The bound reads of an unfiltered list's first page: an officer's own cases, or a
+    manager's every open case; None for any other list (it reads through case_list())."""
+    ids = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
+    if membership.role == Role.OFFICER and mine:
+        return ListPage(
+            Read("cases.list.own", _officers_own_page, ids), Read("cases.list.own.n", _officers_own_count, ids)
+        )
+    if membership.role == Role.MANAGER and not mine:
+        return ListPage(
+            Read("cases.list.all", _managers_all_page, ids), Read("cases.list.all.n", _managers_all_count, ids)
+        )
+    return None
 
 
 def my_cases(membership: Membership) -> QuerySet[Case]:

@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.forms import Form
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,7 +43,7 @@ from safemoves.common.http import StaffRequest
 from safemoves.common.prepared import prepared
 from safemoves.organisations.models import Membership, Role
 
-PAGE_SIZE = 25
+PAGE_SIZE = selectors.LIST_PAGE
 CasePolicy = Callable[[Membership, Case], bool]
 
 
@@ -77,22 +77,43 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
         filters = selectors.CaseFilters(
             query=filters.query, status=filters.status, officer_id=officer_id, overdue_only=filters.overdue_only
         )
-    cases = prepared(selectors.for_case_table(selectors.case_list(request.membership, filters)), "cases.list")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "cases/list.html",
-        {
-            "form": form,
-            "page": page,
-            "mine": mine,
-            "query": query.urlencode(),
-            "now": timezone.now(),
-            "can_open": policies.can_open_case(request.membership),
-        },
+    membership = request.membership
+    # The list as it opens (nothing typed in, its first page): bound reads sent with its count
+    # and the header's in one round trip (ADR 0035); any other list through case_list().
+    first = (
+        selectors.first_list_page(membership, mine=mine)
+        if filters == selectors.CaseFilters(officer_id=membership.user_id if mine else None)
+        and request.GET.get("page", "1") in ("", "1")
+        else None
     )
+    with read_together([first.rows, first.count, *frame_reads(membership)] if first else []):
+        if first is not None:
+            counted = list(first.count.queryset())
+            page = _first_page(list(first.rows.queryset()), int(counted[0]) if counted else 0)
+        else:
+            cases = prepared(selectors.for_case_table(selectors.case_list(membership, filters)), "cases.list")
+            page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "cases/list.html",
+            {
+                "form": form,
+                "page": page,
+                "mine": mine,
+                "query": query.urlencode(),
+                "now": timezone.now(),
+                "can_open": policies.can_open_case(membership),
+            },
+        )
+
+
+def _first_page(rows: list[Case], total: int) -> Page[Case]:
+    """Page 1 of a list of ``total`` cases whose first rows (and count) were read already."""
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.__dict__["count"] = total  # Django's cached_property: the count read with the rows
+    return paginator.page(1)
 
 
 @allowed_if(policies.can_find_cases)
