@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from safemoves.accounts.models import User
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
-from safemoves.cases.templatetags.case_tables import _escaped, case_row
+from safemoves.cases.templatetags.case_tables import case_row
 from safemoves.common.addresses import object_address
 from safemoves.common.dates import format_date
+from safemoves.common.html import escaped
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 # Text that needs escaping, and text that does not.
@@ -76,5 +77,5 @@ def test_the_row_is_what_format_html_makes(
 
 def test_values_are_escaped_as_conditional_escape_escapes_them() -> None:
     examples: list[Any] = ["<b>&\"'", mark_safe("<b>kept</b>"), gettext_lazy("Not assigned"), 42, None]
-    assert [_escaped(value) for value in examples] == [str(conditional_escape(value)) for value in examples]
-    assert _escaped("<script>") == "&lt;script&gt;"
+    assert [escaped(value) for value in examples] == [str(conditional_escape(value)) for value in examples]
+    assert escaped("<script>") == "&lt;script&gt;"
