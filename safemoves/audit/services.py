@@ -106,7 +106,7 @@ def record_event(
         reason=reason,
         request_id=current_request_id(),
     )
-    if db.vendor == "postgresql" and not db.in_atomic_block:
+    if db.vendor == "postgresql" and not db.in_atomic_block and db.get_autocommit():
         with nullcontext() if in_scope else scopes_disabled():
             for _attempt in range(_MAX_ATTEMPTS):
                 head = _read_head(db, chain)
