@@ -194,6 +194,46 @@ def _managers_all_count(organisation_id: int, user_id: int) -> QuerySet[Any]:
     return _counted(_open_visible(organisation_id, policies.overseer_cases_rule(user_id)))
 
 
+def _inbox(organisation_id: int, rule: Q) -> QuerySet[Case]:
+    return Case.objects.filter(organisation_id=organisation_id).filter(rule).filter(**TRIAGE)
+
+
+def _inbox_page(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return for_case_table(cases.order_by(*TRIAGE_ORDER))[:LIST_PAGE]
+
+
+def _officers_inbox_page(organisation_id: int, user_id: int) -> QuerySet[Case]:
+    return _inbox_page(_inbox(organisation_id, policies.officer_cases_rule(user_id)))
+
+
+def _officers_inbox_count(organisation_id: int, user_id: int) -> QuerySet[Any]:
+    return _counted(_inbox(organisation_id, policies.officer_cases_rule(user_id)))
+
+
+def _overseers_inbox_page(organisation_id: int, user_id: int) -> QuerySet[Case]:
+    return _inbox_page(_inbox(organisation_id, policies.overseer_cases_rule(user_id)))
+
+
+def _overseers_inbox_count(organisation_id: int, user_id: int) -> QuerySet[Any]:
+    return _counted(_inbox(organisation_id, policies.overseer_cases_rule(user_id)))
+
+
+def first_triage_page(membership: Membership) -> ListPage | None:
+    """The triage inbox's first page, as :func:`first_list_page` reads a list's."""
+    ids = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
+    if membership.role == Role.OFFICER:
+        return ListPage(
+            Read("cases.triage.officer", _officers_inbox_page, ids),
+            Read("cases.triage.officer.n", _officers_inbox_count, ids),
+        )
+    if membership.role in (Role.MANAGER, Role.AUDITOR):
+        return ListPage(
+            Read("cases.triage.overseer", _overseers_inbox_page, ids),
+            Read("cases.triage.overseer.n", _overseers_inbox_count, ids),
+        )
+    return None
+
+
 def first_list_page(membership: Membership, *, mine: bool) -> ListPage | None:
     """The bound reads of an unfiltered list's first page: an officer's own cases, or a
     manager's every open case; None for any other list (it reads through case_list())."""
@@ -213,12 +253,13 @@ def my_cases(membership: Membership) -> QuerySet[Case]:
     return case_list(membership, CaseFilters(officer_id=membership.user_id))
 
 
+# The triage inbox: new referrals no one has been assigned, the first-contact deadline first.
+TRIAGE = {"status": CaseStatus.NEW, "assigned_officer__isnull": True}
+TRIAGE_ORDER = ("first_contact_due_at", "reference")
+
+
 def triage_inbox(membership: Membership) -> QuerySet[Case]:
-    return (
-        visible_cases(membership)
-        .filter(status=CaseStatus.NEW, assigned_officer__isnull=True)
-        .order_by("first_contact_due_at", "reference")
-    )
+    return visible_cases(membership).filter(**TRIAGE).order_by(*TRIAGE_ORDER)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,7 +37,7 @@ from safemoves.cases.forms import (
 )
 from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
 from safemoves.cases.summary import marac_summary, marac_summary_pdf
-from safemoves.common.bound import read_together
+from safemoves.common.bound import Read, read_together
 from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import submit as submit_form  # `submit` names a page's button here
 from safemoves.common.http import StaffRequest
@@ -80,19 +81,14 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
     membership = request.membership
     # The list as it opens (nothing typed in, its first page): bound reads sent with its count
     # and the header's in one round trip (ADR 0035); any other list through case_list().
-    first = (
-        selectors.first_list_page(membership, mine=mine)
-        if filters == selectors.CaseFilters(officer_id=membership.user_id if mine else None)
-        and request.GET.get("page", "1") in ("", "1")
-        else None
-    )
-    with read_together([first.rows, first.count, *frame_reads(membership)] if first else []):
-        if first is not None:
-            counted = list(first.count.queryset())
-            page = _first_page(list(first.rows.queryset()), int(counted[0]) if counted else 0)
-        else:
-            cases = prepared(selectors.for_case_table(selectors.case_list(membership, filters)), "cases.list")
-            page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    unfiltered = filters == selectors.CaseFilters(officer_id=membership.user_id if mine else None)
+    first = selectors.first_list_page(membership, mine=mine) if unfiltered and _first_asked(request) else None
+    with read_together(_list_reads(membership, first)):
+        page = _list_page(
+            request,
+            first,
+            lambda: prepared(selectors.for_case_table(selectors.case_list(membership, filters)), "cases.list"),
+        )
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -109,10 +105,23 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
         )
 
 
-def _first_page(rows: list[Case], total: int) -> Page[Case]:
-    """Page 1 of a list of ``total`` cases whose first rows (and count) were read already."""
-    paginator = Paginator(rows, PAGE_SIZE)
-    paginator.__dict__["count"] = total  # Django's cached_property: the count read with the rows
+def _first_asked(request: StaffRequest) -> bool:
+    return request.GET.get("page", "1") in ("", "1")
+
+
+def _list_reads(membership: Membership, first: selectors.ListPage | None) -> list[Read[Any]]:
+    return [first.rows, first.count, *frame_reads(membership)] if first is not None else []
+
+
+def _list_page(
+    request: StaffRequest, first: selectors.ListPage | None, cases: Callable[[], QuerySet[Case]]
+) -> Page[Case]:
+    """The page asked for: the first page from its bound reads, any other through ``cases()``."""
+    if first is None:
+        return Paginator(cases(), PAGE_SIZE).get_page(request.GET.get("page"))
+    counted = list(first.count.queryset())
+    paginator = Paginator(list(first.rows.queryset()), PAGE_SIZE)
+    paginator.__dict__["count"] = int(counted[0]) if counted else 0  # Django's cached_property
     return paginator.page(1)
 
 
@@ -137,9 +146,15 @@ def find_cases_view(request: StaffRequest) -> HttpResponse:
 @allowed_if(policies.can_see_my_cases)
 @require_GET
 def triage_view(request: StaffRequest) -> HttpResponse:
-    cases = prepared(selectors.for_case_table(selectors.triage_inbox(request.membership)), "cases.triage")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/triage.html", {"page": page, "now": timezone.now(), "query": ""})
+    membership = request.membership
+    first = selectors.first_triage_page(membership) if _first_asked(request) else None
+    with read_together(_list_reads(membership, first)):
+        page = _list_page(
+            request,
+            first,
+            lambda: prepared(selectors.for_case_table(selectors.triage_inbox(membership)), "cases.triage"),
+        )
+        return render(request, "cases/triage.html", {"page": page, "now": timezone.now(), "query": ""})
 
 
 @allowed_if(policies.can_see_caseloads)

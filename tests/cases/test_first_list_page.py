@@ -84,3 +84,40 @@ def test_the_page_reads_the_same_either_way(world: World, role: Role) -> None:
     assert opened.status_code == asked.status_code == 200
     assert _without_csrf(opened.content) == _without_csrf(asked.content)
     assert opened.content.decode().count('<tr>\n      <th scope="row">') == selectors.LIST_PAGE
+
+
+def _inbox(world: World) -> None:
+    """More new, unassigned referrals than a page, one restricted with no one else named."""
+    cases = [make_case(world.a, name=f"New {n}") for n in range(selectors.LIST_PAGE + 2)]
+    manager = world.a[Role.MANAGER]
+    with organisation_scope(world.a.organisation.pk):
+        case_restrict(case=cases[0], actor=manager, restricted=True, named_staff=[manager])
+    make_case(world.a, name="Assigned", assigned_to=world.a[Role.OFFICER])
+    make_case(world.b, name="Another landlord's referral")
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.MANAGER, Role.AUDITOR])
+def test_the_bound_triage_page_is_the_inboxs_first_page(world: World, role: Role) -> None:
+    membership = world.a[role].membership
+    _inbox(world)
+    with organisation_scope(world.a.organisation.pk):
+        first = selectors.first_triage_page(membership)
+        assert first is not None
+        counted = list(first.count.queryset())
+        bound = [case.pk for case in first.rows.queryset()], int(counted[0]) if counted else 0
+        inbox = selectors.for_case_table(selectors.triage_inbox(membership))
+        expected = [case.pk for case in inbox[: selectors.LIST_PAGE]], inbox.count()
+    assert bound == expected
+    # The restricted referral is the manager's and the auditor's only if named: only the manager's.
+    assert expected[1] == selectors.LIST_PAGE + (2 if role == Role.MANAGER else 1)
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.MANAGER])
+def test_the_triage_page_reads_the_same_either_way(world: World, role: Role) -> None:
+    _inbox(world)
+    client = sign_in(Client(), world.a[role])
+    url = reverse("cases:triage")
+    opened, asked = client.get(url), client.get(url, {"page": "01"})
+    assert opened.status_code == asked.status_code == 200
+    assert _without_csrf(opened.content) == _without_csrf(asked.content)
+    assert opened.content.decode().count('<tr>\n      <th scope="row">') == selectors.LIST_PAGE
