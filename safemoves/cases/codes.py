@@ -46,6 +46,13 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# The status of a closed case, and of a new one, as constants written into a statement
+# (``status__in_constants``): the open-case and triage indexes are partial on these, and a
+# prepared statement's generic plan can use them only if the status is in its text (ADR 0034).
+CLOSED = (CaseStatus.CLOSED,)
+NEW = (CaseStatus.NEW,)
+
+
 class CaseSource(models.TextChoices):
     STAFF = "staff", "Our staff"
     POLICE = "police", "Police"

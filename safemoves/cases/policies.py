@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from safemoves.cases.codes import CaseStatus
+from safemoves.cases.codes import NEW, CaseStatus
 from safemoves.cases.models import Case
 from safemoves.organisations.extensions import CASEWORK_ROLES
 from safemoves.organisations.models import Membership, Role
@@ -49,7 +49,7 @@ def overseer_cases_rule(user_id: int) -> Q:
 def officer_cases_rule(user_id: int) -> Q:
     """Officers see the cases assigned to them and the unassigned triage inbox."""
     own = Q(restricted=False, assigned_officer_id=user_id)
-    inbox = Q(restricted=False, status=CaseStatus.NEW, assigned_officer__isnull=True)
+    inbox = Q(restricted=False, status__in_constants=NEW, assigned_officer__isnull=True)
     return own | inbox | _named_on_restricted(user_id)
 
 

@@ -15,7 +15,7 @@ from safemoves.accounts.models import User
 from safemoves.audit.models import CASE_OBJECT_TYPE, CASE_READ_ACTIONS, AuditEvent
 from safemoves.audit.services import record_case_event, record_event
 from safemoves.cases import policies
-from safemoves.cases.codes import CaseStatus
+from safemoves.cases.codes import CLOSED, NEW, CaseStatus
 from safemoves.cases.extensions import panels
 from safemoves.cases.finding import SearchField, query_tokens
 from safemoves.cases.models import (
@@ -141,7 +141,7 @@ def search(membership: Membership, query: str) -> QuerySet[Case]:
 def case_list(membership: Membership, filters: CaseFilters) -> QuerySet[Case]:
     cases = search(membership, filters.query) if filters.query else visible_cases(membership)
     # Closed cases appear only when asked for by status.
-    cases = cases.filter(status=filters.status) if filters.status else cases.exclude(status=CaseStatus.CLOSED)
+    cases = cases.filter(status=filters.status) if filters.status else cases.exclude(status__in_constants=CLOSED)
     if filters.officer_id is not None:
         cases = cases.filter(assigned_officer_id=filters.officer_id)
     if filters.overdue_only:
@@ -162,7 +162,7 @@ class ListPage:
 
 
 def _open_visible(organisation_id: int, rule: Q) -> QuerySet[Case]:
-    return Case.objects.filter(organisation_id=organisation_id).filter(rule).exclude(status=CaseStatus.CLOSED)
+    return Case.objects.filter(organisation_id=organisation_id).filter(rule).exclude(status__in_constants=CLOSED)
 
 
 def _in_table_order(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -254,7 +254,7 @@ def my_cases(membership: Membership) -> QuerySet[Case]:
 
 
 # The triage inbox: new referrals no one has been assigned, the first-contact deadline first.
-TRIAGE = {"status": CaseStatus.NEW, "assigned_officer__isnull": True}
+TRIAGE = {"status__in_constants": NEW, "assigned_officer__isnull": True}
 TRIAGE_ORDER = ("first_contact_due_at", "reference")
 
 
@@ -276,7 +276,7 @@ def _open_case_count(organisation_id: int, *conditions: Q) -> Coalesce:
     (the partial index on open cases by officer), not a join through every closed case."""
     rows = (
         Case.objects.filter(*conditions, organisation_id=organisation_id, assigned_officer=OuterRef("pk"))
-        .exclude(status=CaseStatus.CLOSED)
+        .exclude(status__in_constants=CLOSED)
         .order_by()
         .values("assigned_officer")
         .annotate(n=Count("pk"))

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safemoves.cases import selectors as case_selectors
-from safemoves.cases.codes import CaseStatus
+from safemoves.cases.codes import CLOSED
 from safemoves.cases.models import Case
 from safemoves.cases.services import case_settings_for
 from safemoves.common.clock import LONDON
@@ -59,7 +59,7 @@ def _end_of_today() -> datetime:
 
 def _due_items(membership: Membership, *, until: datetime, mine: bool) -> list[Due]:
     """Open safety actions and tasks due by ``until`` on cases the member may see (two queries)."""
-    visible = case_selectors.visible_cases(membership).exclude(status=CaseStatus.CLOSED)
+    visible = case_selectors.visible_cases(membership).exclude(status__in_constants=CLOSED)
     actions = SafetyAction.objects.filter(
         status=ActionStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")
     ).select_related("action_type", "case")
@@ -85,7 +85,7 @@ def _officer(membership: Membership) -> dict[str, Any]:
     new_cases = (
         case_selectors.visible_cases(membership)
         .filter(assigned_officer_id=membership.user_id, first_contact_at__isnull=True)
-        .exclude(status=CaseStatus.CLOSED)
+        .exclude(status__in_constants=CLOSED)
         .order_by("first_contact_due_at", "reference")
         .only("pk", "organisation_id", "reference", "first_contact_due_at")
     )

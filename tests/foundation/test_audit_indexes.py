@@ -13,14 +13,13 @@ import re
 import uuid
 from typing import Any
 
-import psycopg
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
 
 from safemoves.audit.models import CASE_OBJECT_TYPE, CASE_READ_ACTIONS, AuditEvent
 from safemoves.cases import selectors
 from safemoves.common.scoping import scopes_disabled
+from tests.plans import plan as _plan
 
 pytestmark = pytest.mark.django_db
 
@@ -53,26 +52,6 @@ def _fill_log() -> None:
         AuditEvent.objects.bulk_create(events)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE audit_auditevent")
-
-
-def _plan(queryset: QuerySet[Any]) -> str:
-    """The plan the database would run ``queryset`` by; on PostgreSQL, the generic plan of
-    the statement prepared with its values as parameters."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            return "\n".join(str(row) for row in cursor.fetchall())
-        numbers = iter(range(1, len(params) + 1))
-        prepared = re.sub(r"%s", lambda _match: f"${next(numbers)}", sql)
-        values = ", ".join(psycopg.sql.Literal(value).as_string(connection.connection) for value in params)
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        cursor.execute(f"PREPARE history_probe AS {prepared}")
-        try:
-            cursor.execute(f"EXPLAIN EXECUTE history_probe({values})")
-            return "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("DEALLOCATE history_probe")
 
 
 def test_history_reads_the_index_of_changes_alone() -> None:
