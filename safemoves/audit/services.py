@@ -120,7 +120,7 @@ def record_event(
     # No savepoint: an event that fails to append must take the caller's change down with it,
     # and a savepoint would cost two more round trips on every audited write.
     with transaction.atomic(savepoint=False):
-        locked = _lock_head(db, chain)
+        locked = _read_head(db, chain, lock=True)
         if locked is None:
             head_row, _ = AuditChainHead.objects.select_for_update().get_or_create(
                 chain=chain,
@@ -172,19 +172,12 @@ def _link(chain: int, head: tuple[int, str], details: _Details) -> tuple[AuditEv
     return event, head_mac(audit_key(), chain=chain, seq=seq, last_hash=digest)
 
 
-def _read_head(db: BaseDatabaseWrapper, chain: int) -> tuple[int, str] | None:
-    """The chain head's (seq, hash), not locked."""
+def _read_head(db: BaseDatabaseWrapper, chain: int, *, lock: bool = False) -> tuple[int, str] | None:
+    """The chain head's (seq, hash); with ``lock``, its row locked until the caller's
+    transaction ends (where the database has row locks)."""
+    locking = " FOR UPDATE" if lock and db.features.has_select_for_update else ""
     with db.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE chain = %s", [chain])  # noqa: S608 - fixed names
-        row = cursor.fetchone()
-    return None if row is None else (int(row[0]), str(row[1]))
-
-
-def _lock_head(db: BaseDatabaseWrapper, chain: int) -> tuple[int, str] | None:
-    """The chain head's (seq, hash), its row locked until the caller's transaction ends."""
-    lock = " FOR UPDATE" if db.features.has_select_for_update else ""
-    with db.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE chain = %s{lock}", [chain])  # noqa: S608 - fixed names
+        cursor.execute(f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE chain = %s{locking}", [chain])  # noqa: S608 - fixed names
         row = cursor.fetchone()
     return None if row is None else (int(row[0]), str(row[1]))
 

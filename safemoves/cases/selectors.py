@@ -411,10 +411,20 @@ class CasePage:
     notes: Read[CaseNote]
     history: Read[AuditEvent]
     access: Read[AuditEvent] | None  # only for those who may see the access log
+    perpetrators: Read[Perpetrator]  # run by page_perpetrators(), which keeps them on the case
+    court_orders: Read[CourtOrder]
 
-    def reads(self, case: Case) -> list[Read[Any]]:
-        own: list[Read[Any] | None] = [self.household, self.consents, self.notes, self.history, self.access]
-        return [read for read in own if read is not None] + [_perpetrators_read(case), _court_orders_read(case)]
+    def reads(self) -> list[Read[Any]]:
+        own: list[Read[Any] | None] = [
+            self.household,
+            self.consents,
+            self.notes,
+            self.history,
+            self.access,
+            self.perpetrators,
+            self.court_orders,
+        ]
+        return [read for read in own if read is not None]
 
 
 def case_page(case: Case, *, with_access_log: bool) -> CasePage:
@@ -426,6 +436,8 @@ def case_page(case: Case, *, with_access_log: bool) -> CasePage:
         notes=Read("cases.page.notes", page_notes, by_case),
         history=Read("cases.page.history", page_history, by_object),
         access=Read("cases.page.access", page_access, by_object) if with_access_log else None,
+        perpetrators=_perpetrators_read(case),
+        court_orders=_court_orders_read(case),
     )
 
 

@@ -195,7 +195,7 @@ def case_detail_view(request: StaffRequest, case_id: UUID) -> HttpResponse:
     page = selectors.case_page(case, with_access_log=policies.can_see_access_log(membership, case))
     # Every section's statement in one round trip (ADR 0035), then each section as before.
     panel_reads = [read for panel in page_panels if panel.reads is not None for read in panel.reads(case)]
-    with read_together([*page.reads(case), *panel_reads, *frame_reads(membership)]):
+    with read_together([*page.reads(), *panel_reads, *frame_reads(membership)]):
         return _case_page(request, case, page, page_panels)
 
 

@@ -284,8 +284,8 @@ def test_an_append_that_finds_the_head_moved_reads_it_again(monkeypatch: pytest.
     real = audit_services._read_head
     reads: list[tuple[int, str] | None] = []
 
-    def stale_once(db: Any, chain: int) -> tuple[int, str] | None:
-        head = real(db, chain)
+    def stale_once(db: Any, chain: int, **options: Any) -> tuple[int, str] | None:
+        head = real(db, chain, **options)
         if not reads and head is not None:
             head = (head[0] - 1, "f" * 64)  # as if another append moved it after we read it
         reads.append(head)
