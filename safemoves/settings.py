@@ -101,23 +101,34 @@ MIDDLEWARE = [
 ROOT_URLCONF = "safemoves.urls"
 WSGI_APPLICATION = "safemoves.wsgi.application"
 
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "csp.context_processors.nonce",
+    "safemoves.web.context_processors.shell",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
-                "safemoves.web.context_processors.shell",
-            ],
+            "context_processors": CONTEXT_PROCESSORS,
             # After Django's own: the same date filter, compiled once per format (ADR 0033).
             "builtins": ["safemoves.common.templatetags.dates"],
         },
-    }
+    },
+    {
+        # The case page, its panels and their frame (ADR 0037): templates in each app's jinja2/.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "safemoves.web.jinja.environment",
+            "context_processors": CONTEXT_PROCESSORS,
+        },
+    },
 ]
 
 DATABASES = {

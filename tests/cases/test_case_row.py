@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from safemoves.accounts.models import User
 from safemoves.cases.codes import CaseStatus
 from safemoves.cases.models import Case
-from safemoves.cases.templatetags.case_tables import case_row
+from safemoves.cases.tables import case_row
 from safemoves.common.addresses import object_address
 from safemoves.common.dates import format_date
 from safemoves.common.html import escaped
