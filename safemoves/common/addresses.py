@@ -10,6 +10,7 @@ depend only on the URL name, the URLconf and the script prefix.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from uuid import UUID
 
@@ -56,3 +57,19 @@ def object_address(url_name: str, *ids: object) -> str:
                 parts.append(piece)
             return "".join(parts)
     return reverse(url_name, args=list(ids))
+
+
+def address_of(url_name: str) -> Callable[[object], str]:
+    """``object_address(url_name, id)`` for the many ids of one page (a table's rows): the
+    URLconf and the script prefix are read once, not once a row."""
+    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+    def address(value: object) -> str:
+        kind = type(value)
+        if kind in _STAND_INS and (kind is not int or value >= 0):  # type: ignore[operator]  # an int here
+            pieces = _pieces(url_name, (kind,), urlconf, prefix)
+            if pieces is not None:
+                return f"{pieces[0]}{value}{pieces[1]}"
+        return reverse(url_name, args=[value], urlconf=urlconf)
+
+    return address

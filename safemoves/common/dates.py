@@ -26,7 +26,7 @@ from django.utils import formats, translation
 from django.utils.dateformat import re_escaped, re_formatchars
 from django.utils.dates import MONTHS, MONTHS_3, MONTHS_AP, WEEKDAYS, WEEKDAYS_ABBR
 
-__all__ = ["format_date"]
+__all__ = ["format_date", "formatter"]
 
 _Names = dict[str, tuple[str, ...]]
 _Piece = Callable[[Any, _Names], str]
@@ -97,18 +97,40 @@ def _names_for(language: str | None) -> _Names:
     return names
 
 
-def format_date(value: Any, fmt: str | None = None) -> str:
-    """``django.utils.formats.date_format(value, fmt)``, from a formatter compiled once."""
-    if not fmt or not isinstance(value, datetime.date):
-        return formats.date_format(value, fmt)
-    compiled = _compiled.get(fmt, _MISSING)
+def _compiled_for(fmt: str) -> _Compiled | None:
+    compiled: _Compiled | None = _compiled.get(fmt, _MISSING)
     if compiled is _MISSING:
         # A named format ("DATE_FORMAT") is all capitals and underscores: a letter "D", "A" ...
         # would not stand for itself there, so such a format goes to Django.
         compiled = None if fmt.replace("_", "").isupper() and "_" in fmt else _compile(fmt)
         if len(_compiled) < _MAX_FORMATS:
             _compiled[fmt] = compiled
+    return compiled
+
+
+def format_date(value: Any, fmt: str | None = None) -> str:
+    """``django.utils.formats.date_format(value, fmt)``, from a formatter compiled once."""
+    if not fmt or not isinstance(value, datetime.date):
+        return formats.date_format(value, fmt)
+    compiled = _compiled_for(fmt)
     if compiled is None or (compiled.has_time and not isinstance(value, datetime.datetime)):
         return formats.date_format(value, fmt)
     names = _names_for(translation.get_language())
     return "".join(piece if isinstance(piece, str) else piece(value, names) for piece in compiled.pieces)
+
+
+def formatter(fmt: str) -> Callable[[Any], str]:
+    """``format_date(value, fmt)`` for the many values of one page (a table's rows): the format
+    compiled and the language's day and month names looked up once, not once a value."""
+    compiled = _compiled_for(fmt) if fmt else None
+    if compiled is None:
+        return lambda value: format_date(value, fmt)
+    names = _names_for(translation.get_language())
+    pieces, has_time = compiled.pieces, compiled.has_time
+
+    def format_one(value: Any) -> str:
+        if not isinstance(value, datetime.date) or (has_time and not isinstance(value, datetime.datetime)):
+            return formats.date_format(value, fmt)
+        return "".join(piece if isinstance(piece, str) else piece(value, names) for piece in pieces)
+
+    return format_one

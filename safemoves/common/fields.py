@@ -131,14 +131,16 @@ class EncryptedTextField(_TextFieldBase[_ST, _GT]):
         # A row reached by following a foreign key is not filtered by the scoped manager:
         # refuse to open another organisation's personal data inside this organisation's scope.
         check_row_in_scope(instance, "decrypt a field of")
-        where = f"{self.model._meta.label}.{self.name} of row {instance.pk}"
         try:
             text = open_token(token, sealed_aad(self, instance.pk))
         except UnknownKeyError as exc:
-            raise UnknownKeyError(exc.key_id, where) from None
+            raise UnknownKeyError(exc.key_id, self._where(instance)) from None
         except DecryptionError as exc:
-            raise DecryptionError(f"{where}: {exc}") from None
+            raise DecryptionError(f"{self._where(instance)}: {exc}") from None
         return self.from_plaintext(text)
+
+    def _where(self, instance: models.Model) -> str:
+        return f"{self.model._meta.label}.{self.name} of row {instance.pk}"
 
     def seal_for(self, instance: models.Model) -> Sealed | None:
         """The current value of this field on ``instance``, sealed for that row."""

@@ -26,7 +26,7 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from safemoves.audit.labels import action_label, field_label
-from safemoves.cases.tables import case_row
+from safemoves.cases.tables import case_rows
 from safemoves.common.addresses import object_address
 from safemoves.common.templatetags.dates import date as django_date
 
@@ -59,7 +59,9 @@ def environment(**options: Any) -> Environment:
     options["finalize"] = _finalize
     options["keep_trailing_newline"] = True  # as Django's engine keeps it
     env = Environment(**options)  # noqa: S701 - the backend passes autoescape=True (a test holds it)
-    env.globals.update({"address": object_address, "static": static, "htmx_script": htmx_script, "case_row": case_row})
+    env.globals.update(
+        {"address": object_address, "static": static, "htmx_script": htmx_script, "case_rows": case_rows}
+    )
     env.filters.update(
         {
             "date": _date,
