@@ -29,6 +29,7 @@ from safemoves.audit.labels import action_label, field_label
 from safemoves.cases.tables import case_rows
 from safemoves.common.addresses import object_address
 from safemoves.common.templatetags.dates import date as django_date
+from safemoves.reciprocal.tables import pool_row
 
 
 def _finalize(value: Any) -> Markup:
@@ -60,7 +61,13 @@ def environment(**options: Any) -> Environment:
     options["keep_trailing_newline"] = True  # as Django's engine keeps it
     env = Environment(**options)  # noqa: S701 - the backend passes autoescape=True (a test holds it)
     env.globals.update(
-        {"address": object_address, "static": static, "htmx_script": htmx_script, "case_rows": case_rows}
+        {
+            "address": object_address,
+            "static": static,
+            "htmx_script": htmx_script,
+            "case_rows": case_rows,
+            "pool_row": pool_row,
+        }
     )
     env.filters.update(
         {

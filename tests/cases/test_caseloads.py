@@ -39,3 +39,24 @@ def test_counts_per_officer_leave_out_closed_cases_and_other_landlords(world: Wo
         (manager, 0, 0, 0, False),
     ]
     assert len(queries) == 1
+
+
+def test_the_statement_kept_for_one_landlord_counts_anothers_cases(world: World) -> None:
+    """The counts are subqueries in the select list: the landlord's id there is bound per use too."""
+    a_officer, b_officer = world.a[Role.OFFICER], world.b[Role.OFFICER]
+    past = timezone.now() - timedelta(hours=1)
+    for index in range(3):
+        _set(make_case(world.a, name=f"A {index}", assigned_to=a_officer), status=CaseStatus.OPEN)
+    _set(make_case(world.b, name="B 0", assigned_to=b_officer), status=CaseStatus.OPEN, next_due_at=past)
+
+    counts = {}
+    for landlord in (world.a, world.b, world.a):
+        with organisation_scope(landlord.organisation.pk):
+            loads = caseloads(landlord[Role.MANAGER].membership, limit=2)
+        counts[landlord.organisation.name] = {
+            load.officer.pk: (load.open_cases, load.overdue) for load in loads if load.open_cases
+        }
+    assert counts == {
+        world.a.organisation.name: {a_officer.pk: (3, 0)},
+        world.b.organisation.name: {b_officer.pk: (1, 1)},
+    }

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from safemoves.reciprocal.codes import AccessNeed, AgeBand
 from safemoves.reciprocal.profile import ProfileView
-from safemoves.reciprocal.templatetags.pool_tables import pool_row
+from safemoves.reciprocal.tables import pool_row
 
 # The row as reciprocal/pool.html wrote it before (the oracle).
 TEMPLATE_ROW = Template(

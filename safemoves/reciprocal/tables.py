@@ -1,4 +1,4 @@
-"""One row of the scheme pool's table, built in Python.
+"""One row of the scheme pool's table, built in Python (the Jinja2 global ``pool_row``, ADR 0037).
 
 The pool page spent more than half its CPU in its row template: nine variables, four filters and
 a URL per row, each through the template engine's lookups, localisation and escaping. This is
@@ -8,15 +8,12 @@ numbers are written as the template wrote them (no thousands separator is config
 
 from __future__ import annotations
 
-from django import template
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from safemoves.common.addresses import object_address
 from safemoves.common.html import escaped
 from safemoves.reciprocal.profile import ProfileView
-
-register = template.Library()
 
 _ROW = (
     "<tr>\n"
@@ -36,7 +33,6 @@ def _joined(labels: list[str]) -> str:
     return ", ".join(escaped(label) for label in labels)
 
 
-@register.simple_tag
 def pool_row(profile: ProfileView) -> SafeString:
     """``profile``'s row, as reciprocal/pool.html wrote it."""
     children = f", children {_joined(profile.children_labels)}" if profile.children_age_bands else ""
