@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from safemoves.common.bound import bound
 from safemoves.organisations.models import Membership, Organisation, Role, SchemeMembership
 from safemoves.reciprocal import policies
 from safemoves.reciprocal.codes import (
@@ -20,12 +21,17 @@ from safemoves.reciprocal.models import (
 from safemoves.reciprocal.profile import ProfileView
 
 
-def member_scheme_ids(organisation_id: int) -> list[int]:
-    return list(
+def _active_scheme_ids(organisation_id: int) -> QuerySet[Any]:
+    return (
         SchemeMembership.objects.filter(organisation_id=organisation_id, is_active=True)
         .order_by("scheme_id")
         .values_list("scheme_id", flat=True)
     )
+
+
+def member_scheme_ids(organisation_id: int) -> list[int]:
+    # Read on every pool page and every scheme write: one statement built once (ADR 0033).
+    return list(bound("reciprocal.member_schemes", _active_scheme_ids, organisation_id=organisation_id))
 
 
 def policy_in_force(scheme_id: int) -> SchemePolicy:
@@ -34,9 +40,16 @@ def policy_in_force(scheme_id: int) -> SchemePolicy:
     return found or SchemePolicy(scheme_id=scheme_id, version=0)
 
 
+def _area_codes(organisation_id: int) -> QuerySet[Any]:
+    return Organisation.objects.filter(pk=organisation_id).values_list("area_codes", flat=True)
+
+
 def _organisation_areas(organisation_id: int) -> set[str]:
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    return set(organisation.area_codes if organisation else [])
+    return {
+        code
+        for codes in bound("reciprocal.organisation_areas", _area_codes, organisation_id=organisation_id)
+        for code in codes
+    }
 
 
 @dataclass(frozen=True)
@@ -99,11 +112,12 @@ def _may_see_profile(
     return access.admits(safe_areas=data["safe_areas"], scheme_id=scheme_id, request_org=request_org)
 
 
-def _view(profile: SharedProfile, membership: Membership) -> ProfileView:
+def _view(profile: SharedProfile, membership: Membership, *, status: str | None = None) -> ProfileView:
+    """The allow-listed view of ``profile``; ``status`` is its request's, when read without the request."""
     return ProfileView.from_data(
         request_id=profile.request_id,
         data=profile.data,
         taken_at=profile.taken_at,
-        status=profile.request.status,
+        status=profile.request.status if status is None else status,
         is_own=profile.organisation_id == membership.organisation_id,
     )

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
@@ -71,13 +72,20 @@ def pool_profiles(
         )
         page = Paginator([key[-1] for key in ordered], per_page).get_page(page_number)
         shown = list(page.object_list)
+        # The request's status is the one column of the request a row shows: read beside the
+        # profile, not the whole request row.
         by_id = {
             profile.request_id: profile
             for profile in prepared(
-                SharedProfile.objects.filter(request_id__in=shown).select_related("request"), "reciprocal.pool.page"
+                SharedProfile.objects.filter(request_id__in=shown).annotate(request_status=F("request__status")),
+                "reciprocal.pool.page",
             )
         }
-        views = [_view(by_id[request_id], membership) for request_id in shown if request_id in by_id]
+        views = [
+            _view(by_id[request_id], membership, status=by_id[request_id].request_status)
+            for request_id in shown
+            if request_id in by_id
+        ]
     return PoolPage(profiles=views, page=page)
 
 
