@@ -126,7 +126,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "safemoves.web.jinja.environment",
-            "context_processors": CONTEXT_PROCESSORS,
+            "context_processors": [*CONTEXT_PROCESSORS, "safemoves.web.jinja.csrf_once"],
         },
     },
 ]

@@ -18,8 +18,11 @@ import html
 from datetime import datetime
 from typing import Any
 
+from django.http import HttpRequest
 from django.template import defaultfilters
+from django.template.backends.utils import csrf_input
 from django.templatetags.static import static
+from django.utils.functional import SimpleLazyObject
 from django.utils.timezone import is_aware, localtime
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, StrictUndefined
@@ -53,6 +56,12 @@ def _join(value: Any, separator: str) -> Any:
 
 def _field_labels(names: Any) -> str:
     return ", ".join(field_label(name) for name in names or ())
+
+
+def csrf_once(request: HttpRequest) -> dict[str, Any]:
+    """A context processor of the Jinja2 engine: one masked CSRF token for the whole page, as
+    Django's engine writes it (the backend's own ``csrf_input`` masks a new one at each use)."""
+    return {"csrf_input": SimpleLazyObject(lambda: csrf_input(request))}
 
 
 def environment(**options: Any) -> Environment:

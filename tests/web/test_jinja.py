@@ -161,3 +161,13 @@ def test_a_single_page_has_no_page_links_in_either_engine() -> None:
     page = Paginator([1, 2], 25).page(1)
     for engine in ("django", "jinja2"):
         assert "pagination" not in engines[engine].get_template("_pagination.html").render({"page": page, "query": ""})
+
+
+@pytest.mark.django_db
+def test_every_form_of_a_page_carries_the_one_token_django_would_write(world: World) -> None:
+    officer = world.a[Role.OFFICER]
+    case = make_case(world.a, assigned_to=officer)
+    page = sign_in(Client(), officer).get(f"/cases/{case.pk}/").content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) >= 2  # signing out, and the safety panel's lock change
+    assert len(set(tokens)) == 1
