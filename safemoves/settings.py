@@ -120,7 +120,7 @@ TEMPLATES = [
         },
     },
     {
-        # The case page, its panels and their frame (ADR 0037): templates in each app's jinja2/.
+        # The busiest pages and their frame (ADR 0037): templates in each app's jinja2/.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,

@@ -1,15 +1,17 @@
 """The Jinja2 environment of the pages rendered through Jinja2 (ADR 0037).
 
-The case page, its panels and the frame they sit in render through Jinja2, which compiles a
-template to Python once; Django's template engine walks its nodes on every render, a third of the
-case page's CPU. The pages read as Django's did and write the same HTML, byte for byte:
+The busiest pages (the case page and its panels, the case lists, triage, caseloads, the scheme
+pool) and the frame they sit in render through Jinja2, which compiles a template to Python once;
+Django's template engine walks its nodes on every render. The pages read as Django's did and
+write the same HTML, byte for byte:
 
 * every ``{{ value }}`` is escaped as Django's templates escape it (``html.escape``, so ``'`` is
   ``&#x27;``), and what has ``__html__`` (a ``SafeString``, a form field) goes out as it says;
 * the filters with Django's names are Django's own (``linebreaksbr``, ``yesno``, ``join``,
   ``filesizeformat``, ``pluralize``) or the project's (``date``, through the compiled formatter,
   with the local time Django's ``date`` filter is given);
-* a name a template does not have is an error (``StrictUndefined``), never an empty string.
+* a name a template does not have is an error (``StrictUndefined``), never an empty string;
+* one masked CSRF token a page (``csrf_once``), as Django's ``{% csrf_token %}`` writes it.
 """
 
 from __future__ import annotations
