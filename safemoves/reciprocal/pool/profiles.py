@@ -7,7 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F
+from django.db.models import F, FloatField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -48,20 +50,31 @@ def pool_profiles(
     access = PoolAccess.of(membership)
     today = timezone.localdate()
     with scopes_disabled():
-        keys = access.profiles().values_list(
-            "request_id",
-            "organisation_id",
-            "request__scheme_id",
-            "taken_at",
-            "data__safe_areas",
-            "data__urgent",
-            "data__days_waiting",
-            "data__reference",
+        # The scalar keys as the database's text and numbers, not each decoded as JSON
+        # one by one: at 100k cases the pool's 200-460 admitted rows spent 2 ms in json.loads.
+        keys = (
+            access.profiles()
+            .annotate(
+                # JSON true is the text "true" on both databases; a cast to boolean is not (SQLite).
+                urgent_key=KeyTextTransform("urgent", "data"),
+                waited_key=Cast(KeyTextTransform("days_waiting", "data"), FloatField()),
+                reference_key=KeyTextTransform("reference", "data"),
+            )
+            .values_list(
+                "request_id",
+                "organisation_id",
+                "request__scheme_id",
+                "taken_at",
+                "data__safe_areas",
+                "urgent_key",
+                "waited_key",
+                "reference_key",
+            )
         )
         ordered = sorted(
             (
                 (
-                    not bool(urgent),
+                    urgent != "true",
                     -(int(waited) + max(0, (today - timezone.localdate(taken_at)).days)),
                     str(reference),
                     request_id,
