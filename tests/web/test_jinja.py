@@ -171,3 +171,21 @@ def test_every_form_of_a_page_carries_the_one_token_django_would_write(world: Wo
     tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert len(tokens) >= 2  # signing out, and the safety panel's lock change
     assert len(set(tokens)) == 1
+
+
+@pytest.mark.django_db
+def test_a_django_page_shows_a_jinja2_panel_as_html(world: World) -> None:
+    """The risk, safety and access-log pages (Django's engine) include the panels' one source."""
+    officer, manager = world.a[Role.OFFICER], world.a[Role.MANAGER]
+    case = make_case(world.a, assigned_to=officer, full=True)
+    client = sign_in(Client(), officer)
+    safety = client.get(f"/safety/cases/{case.pk}/").content.decode()
+    for heading in ("safety-actions-heading", "agency-referrals-heading", "options-heading"):
+        assert f'<h2 id="{heading}">' in safety
+    assert "&lt;section" not in safety
+    # Signing out (the frame) and the panel's lock-change form each carry a token.
+    assert safety.count('name="csrfmiddlewaretoken"') >= 2
+    assert '<h2 id="risk-heading">Risk (DASH) and MARAC</h2>' in client.get(f"/risk/cases/{case.pk}/").content.decode()
+    access = sign_in(Client(), manager).get(f"/cases/{case.pk}/access-log/").content.decode()
+    assert "Views and exports of this case and its documents and letters, newest first" in access
+    assert "&lt;table" not in access
