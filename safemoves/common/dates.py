@@ -108,15 +108,21 @@ def _compiled_for(fmt: str) -> _Compiled | None:
     return compiled
 
 
+def _written(value: Any, fmt: str, compiled: _Compiled, names: _Names) -> str:
+    """``value`` in the compiled format, or through Django where the format cannot write it."""
+    if not isinstance(value, datetime.date) or (compiled.has_time and not isinstance(value, datetime.datetime)):
+        return formats.date_format(value, fmt)
+    return "".join(piece if isinstance(piece, str) else piece(value, names) for piece in compiled.pieces)
+
+
 def format_date(value: Any, fmt: str | None = None) -> str:
     """``django.utils.formats.date_format(value, fmt)``, from a formatter compiled once."""
     if not fmt or not isinstance(value, datetime.date):
         return formats.date_format(value, fmt)
     compiled = _compiled_for(fmt)
-    if compiled is None or (compiled.has_time and not isinstance(value, datetime.datetime)):
+    if compiled is None:
         return formats.date_format(value, fmt)
-    names = _names_for(translation.get_language())
-    return "".join(piece if isinstance(piece, str) else piece(value, names) for piece in compiled.pieces)
+    return _written(value, fmt, compiled, _names_for(translation.get_language()))
 
 
 def formatter(fmt: str) -> Callable[[Any], str]:
@@ -126,11 +132,4 @@ def formatter(fmt: str) -> Callable[[Any], str]:
     if compiled is None:
         return lambda value: format_date(value, fmt)
     names = _names_for(translation.get_language())
-    pieces, has_time = compiled.pieces, compiled.has_time
-
-    def format_one(value: Any) -> str:
-        if not isinstance(value, datetime.date) or (has_time and not isinstance(value, datetime.datetime)):
-            return formats.date_format(value, fmt)
-        return "".join(piece if isinstance(piece, str) else piece(value, names) for piece in pieces)
-
-    return format_one
+    return lambda value: _written(value, fmt, compiled, names)
