@@ -76,13 +76,12 @@ def _ensure_database(database_url: str) -> None:
 
 
 class Caller:
-    """Calls the WSGI application the way a server does, with one session cookie."""
+    """Calls the WSGI application the way a server does, with a browser's cookies."""
 
-    def __init__(self, application: Callable[..., Iterable[bytes]], cookie_name: str) -> None:
+    def __init__(self, application: Callable[..., Iterable[bytes]]) -> None:
         self.application = application
-        self.cookie_name = cookie_name
 
-    def get(self, path: str, session_key: str = "") -> tuple[str, int]:
+    def get(self, path: str, cookie: str = "") -> tuple[str, int]:
         environ = {
             "REQUEST_METHOD": "GET",
             "PATH_INFO": path,
@@ -100,8 +99,8 @@ class Caller:
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
         }
-        if session_key:
-            environ["HTTP_COOKIE"] = f"{self.cookie_name}={session_key}"
+        if cookie:
+            environ["HTTP_COOKIE"] = cookie
         status: list[str] = []
 
         def start_response(value: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
@@ -120,7 +119,14 @@ class Caller:
 
 
 def _pages(info: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    cookies = info["cookies"]
+    from django.conf import settings
+
+    from bench.web import cookie_header
+
+    cookies = {
+        role: cookie_header(info, role, settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+        for role in info["cookies"]
+    }
     return {
         "minimal page": ("/bench/minimal/", ""),
         "officer's cases": ("/cases/", cookies["officer"]),
@@ -218,7 +224,6 @@ def main(argv: list[str] | None = None) -> int:
     _configure(args.database, Path(args.data_dir))
     _ensure_database(args.database)
     import django
-    from django.conf import settings
     from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
 
@@ -227,7 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     from bench.web import seed
 
     info = seed(args.cases)
-    caller = Caller(get_wsgi_application(), settings.SESSION_COOKIE_NAME)
+    application = get_wsgi_application()
+    from safemoves.common.gc_tuning import tune_for_serving
+
+    tune_for_serving()  # as safemoves.wsgi serves (ADR 0038)
+    caller = Caller(application)
     pages = _pages(info)
     names = PAGES
     if args.pages:

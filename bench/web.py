@@ -47,7 +47,9 @@ def seed(cases: int) -> dict[str, Any]:
     from datetime import date, timedelta
 
     from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils import timezone
+    from django.utils.crypto import get_random_string
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -176,6 +178,7 @@ def seed(cases: int) -> dict[str, Any]:
         )
         assert shown_case is not None
         cookies = {}
+        csrf = {}
         for role in (Role.OFFICER, Role.MANAGER, Role.LETTINGS_OFFICER):
             user = people[role]
             session = SessionStore()
@@ -186,8 +189,16 @@ def seed(cases: int) -> dict[str, Any]:
             session[LOGIN_AT] = session[LAST_SEEN_AT] = now.timestamp()
             session.create()
             cookies[role.value] = session.session_key
+            # A browser sends back the CSRF cookie its first page set: without one, every
+            # request would make and set a new secret, which no signed-in officer's browser does.
+            csrf[role.value] = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
         pool_size = SharedProfile.objects.count()
-    return {"cookies": cookies, "case_id": str(shown_case.pk), "pool_size": pool_size}
+    return {"cookies": cookies, "csrf": csrf, "case_id": str(shown_case.pk), "pool_size": pool_size}
+
+
+def cookie_header(info: dict[str, Any], role: str, session_cookie: str, csrf_cookie: str) -> str:
+    """The Cookie header of a signed-in browser of ``role``: its session and its CSRF secret."""
+    return f"{session_cookie}={info['cookies'][role]}; {csrf_cookie}={info['csrf'][role]}"
 
 
 # --- measuring ------------------------------------------------------------------------------
@@ -471,8 +482,7 @@ def run_size(label: str, args: argparse.Namespace) -> tuple[dict[str, Any], list
             except OSError:
                 continue
         pids = _workers(server.pid)
-        cookie_name = "__Host-sm_session"
-        cookies = {role: f"{cookie_name}={key}" for role, key in info["cookies"].items()}
+        cookies = {role: cookie_header(info, role, "__Host-sm_session", "__Host-sm_csrf") for role in info["cookies"]}
         pages = [
             ("minimal page", "/bench/minimal/", ""),
             ("sign-in page", "/account/sign-in/", ""),

@@ -5,19 +5,21 @@ from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, logout
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safemoves.accounts.backends import STAFF_BACKEND
 from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read
 from safemoves.common.prepared import prepared
-from safemoves.organisations.selectors import membership_for_user
+from safemoves.organisations.selectors import membership_for_user, signed_in_reads_together
 
 
 def _totp_device(device_id: int) -> QuerySet[TOTPDevice]:
@@ -37,22 +39,45 @@ _DEVICE_BUILDERS: dict[str, Callable[[int], QuerySet[Any]]] = {
 }
 
 
+def _device_read(persistent_id: str) -> Read[Any] | None:
+    """The read of a device this product enrols, by the stored id as django-otp parses it."""
+    with suppress(ValueError):
+        label, device_id = persistent_id.rsplit("/", 1)
+        build = _DEVICE_BUILDERS.get(label)
+        if build is not None:
+            return Read(f"otp.device.{label}", build, {"device_id": int(device_id)})
+    return None
+
+
 class StaffOTPMiddleware(OTPMiddleware):  # type: ignore[misc]  # django-otp ships no type hints
-    """django-otp's middleware, reading the session's device through a statement built once.
+    """django-otp's middleware, reading the session's user and device in one round trip.
 
     The device is still read on every request, by the stored id django-otp parses, and with
     django-otp's own checks afterwards (the device must exist, be confirmed and be this
-    user's); only the statement is built once per process (ADR 0030, ADR 0033). A kind of
-    device this product does not enrol is read as django-otp reads it.
+    user's); only the statement is built once per process (ADR 0030, ADR 0033), and it goes
+    to the database in one pipeline with the sign-in backend's read of the user and their
+    membership (ADR 0035), both named by the session. Each read is then made exactly as
+    before; a read-ahead that no call asks for (another backend, a user id Django parses
+    differently) is dropped. A kind of device this product does not enrol is read as
+    django-otp reads it.
     """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        session = request.session
+        user_id = session.get(SESSION_KEY)
+        if session.get(BACKEND_SESSION_KEY) != STAFF_BACKEND or type(user_id) is not str or not user_id.isdigit():
+            return super()._verify_user_sync(request, user)  # signed out, or not a staff sign-in
+        persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+        device = _device_read(self._normalize_persistent_id(persistent_id)) if isinstance(persistent_id, str) else None
+        with signed_in_reads_together(int(user_id), device):
+            return super()._verify_user_sync(request, user)
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         persistent_id = self._normalize_persistent_id(persistent_id)
+        read = _device_read(persistent_id)
+        if read is not None:
+            return next(iter(read.queryset()), None)
         with suppress(ValueError, LookupError):
-            label, device_id = persistent_id.rsplit("/", 1)
-            build = _DEVICE_BUILDERS.get(label)
-            if build is not None:
-                return next(iter(bound(f"otp.device.{label}", build, device_id=int(device_id))), None)
             found: Device | None = prepared(Device._filter_persistent_id(persistent_id), "otp.device").first()
             return found
         return None

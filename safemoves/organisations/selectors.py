@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from safemoves.accounts.models import User
-from safemoves.common.bound import bound
+from safemoves.common.bound import Read, read_together
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Invitation, Membership, Organisation
 
@@ -19,6 +21,22 @@ def _active_membership_with_user(user_id: int) -> QuerySet[Membership]:
     return active.order_by("pk")[:1]
 
 
+def user_with_membership_read(user_id: int) -> Read[Membership]:
+    """The read :func:`user_with_membership` makes, declared so that the staff middleware can
+    send it in one round trip with the session's second-factor device (ADR 0035)."""
+    return Read("organisations.user_with_membership", _active_membership_with_user, {"user_id": user_id})
+
+
+@contextmanager
+def signed_in_reads_together(user_id: int, device: Read[Any] | None) -> Iterator[None]:
+    """Inside the block, the user with this id and their membership, and the session's
+    second-factor device (an unscoped model), come from one round trip (ADR 0035): the
+    first request statements of every staff page. Read across organisations, as
+    :func:`user_with_membership` reads: no scope exists before the membership is known."""
+    with scopes_disabled(), read_together([user_with_membership_read(user_id), *([device] if device else [])]):
+        yield
+
+
 def user_with_membership(user_id: Any) -> User | None:
     """The user with this id if they have an active membership, read together with it (and
     its organisation) in one query; the membership is then :func:`membership_for_user`'s
@@ -26,7 +44,7 @@ def user_with_membership(user_id: Any) -> User | None:
     if type(user_id) is not int:
         return None  # Django reads the session's user id as the primary key's type, an integer
     with scopes_disabled():
-        found = list(bound("organisations.user_with_membership", _active_membership_with_user, user_id=user_id))
+        found = list(user_with_membership_read(user_id).queryset())
     if not found:
         return None
     membership = found[0]
