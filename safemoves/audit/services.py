@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _HEAD_TABLE = '"audit_auditchainhead"'
 _EVENT_TABLE = '"audit_auditevent"'
+_HEAD_SQL = f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE chain = %s"  # noqa: S608 - fixed names
 
 
 def audit_key() -> bytes:
@@ -67,6 +68,40 @@ def event_payload(
     return payload
 
 
+@dataclass(frozen=True)
+class HeadReadAhead:
+    """An organisation chain's head (seq, hash; None: no head yet), read moments ago in one round
+    trip with another read (:func:`chain_head_read`)."""
+
+    chain: int
+    head: tuple[int, str] | None
+
+
+@dataclass(frozen=True)
+class ChainHeadRead:
+    """The read of a chain's head, to send in one round trip with another read
+    (``common.bound.read_together(..., also=[read.statement])``)."""
+
+    chain: int
+    statement: tuple[str, tuple[int]]
+
+    def answer(self, rows: list[tuple[Any, ...]]) -> HeadReadAhead:
+        return HeadReadAhead(self.chain, None if not rows else (int(rows[0][0]), str(rows[0][1])))
+
+
+def chain_head_read(organisation_id: int | None) -> ChainHeadRead | None:
+    """The organisation chain's head read, where an audited read appends by moving the head
+    from the seq it was read at (PostgreSQL, outside a transaction; ADR 0036): given to
+    :func:`record_event` as ``ahead=``, the head read ahead is tried first. It is only a
+    guess: the append moves the head only if it is still at that seq, and reads it afresh
+    otherwise. None where an event would not use it.
+    """
+    if not _appends_outside_a_transaction(connections[router.db_for_write(AuditEvent)]):
+        return None
+    chain = chain_for(organisation_id)
+    return ChainHeadRead(chain, (_HEAD_SQL, (chain,)))
+
+
 def record_event(
     *,
     action: str,
@@ -76,6 +111,7 @@ def record_event(
     object_id: object = "",
     fields: Iterable[str] = (),
     reason: str = "",
+    ahead: HeadReadAhead | None = None,
 ) -> AuditEvent:
     """Append one event to the organisation's chain, in the caller's transaction.
 
@@ -86,7 +122,8 @@ def record_event(
     Outside any transaction on PostgreSQL (an audited read), the event is appended by one
     statement that moves the head only if it is still where it was read, and retried if
     another append moved it first (ADR 0036): two round trips instead of BEGIN, a locking
-    read, the append and COMMIT.
+    read, the append and COMMIT. ``ahead``: the chain's head read moments ago in one round
+    trip with another read (:func:`chain_head_read`), tried first.
     """
     chain = chain_for(organisation_id)
     db = connections[router.db_for_write(AuditEvent)]
@@ -106,10 +143,11 @@ def record_event(
         reason=reason,
         request_id=current_request_id(),
     )
-    if db.vendor == "postgresql" and not db.in_atomic_block and db.get_autocommit():
+    if _appends_outside_a_transaction(db):
         with nullcontext() if in_scope else scopes_disabled():
-            for _attempt in range(_MAX_ATTEMPTS):
-                head = _read_head(db, chain)
+            first = ahead.head if ahead is not None and ahead.chain == chain else None
+            for attempt in range(_MAX_ATTEMPTS):
+                head = first if attempt == 0 and first is not None else _read_head(db, chain)
                 if head is None:
                     break  # a new chain: created under its lock below
                 event, mac = _link(chain, head, details)
@@ -139,6 +177,11 @@ def record_event(
                 event.save()
                 AuditChainHead.objects.filter(chain=chain).update(seq=event.seq, hash=event.hash, mac=mac)
         return event
+
+
+def _appends_outside_a_transaction(db: BaseDatabaseWrapper) -> bool:
+    """Whether an event is appended by the one compare-and-swap statement (ADR 0036)."""
+    return db.vendor == "postgresql" and not db.in_atomic_block and db.get_autocommit()
 
 
 # Appends that find the head moved by another append between reading it and moving it, in a
@@ -177,7 +220,7 @@ def _read_head(db: BaseDatabaseWrapper, chain: int, *, lock: bool = False) -> tu
     transaction ends (where the database has row locks)."""
     locking = " FOR UPDATE" if lock and db.features.has_select_for_update else ""
     with db.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE chain = %s{locking}", [chain])  # noqa: S608 - fixed names
+        cursor.execute(f"{_HEAD_SQL}{locking}", [chain])
         row = cursor.fetchone()
     return None if row is None else (int(row[0]), str(row[1]))
 
@@ -210,15 +253,18 @@ def _append_if_sql(quoted_columns: str, count: int, quoted_pk: str) -> str:
     placeholders = ", ".join(["%s"] * count)
     return (
         f"WITH moved AS (UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s, mac = %s "  # noqa: S608 - names from the model, values bound
-        "WHERE chain = %s AND seq = %s RETURNING chain) "
+        "WHERE chain = %s AND seq = %s AND hash = %s RETURNING chain) "
         f"INSERT INTO {_EVENT_TABLE} ({quoted_columns}) SELECT {placeholders} FROM moved RETURNING {quoted_pk}"
     )
 
 
 def _append_if_head_is(db: BaseDatabaseWrapper, event: AuditEvent, mac: str, *, expected_seq: int) -> bool:
     """PostgreSQL, outside a transaction: append ``event`` if the head is still at
-    ``expected_seq``; False, with nothing written, if another append moved it first."""
-    return _run_append(db, event, _append_if_sql, before=(event.seq, event.hash, mac, event.chain, expected_seq))
+    ``expected_seq`` and the hash the event links to; False, with nothing written, if another
+    append moved it first (or the head given was never the chain's)."""
+    return _run_append(
+        db, event, _append_if_sql, before=(event.seq, event.hash, mac, event.chain, expected_seq, event.prev_hash)
+    )
 
 
 def _append_and_advance(db: BaseDatabaseWrapper, event: AuditEvent, mac: str) -> None:
@@ -264,6 +310,7 @@ def record_case_event(
     case_id: object,
     fields: Iterable[str] = (),
     reason: str = "",
+    ahead: HeadReadAhead | None = None,
 ) -> AuditEvent:
     """Append one event about a case to its organisation's chain, in the caller's transaction.
 
@@ -278,4 +325,5 @@ def record_case_event(
         object_id=case_id,
         fields=fields,
         reason=reason,
+        ahead=ahead,
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from safemoves.accounts.models import User
 from safemoves.audit.models import CASE_OBJECT_TYPE, CASE_READ_ACTIONS, AuditEvent
-from safemoves.audit.services import record_case_event, record_event
+from safemoves.audit.services import chain_head_read, record_case_event, record_event
 from safemoves.cases import policies
 from safemoves.cases.codes import CLOSED, NEW, CaseStatus
 from safemoves.cases.extensions import panels
@@ -28,7 +28,7 @@ from safemoves.cases.models import (
     Perpetrator,
 )
 from safemoves.common.blind_index import search_tokens, word_tokens
-from safemoves.common.bound import Read, bound
+from safemoves.common.bound import Read, bound, read_together
 from safemoves.common.prepared import prepared
 from safemoves.organisations.models import Membership, Role
 
@@ -90,14 +90,15 @@ def get_case(
         key = case_id if isinstance(case_id, UUID) else UUID(str(case_id))
     except ValueError:
         raise Http404 from None
-    found = list(
-        bound(
-            "cases.page.case" if page else "cases.get_case",
-            _case_for_page if page else _case_of,
-            organisation_id=membership.organisation_id,
-            case_id=key,
-        )
+    read = Read(
+        "cases.page.case" if page else "cases.get_case",
+        _case_for_page if page else _case_of,
+        {"organisation_id": membership.organisation_id, "case_id": key},
     )
+    # The audit chain's head comes in the case read's round trip (ADR 0036, addendum).
+    head = chain_head_read(membership.organisation_id)
+    with read_together([read], also=[head.statement] if head else []) as read_ahead:
+        found = list(read.queryset())
     case = found[0] if found else None
     if case is None or not policies.can_view_case(membership, case) or not policy(membership, case):
         raise Http404
@@ -107,6 +108,7 @@ def get_case(
         actor=membership.user,
         organisation_id=membership.organisation_id,
         case_id=case.pk,
+        ahead=head.answer(read_ahead[0]) if head and read_ahead else None,
     )
     return case
 

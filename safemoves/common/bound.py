@@ -50,7 +50,7 @@ import re
 import secrets
 import types
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -212,9 +212,15 @@ def bound(
 
 
 @contextmanager
-def read_together(reads: Iterable[Read[Any]]) -> Iterator[None]:
+def read_together(
+    reads: Iterable[Read[Any]], *, also: Sequence[tuple[str, Sequence[Any]]] = ()
+) -> Iterator[list[list[tuple[Any, ...]]] | None]:
     """Send the statements of ``reads`` in one round trip; inside the block, the first ``bound()``
     call matching each read exactly takes its rows instead of reading again.
+
+    ``also``: further statements (SQL and parameters, from code) sent first in the same round
+    trip; the block is given their rows, in order, or None where nothing was read ahead (then
+    the caller reads them itself). Only with at least one read that can be sent ahead.
 
     On PostgreSQL the statements go through Django's cursor (so the row-level security settings
     are synced first and the statements are logged as any other) in psycopg's pipeline mode:
@@ -222,37 +228,42 @@ def read_together(reads: Iterable[Read[Any]]) -> Iterator[None]:
     Reads are matched by their shape and their parameters, which include the organisation in
     scope, so rows read for one scope or one case can answer no call for another.
     """
-    ahead = _read(list(reads))
+    ahead, extra = _read(list(reads), list(also))
     token = _read_ahead.set(ahead)
     try:
-        yield
+        yield extra
     finally:
         _read_ahead.reset(token)
 
 
-def _read(reads: list[Read[Any]]) -> _ReadAhead | None:
+def _read(
+    reads: list[Read[Any]], also: list[tuple[str, Sequence[Any]]]
+) -> tuple[_ReadAhead | None, list[list[tuple[Any, ...]]] | None]:
     kept = [found for read in reads if (found := _bind(read.name, read.build, read.values)) is not None]
     if not kept:
-        return None
+        return None, None
     connection = connections[kept[0][1].alias]
     if (
         connection.vendor != "postgresql"
         or any(statement.alias != connection.alias for _, statement, _ in kept)
         or not psycopg.Pipeline.is_supported()
     ):
-        return None
+        return None, None
     connection.ensure_connection()
     cursors = []
     try:
         with connection.wrap_database_errors, connection.connection.pipeline():
-            for _, statement, params in kept:
+            for sql, params in [*also, *((statement.sql, params) for _, statement, params in kept)]:
                 cursor = connection.cursor()
                 cursors.append(cursor)
-                cursor.execute(statement.sql, params)
+                cursor.execute(sql, params)
         with connection.wrap_database_errors:
-            return {
-                (shape, params): cursor.fetchall() for (shape, _, params), cursor in zip(kept, cursors, strict=True)
+            extra = [cursor.fetchall() for cursor in cursors[: len(also)]]
+            ahead = {
+                (shape, params): cursor.fetchall()
+                for (shape, _, params), cursor in zip(kept, cursors[len(also) :], strict=True)
             }
+            return ahead, extra
     finally:
         for cursor in cursors:
             cursor.close()

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.db import connections
 from django_scopes import get_scope
-from psycopg.pq import TransactionStatus
+from psycopg.pq import PipelineStatus, TransactionStatus
 
 ORGANISATION_SETTING = "safemoves.organisation"
 SCOPE_SETTING = "safemoves.scope"
@@ -94,15 +95,39 @@ def sync_scope(execute: Any, sql: Any, params: Any, many: bool, context: dict[st
     A statement whose result cannot depend on the settings (:func:`depends_on_scope`) runs
     without syncing them; the next one that can syncs first. The session row, the user's
     second-factor device and the like are read before the scope is known, so this saves two
-    round trips on every signed-in request (ADR 0033).
+    round trips on every signed-in request (ADR 0033). A SELECT that needs the settings changed
+    is sent in one pipeline with them (ADR 0020, addendum).
     """
     db = context["connection"]
     wanted = wanted_settings()
     if db.rls_state != wanted and (not isinstance(sql, str) or depends_on_scope(sql)) and _usable(db):
+        raw = db.connection
+        if not many and _read_in_one_round_trip(raw, sql, context):
+            # The settings and the read in one pipeline: one round trip, not two. Should the
+            # settings fail, the read is not run (psycopg aborts the rest of the pipeline).
+            with db.wrap_database_errors, raw.pipeline():
+                raw.execute(SET_SQL, wanted)
+                result = execute(sql, params, many, context)
+            db.rls_state = wanted
+            return result
         with db.wrap_database_errors:
-            db.connection.execute(SET_SQL, wanted)
+            raw.execute(SET_SQL, wanted)
         db.rls_state = wanted
     return execute(sql, params, many, context)
+
+
+def _read_in_one_round_trip(raw: Any, sql: Any, context: dict[str, Any]) -> bool:
+    """Whether the settings can go in one pipeline with this statement: a plain SELECT on a
+    client-side cursor, outside any pipeline already open (ADR 0035 sends its settings inside
+    its own). Anything else (a write, DDL that refuses a transaction block, a server-side
+    cursor) is sent after the settings, as before."""
+    return (
+        isinstance(sql, str)
+        and sql[:6].upper() == "SELECT"
+        and raw.pgconn.pipeline_status == PipelineStatus.OFF
+        and not isinstance(getattr(context.get("cursor"), "cursor", None), psycopg.ServerCursor)
+        and psycopg.Pipeline.is_supported()
+    )
 
 
 def _usable(db: Any) -> bool:

@@ -324,3 +324,83 @@ def test_concurrent_appends_outside_transactions_all_land_in_one_unbroken_chain(
         seqs = sorted(AuditEvent.objects.filter(chain=7).values_list("seq", flat=True))
     assert seqs == list(range(1, 102))
     assert verify_chain() == (101, [])
+
+
+@postgresql_only
+def test_a_head_read_ahead_is_tried_first_and_saves_the_read() -> None:
+    """ADR 0036, addendum: a head read in one round trip with another read is the first guess."""
+    _log(2, organisation_id=7)
+    read = audit_services.chain_head_read(7)
+    assert read is not None
+    with connection.cursor() as cursor:
+        cursor.execute(*read.statement)
+        ahead = read.answer(cursor.fetchall())
+    assert ahead.head is not None
+    assert (ahead.chain, ahead.head[0]) == (7, 2)
+    with CaptureQueriesContext(connection) as sent:
+        event = record_event(action="test.event", actor=None, organisation_id=7, ahead=ahead)
+    assert [query["sql"].split()[0] for query in sent.captured_queries] == ["WITH"]  # the append alone
+    assert (event.chain, event.seq) == (7, 3)
+    assert verify_chain() == (3, [])
+
+
+@postgresql_only
+def test_a_stale_or_forged_head_read_ahead_cannot_break_the_chain() -> None:
+    _log(3, organisation_id=7)
+    for seq, guess in enumerate(((2, "f" * 64), (4, "f" * 64), (99, "0" * 64)), start=4):
+        # An older head, the head's seq with a hash it never had, a head that never was: the
+        # append moves the head only from where it is, and the event links to the real last hash.
+        stale = audit_services.HeadReadAhead(chain=7, head=guess)
+        event = record_event(action="test.event", actor=None, organisation_id=7, ahead=stale)
+        assert (event.chain, event.seq) == (7, seq)
+        assert event.prev_hash != "f" * 64
+    assert verify_chain() == (6, [])
+
+
+@postgresql_only
+def test_a_head_read_ahead_of_another_chain_is_not_used() -> None:
+    _log(2, organisation_id=7)
+    _log(1, organisation_id=8)
+    other = audit_services.HeadReadAhead(chain=8, head=(1, "f" * 64))
+    with CaptureQueriesContext(connection) as sent:
+        event = record_event(action="test.event", actor=None, organisation_id=7, ahead=other)
+    assert [query["sql"].split()[0] for query in sent.captured_queries] == ["SELECT", "WITH"]
+    assert (event.chain, event.seq) == (7, 3)
+    assert verify_chain() == (4, [])
+
+
+def test_no_head_is_read_ahead_inside_a_transaction() -> None:
+    with transaction.atomic():
+        assert audit_services.chain_head_read(7) is None
+
+
+@postgresql_only
+def test_a_case_read_sends_the_chain_head_with_the_case(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from safemoves.audit.models import chain_for
+    from safemoves.cases import selectors
+    from safemoves.common import bound as bound_module
+    from safemoves.common.scoping import organisation_scope
+    from safemoves.organisations.models import Role
+    from tests.cases.factories import make_case
+
+    organisation_id = world.a.organisation.pk
+    case = make_case(world.a)
+    with scopes_disabled():
+        membership = world.a[Role.MANAGER].membership
+    sent: list[list[tuple[str, Any]]] = []
+    real = bound_module._read
+
+    def spy(reads: list[Any], also: list[tuple[str, Any]]) -> Any:
+        sent.append(list(also))
+        return real(reads, also)
+
+    monkeypatch.setattr(bound_module, "_read", spy)
+    with organisation_scope(organisation_id), CaptureQueriesContext(connection) as queries:
+        assert selectors.get_case(membership, case.pk) == case
+    head_sql = 'SELECT seq, hash FROM "audit_auditchainhead" WHERE chain = %s'
+    assert sent == [[(head_sql, (chain_for(organisation_id),))]]
+    assert sum('"audit_auditchainhead"' in query["sql"] and query["sql"].startswith("SELECT") for query in queries) == 1
+    with scopes_disabled():
+        viewed = AuditEvent.objects.filter(action="case.viewed", object_id=str(case.pk)).count()
+    assert viewed == 1
+    assert verify_chain()[1] == []

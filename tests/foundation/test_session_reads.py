@@ -27,9 +27,9 @@ def sent_together(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     sent: list[list[str]] = []
     real = bound_module._read
 
-    def spy(reads: list[Any]) -> Any:
+    def spy(reads: list[Any], also: list[Any]) -> Any:
         sent.append([read.name for read in reads])
-        return real(reads)
+        return real(reads, also)
 
     monkeypatch.setattr(bound_module, "_read", spy)
     return sent

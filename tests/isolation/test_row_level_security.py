@@ -206,3 +206,46 @@ def test_a_statement_prepared_on_the_server_still_reads_only_the_scoped_organisa
     assert read() == []  # no organisation: nothing
     with organisation_scope(world.a.organisation.pk):
         assert read() == [ids[world.a.organisation.pk]]
+
+
+def test_a_read_after_a_scope_change_goes_with_the_settings_in_one_round_trip(
+    world: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0020, addendum: the settings and the SELECT that needs them share one pipeline; the
+    read still sees only the organisation just set. A write is sent after the settings, alone."""
+    from tests.factories import World
+
+    assert isinstance(world, World)
+    a, b = world.a.organisation.pk, world.b.organisation.pk
+    connection.ensure_connection()
+    pipeline_class = type(connection.connection)
+    real_pipeline = pipeline_class.pipeline
+    opened: list[int] = []
+
+    def pipeline(self: object, *args: object, **kwargs: object) -> object:
+        opened.append(1)
+        return real_pipeline(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline_class, "pipeline", pipeline)
+    with scopes_disabled():
+        _count("organisations_membership")  # the session now says: every organisation
+    opened.clear()
+
+    def organisations() -> set[int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT organisation_id FROM organisations_membership")  # only the policy filters
+            return {row[0] for row in cursor.fetchall()}
+
+    with organisation_scope(a):
+        assert organisations() == {a}
+        assert len(opened) == 1
+        assert organisations() == {a}  # the settings already hold: no pipeline
+        assert len(opened) == 1
+    with organisation_scope(b):
+        assert organisations() == {b}
+        assert len(opened) == 2
+    with organisation_scope(a), connection.cursor() as cursor:
+        cursor.execute("UPDATE organisations_membership SET role = role WHERE organisation_id = %s", [b])
+        assert cursor.rowcount == 0  # B's rows are invisible: the settings came first
+        assert len(opened) == 2
+        assert connection.rls_state == (str(a), "")  # type: ignore[attr-defined]  # our backend's
