@@ -93,8 +93,8 @@ def chain_head_read(organisation_id: int | None) -> ChainHeadRead | None:
     """The organisation chain's head read, where an audited read appends by moving the head
     from the seq it was read at (PostgreSQL, outside a transaction; ADR 0036): given to
     :func:`record_event` as ``ahead=``, the head read ahead is tried first. It is only a
-    guess: the append moves the head only if it is still at that seq, and reads it afresh
-    otherwise. None where an event would not use it.
+    guess: the append moves the head only if it is still at that seq and hash, and reads it
+    afresh otherwise. None where an event would not use it.
     """
     if not _appends_outside_a_transaction(connections[router.db_for_write(AuditEvent)]):
         return None
