@@ -55,7 +55,7 @@ def seed(cases: int) -> dict[str, Any]:
 
     from safemoves.accounts.backends import STAFF_BACKEND
     from safemoves.accounts.models import User
-    from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT
+    from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT, SIGNED_IN_ORGANISATION
     from safemoves.cases.codes import CaseSource, CaseStatus
     from safemoves.cases.models import Case
     from safemoves.common.scoping import scopes_disabled
@@ -187,6 +187,7 @@ def seed(cases: int) -> dict[str, Any]:
             session["_auth_user_hash"] = user.get_session_auth_hash()
             session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
             session[LOGIN_AT] = session[LAST_SEEN_AT] = now.timestamp()
+            session[SIGNED_IN_ORGANISATION] = organisation.pk  # as complete_login keeps it
             session.create()
             cookies[role.value] = session.session_key
             # A browser sends back the CSRF cookie its first page set: without one, every

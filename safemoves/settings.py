@@ -126,7 +126,11 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "safemoves.web.jinja.environment",
-            "context_processors": [*CONTEXT_PROCESSORS, "safemoves.web.jinja.csrf_once"],
+            "context_processors": [
+                *CONTEXT_PROCESSORS,
+                "safemoves.web.jinja.csrf_once",
+                "safemoves.web.jinja.addresses",
+            ],
         },
     },
 ]

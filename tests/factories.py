@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safemoves.accounts.backends import STAFF_BACKEND
 from safemoves.accounts.models import User
-from safemoves.accounts.services import LOGIN_AT
+from safemoves.accounts.services import LOGIN_AT, SIGNED_IN_ORGANISATION
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Membership, Organisation, Role, Scheme, SchemeMembership
 
@@ -52,6 +52,10 @@ def sign_in(client: Client, user: User) -> Client:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device_of(user).persistent_id
     session[LOGIN_AT] = timezone.now().timestamp()
+    with scopes_disabled():
+        membership = Membership.objects.filter(user=user).first()
+    if membership is not None:  # as complete_login keeps it
+        session[SIGNED_IN_ORGANISATION] = membership.organisation_id
     session.save()
     return client
 

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safemoves.accounts.backends import STAFF_BACKEND
-from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT
+from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT, SIGNED_IN_ORGANISATION
 from safemoves.common.bound import Read
 from safemoves.common.prepared import prepared
 from safemoves.organisations.selectors import membership_for_user, signed_in_reads_together
@@ -69,7 +69,9 @@ class StaffOTPMiddleware(OTPMiddleware):  # type: ignore[misc]  # django-otp shi
             return super()._verify_user_sync(request, user)  # signed out, or not a staff sign-in
         persistent_id = session.get(DEVICE_ID_SESSION_KEY)
         device = _device_read(self._normalize_persistent_id(persistent_id)) if isinstance(persistent_id, str) else None
-        with signed_in_reads_together(int(user_id), device):
+        organisation_id = session.get(SIGNED_IN_ORGANISATION)
+        organisation = organisation_id if type(organisation_id) is int and organisation_id > 0 else None
+        with signed_in_reads_together(int(user_id), device, organisation):
             return super()._verify_user_sync(request, user)
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:

@@ -24,6 +24,9 @@ PENDING_USER = "sm_pending_user"
 PENDING_AT = "sm_pending_at"
 LOGIN_AT = "sm_login_at"
 LAST_SEEN_AT = "sm_last_seen_at"
+# The organisation of the membership signed in with: each request reads the membership in that
+# organisation's scope, which its own reads then share (ADR 0035, addendum).
+SIGNED_IN_ORGANISATION = "sm_organisation"
 # A password check counts towards the second factor for this long only.
 PENDING_SECONDS = 5 * 60
 # Recovery codes: shown once after enrolment (kept in the session until then), usable once each.
@@ -131,6 +134,8 @@ def complete_login(request: HttpRequest, user: User, device: Device, *, enrolled
     request.session[LOGIN_AT] = request.session[LAST_SEEN_AT] = timezone.now().timestamp()
     membership = membership_for_user(user)
     organisation_id = membership.organisation_id if membership else None
+    if organisation_id is not None:
+        request.session[SIGNED_IN_ORGANISATION] = organisation_id
     if enrolled:
         record_event(
             action="auth.second_factor_enrolled",

@@ -41,22 +41,46 @@ def _pieces(url_name: str, kinds: tuple[type, ...], urlconf: str, prefix: str) -
     return tuple(pieces)
 
 
+def _address(url_name: str, ids: tuple[object, ...], urlconf: str, prefix: str) -> str:
+    if len(ids) == 1:  # most addresses: one id, a UUID or an integer
+        value = ids[0]
+        kind = type(value)
+        if kind is UUID or (kind is int and value >= 0):  # type: ignore[operator]  # an int here
+            pieces = _pieces(url_name, (kind,), urlconf, prefix)
+            if pieces is not None:
+                return f"{pieces[0]}{value}{pieces[1]}"
+    else:
+        kinds = tuple(type(value) for value in ids)
+        if (
+            len(ids) <= 4
+            and all(kind in _STAND_INS for kind in kinds)
+            and all(not isinstance(value, int) or value >= 0 for value in ids)
+        ):
+            pieces = _pieces(url_name, kinds, urlconf, prefix)
+            if pieces is not None:
+                parts = [pieces[0]]
+                for value, piece in zip(ids, pieces[1:], strict=True):
+                    parts.append(str(value))
+                    parts.append(piece)
+                return "".join(parts)
+    return reverse(url_name, args=list(ids), urlconf=urlconf)
+
+
 def object_address(url_name: str, *ids: object) -> str:
     """``reverse(url_name, args=ids)``, the same text, without walking the resolver each time."""
-    kinds = tuple(type(value) for value in ids)
-    if (
-        len(ids) <= 4
-        and all(kind in _STAND_INS for kind in kinds)
-        and all(not isinstance(value, int) or value >= 0 for value in ids)
-    ):
-        pieces = _pieces(url_name, kinds, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-        if pieces is not None:
-            parts = [pieces[0]]
-            for value, piece in zip(ids, pieces[1:], strict=True):
-                parts.append(str(value))
-                parts.append(piece)
-            return "".join(parts)
-    return reverse(url_name, args=list(ids))
+    return _address(url_name, ids, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+def page_addresses() -> Callable[..., str]:
+    """``object_address`` for the many addresses of one page (a case page writes some twenty):
+    the URLconf and the script prefix, two context-local reads, are read once, not once an
+    address. The Jinja2 pages get it as ``address`` (``safemoves.web.jinja.page_context``)."""
+    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+    def address(url_name: str, *ids: object) -> str:
+        return _address(url_name, ids, urlconf, prefix)
+
+    return address
 
 
 def address_of(url_name: str) -> Callable[[object], str]:

@@ -95,7 +95,7 @@ class _Unscoped(Exception):
 
 
 class _Statement(CompiledStatement):
-    __slots__ = ("alias", "fields", "iterable_class", "model", "plan", "query", "queryset_class")
+    __slots__ = ("alias", "composite", "fields", "iterable_class", "model", "plan", "query", "queryset_class")
 
     def __init__(self, queryset: models.QuerySet[Any], compiler: SQLCompiler, sql: str, plan: tuple[Any, ...]) -> None:
         super().__init__(compiler, sql)
@@ -106,6 +106,9 @@ class _Statement(CompiledStatement):
         self.queryset_class = type(queryset)
         self.iterable_class = queryset._iterable_class  # QuerySet's own
         self.fields = queryset._fields  # type: ignore[attr-defined]  # set by values_list()
+        # Whether the columns include a composite key's pair: Django looks at every column of
+        # every read to find out; the columns of a kept statement never change.
+        self.composite: bool | None = None
         query = queryset.query
         query.__class__ = _BoundQuery
         self.query = query
@@ -455,6 +458,12 @@ class _BoundCompilerMixin(SQLCompiler):
         if self.has_extra_select:
             rows = [row[: self.col_count] for row in rows]
         return [rows]
+
+    def has_composite_fields(self, expressions: Any) -> bool:
+        statement: _Statement = self.query.bound[0]  # type: ignore[attr-defined]  # set by bound()
+        if statement.composite is None:
+            statement.composite = bool(super().has_composite_fields(expressions))
+        return statement.composite
 
     def get_converters(self, expressions: Any) -> Any:
         statement: _Statement = self.query.bound[0]  # type: ignore[attr-defined]  # set by bound()

@@ -23,6 +23,9 @@ from django.db.models.sql.where import AND
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 
+from safemoves.common import rows
+from safemoves.common.choices import choice_display
+
 __all__ = [
     "OrganisationScopedManager",
     "ScopeError",
@@ -141,3 +144,13 @@ class OrganisationOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:  # type: ignore[override]
+        # Rows become instances without Model.__init__'s general path, where that is the same.
+        made = rows.from_db(cls, db, field_names, values)
+        return made if made is not None else super().from_db(db, field_names, values)
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        # Every get_<field>_display() of these models: the choices' labels kept per field.
+        return choice_display(field, getattr(self, field.attname))

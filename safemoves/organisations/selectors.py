@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,11 +10,13 @@ from django.shortcuts import get_object_or_404
 
 from safemoves.accounts.models import User
 from safemoves.common.bound import Read, read_together
-from safemoves.common.scoping import scopes_disabled
+from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Invitation, Membership, Organisation
 
 # Where the sign-in backend leaves the membership it read together with the user (below).
 _READ_WITH_USER = "_safemoves_membership"
+# The organisation the session signed in to, while the staff middleware reads its user (below).
+_SESSION_ORGANISATION: ContextVar[int | None] = ContextVar("session_organisation", default=None)
 
 
 def _active_membership_with_user(user_id: int) -> QuerySet[Membership]:
@@ -28,23 +31,50 @@ def user_with_membership_read(user_id: int) -> Read[Membership]:
 
 
 @contextmanager
-def signed_in_reads_together(user_id: int, device: Read[Any] | None) -> Iterator[None]:
+def signed_in_reads_together(
+    user_id: int, device: Read[Any] | None, organisation_id: int | None = None
+) -> Iterator[None]:
     """Inside the block, the user with this id and their membership, and the session's
     second-factor device (an unscoped model), come from one round trip (ADR 0035): the
-    first request statements of every staff page. Read across organisations, as
-    :func:`user_with_membership` reads: no scope exists before the membership is known."""
-    with scopes_disabled(), read_together([user_with_membership_read(user_id), *([device] if device else [])]):
-        yield
+    first request statements of every staff page.
+
+    ``organisation_id``: the organisation the session signed in to (a member has one
+    membership, so one organisation). The membership is then read in that organisation's scope,
+    the scope the request's own reads take next, so the database's row-level security
+    setting is the same for both, and a connection that already holds it is sent none. Without
+    it (a session from before the key was kept) the read is across organisations, as
+    :func:`user_with_membership` reads before the membership is known."""
+    reads = [user_with_membership_read(user_id), *([device] if device else [])]
+    if organisation_id is None:
+        with scopes_disabled(), read_together(reads):
+            yield
+        return
+    token = _SESSION_ORGANISATION.set(organisation_id)
+    try:
+        with organisation_scope(organisation_id), read_together(reads):
+            yield
+    finally:
+        _SESSION_ORGANISATION.reset(token)
 
 
 def user_with_membership(user_id: Any) -> User | None:
     """The user with this id if they have an active membership, read together with it (and
     its organisation) in one query; the membership is then :func:`membership_for_user`'s
-    answer for this user object, with no second read. None: no active membership."""
+    answer for this user object, with no second read. None: no active membership.
+
+    Inside :func:`signed_in_reads_together` with the session's organisation, read in that
+    organisation's scope; should it find nothing there (the membership was moved), read
+    across organisations as without it, so the answer is the same either way."""
     if type(user_id) is not int:
         return None  # Django reads the session's user id as the primary key's type, an integer
-    with scopes_disabled():
-        found = list(user_with_membership_read(user_id).queryset())
+    found: list[Membership] = []
+    organisation_id = _SESSION_ORGANISATION.get()
+    if organisation_id is not None:
+        with organisation_scope(organisation_id):
+            found = list(user_with_membership_read(user_id).queryset())
+    if not found:
+        with scopes_disabled():
+            found = list(user_with_membership_read(user_id).queryset())
     if not found:
         return None
     membership = found[0]

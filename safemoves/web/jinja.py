@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from safemoves.audit.labels import action_label, field_label
 from safemoves.cases.tables import case_rows
-from safemoves.common.addresses import object_address
+from safemoves.common.addresses import object_address, page_addresses
 from safemoves.common.templatetags.dates import date as django_date
 from safemoves.reciprocal.tables import pool_row
 
@@ -64,6 +64,13 @@ def csrf_once(request: HttpRequest) -> dict[str, Any]:
     """A context processor of the Jinja2 engine: one masked CSRF token for the whole page, as
     Django's engine writes it (the backend's own ``csrf_input`` masks a new one at each use)."""
     return {"csrf_input": SimpleLazyObject(lambda: csrf_input(request))}
+
+
+def addresses(request: HttpRequest) -> dict[str, Any]:
+    """A context processor of the Jinja2 engine: ``address()`` with this page's URLconf and
+    script prefix read once (``common.addresses.page_addresses``); a template rendered without
+    a request keeps the global ``address``, which reads them at each call."""
+    return {"address": page_addresses()}
 
 
 def environment(**options: Any) -> Environment:

@@ -269,3 +269,24 @@ def test_in_any_order_of_scopes_and_ids_a_bound_read_is_its_builders_read(
         assert read == expected
         if where != "every" and what != "references":
             assert {organisation for _, organisation in read} <= {landlords[where]}
+
+
+def test_whether_the_columns_hold_a_composite_key_is_asked_once_per_statement(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db.models.sql.compiler import SQLCompiler
+
+    case = make_case(world.a, assigned_to=world.a[Role.OFFICER])
+    asked: list[int] = []
+    real = SQLCompiler.has_composite_fields
+
+    def counted(self: SQLCompiler, expressions: Any) -> bool:
+        asked.append(len(expressions))
+        return bool(real(self, expressions))
+
+    monkeypatch.setattr(SQLCompiler, "has_composite_fields", counted)
+    with organisation_scope(world.a.organisation.pk):
+        for _ in range(3):
+            assert [row.pk for row in bound("test.case", _case, case_id=case.pk)] == [case.pk]
+    assert len(asked) == 1  # the first use; the next two take the statement's answer
+    assert asked[0] > 10  # every column of the case and its officer was looked at, once

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,11 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from safemoves.accounts.services import SIGNED_IN_ORGANISATION
 from safemoves.common import bound as bound_module
+from safemoves.common import rls
 from safemoves.organisations.models import Role
 from tests.factories import World, device_of, sign_in
 
 HOME = reverse("web:home")
+CASES = reverse("cases:list")
 LOGIN = reverse("accounts:login")
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +85,66 @@ def test_a_device_id_that_is_not_a_number_is_no_device(world: World) -> None:
     response = client.get(HOME)
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+@pytest.fixture
+def settings_sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The row-level security settings sent to the database, in order (PostgreSQL)."""
+    sent: list[tuple[str, str]] = []
+    real = psycopg.Connection.execute
+
+    def spy(self: Any, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        if query == rls.SET_SQL:
+            sent.append(tuple(params))
+        return real(self, query, params, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", spy)
+    return sent
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level security is PostgreSQL's")
+def test_the_membership_is_read_in_the_sessions_organisation(
+    world: World, settings_sent: list[tuple[str, str]]
+) -> None:
+    client = sign_in(Client(), world.a[Role.OFFICER])
+    organisation = str(world.a.organisation.pk)
+    settings_sent.clear()
+    assert client.get(CASES).status_code == 200
+    assert settings_sent == [(organisation, "")]  # the membership's read, and the page's after it
+    settings_sent.clear()
+    assert client.get(CASES).status_code == 200
+    assert settings_sent == []  # the connection holds that organisation already: nothing to send
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level security is PostgreSQL's")
+def test_a_session_without_the_organisation_reads_across_organisations(
+    world: World, settings_sent: list[tuple[str, str]]
+) -> None:
+    client = sign_in(Client(), world.a[Role.OFFICER])
+    session = client.session
+    del session[SIGNED_IN_ORGANISATION]
+    session.save()
+    organisation = str(world.a.organisation.pk)
+    settings_sent.clear()
+    assert client.get(CASES).status_code == 200
+    assert client.get(CASES).status_code == 200
+    assert settings_sent == [("", "all"), (organisation, ""), ("", "all"), (organisation, "")]
+
+
+@pytest.mark.parametrize("named", ["other organisation", "no organisation", "not a number"])
+def test_a_session_naming_another_organisation_still_acts_as_the_membership(world: World, named: str) -> None:
+    """A member has one membership: a session naming any other organisation (none is made so)
+    reads it across organisations, as a session without the key does, and acts as it."""
+    officer = world.a[Role.OFFICER]
+    client = sign_in(Client(), officer)
+    session = client.session
+    session[SIGNED_IN_ORGANISATION] = {
+        "other organisation": world.b.organisation.pk,
+        "no organisation": 987654,
+        "not a number": "1",
+    }[named]
+    session.save()
+    response = client.get(HOME)
+    assert response.status_code == 200
+    assert "Tenancy services officer at Alpha Homes" in response.content.decode()
+    assert response.wsgi_request.membership.organisation_id == world.a.organisation.pk  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from safemoves.accounts.backends import STAFF_BACKEND
 from safemoves.accounts.models import User
-from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT
+from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT, SIGNED_IN_ORGANISATION
 from safemoves.audit.models import AuditEvent
 from safemoves.common.scoping import organisation_scope, scopes_disabled
 from safemoves.organisations.models import Role
@@ -45,6 +45,8 @@ def test_full_sign_in_needs_password_then_code(world: World) -> None:
     home = client.get(HOME)
     assert home.status_code == 200
     assert "Tenancy services officer at Alpha Homes" in home.content.decode()
+    # The membership's organisation, kept for the reads of every request (ADR 0035, addendum).
+    assert client.session[SIGNED_IN_ORGANISATION] == world.a.organisation.pk
     with scopes_disabled():
         assert list(AuditEvent.objects.filter(actor=officer).values_list("action", flat=True)) == ["auth.login"]
 
