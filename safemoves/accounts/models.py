@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from safemoves.common.rows import DirectFromDb
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -24,7 +26,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(DirectFromDb, AbstractBaseUser, PermissionsMixin):
     """A member of staff. Tenants and agency referrers never hold accounts here."""
 
     email = models.EmailField(unique=True)

@@ -116,6 +116,17 @@ def sync_scope(execute: Any, sql: Any, params: Any, many: bool, context: dict[st
     return execute(sql, params, many, context)
 
 
+def sync_in_pipeline(db: Any, sqls: list[str]) -> None:
+    """Inside a pipeline open on ``db``'s connection, before statements sent to psycopg's
+    cursors directly (``common.bound``, ADR 0039): what :func:`sync_scope` does before each of
+    them, done once. The settings are queued first, so every statement after them reads under
+    them; the state is recorded as :func:`sync_scope` records it inside a pipeline."""
+    wanted = wanted_settings()
+    if db.rls_state != wanted and any(depends_on_scope(sql) for sql in sqls) and _usable(db):
+        db.connection.execute(SET_SQL, wanted)
+        db.rls_state = wanted
+
+
 def _read_in_one_round_trip(raw: Any, sql: Any, context: dict[str, Any]) -> bool:
     """Whether the settings can go in one pipeline with this statement: a plain SELECT on a
     client-side cursor, outside any pipeline already open (ADR 0035 sends its settings inside

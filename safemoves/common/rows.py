@@ -18,13 +18,13 @@ goes to Django's ``from_db``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
-__all__ = ["from_db"]
+__all__ = ["DirectFromDb", "from_db"]
 
 # Per model and selected attribute names: (attribute, whether set with setattr) per value.
 _Plan = tuple[tuple[str, bool], ...]
@@ -71,3 +71,15 @@ def from_db(cls: type[models.Model], db: str | None, field_names: Any, values: A
         else:
             attributes[name] = value
     return new
+
+
+class DirectFromDb:
+    """A model's ``from_db`` through :func:`from_db` where that is the same instance, Django's
+    otherwise. Listed before the model's Django base class."""
+
+    if not TYPE_CHECKING:  # to the type checker, Model.from_db as the stubs declare it
+
+        @classmethod
+        def from_db(cls, db, field_names, values):
+            made = from_db(cls, db, field_names, values)
+            return made if made is not None else super().from_db(db, field_names, values)

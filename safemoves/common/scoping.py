@@ -23,8 +23,8 @@ from django.db.models.sql.where import AND
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 
-from safemoves.common import rows
 from safemoves.common.choices import choice_display
+from safemoves.common.rows import DirectFromDb
 
 __all__ = [
     "OrganisationScopedManager",
@@ -129,7 +129,7 @@ def connect_row_guards() -> None:
     models.signals.pre_delete.connect(_refuse_foreign_delete, dispatch_uid="safemoves.scope.delete")
 
 
-class OrganisationOwned(models.Model):
+class OrganisationOwned(DirectFromDb, models.Model):
     """A model holding one organisation's rows: declares the owner and the scoped manager once.
 
     Every model with an ``organisation`` field inherits this (system check safemoves.E001);
@@ -144,12 +144,6 @@ class OrganisationOwned(models.Model):
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:  # type: ignore[override]
-        # Rows become instances without Model.__init__'s general path, where that is the same.
-        made = rows.from_db(cls, db, field_names, values)
-        return made if made is not None else super().from_db(db, field_names, values)
 
     def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
         # Every get_<field>_display() of these models: the choices' labels kept per field.

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from safemoves.common.rows import DirectFromDb
 from safemoves.common.scoping import OrganisationOwned
 
 
-class Organisation(models.Model):
+class Organisation(DirectFromDb, models.Model):
     """A member landlord. Names and covered areas are shared within the scheme."""
 
     class Kind(models.TextChoices):

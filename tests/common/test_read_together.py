@@ -173,3 +173,69 @@ def test_the_case_page_sends_every_sections_read_and_the_headers_together(
         assert tables == ["cases_case"]
     else:  # each section reads as it renders
         assert len(tables) == len(sent) + 1
+
+
+@pytest.fixture
+def paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which way each read_together() block sent its statements."""
+    taken: list[str] = []
+    for name in ("_send_direct", "_send_through_django"):
+        real = getattr(bound_module, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name) -> Any:
+            taken.append(_name)
+            return _real(*args)
+
+        monkeypatch.setattr(bound_module, name, spy)
+    return taken
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+def test_unlogged_reads_go_to_psycopgs_cursors_with_the_same_rows(world: World, paths: list[str]) -> None:
+    case = make_case(world.a, name="Ann Example")
+    with organisation_scope(world.a.organisation.pk):
+        for name in ("Bea", "Cal"):
+            _member(case, name)
+        CaseNote.objects.create(organisation=case.organisation, case=case, body="Called, safe to talk")
+        with CaptureQueriesContext(connection), read_together(_reads(case)):
+            logged = [_rows(read) for read in _reads(case)]
+        with read_together(_reads(case)):
+            direct = [_rows(read) for read in _reads(case)]
+    assert paths == ["_send_through_django", "_send_direct"]
+    assert direct == logged
+    assert [len(rows) for rows in direct] == [2, 1]
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+def test_the_direct_path_reads_each_landlord_under_its_own_row_level_security(world: World, paths: list[str]) -> None:
+    """Alternating landlords on one connection: each block's settings are sent before its
+    statements (the connection's recorded state follows), and each reads only its own rows."""
+    ours, theirs = make_case(world.a, name="Ann Example"), make_case(world.b, name="Eve Example")
+    with organisation_scope(world.a.organisation.pk):
+        _member(ours, "Bea")
+    with organisation_scope(world.b.organisation.pk):
+        _member(theirs, "Fay")
+    for _ in range(2):
+        for landlord, case, expected in ((world.a, ours, ["Bea"]), (world.b, theirs, ["Fay"])):
+            with organisation_scope(landlord.organisation.pk), read_together(_reads(case)):
+                assert [name for _, name in _rows(_reads(case)[0])] == expected
+                assert connection.rls_state == (str(landlord.organisation.pk), "")  # type: ignore[attr-defined]
+        # The other landlord's case under this scope: no rows.
+        with organisation_scope(world.a.organisation.pk), read_together(_reads(theirs)):
+            assert _rows(_reads(theirs)[0]) == []
+    assert set(paths) == {"_send_direct"}
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+def test_another_execute_wrapper_keeps_the_statements_on_djangos_cursors(world: World, paths: list[str]) -> None:
+    case = make_case(world.a, name="Ann Example")
+    seen: list[str] = []
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with organisation_scope(world.a.organisation.pk), connection.execute_wrapper(wrapper), read_together(_reads(case)):
+        pass
+    assert paths == ["_send_through_django"]
+    assert len(seen) == 2

@@ -1,6 +1,7 @@
 """Instances from rows without ``Model.__init__``'s general path (ADR 0039): the instance
-Django's ``from_db`` makes, for every organisation-owned model, every field selected or some
-deferred; Django's own path wherever a receiver or an ``__init__`` could see the difference."""
+Django's ``from_db`` makes, for every organisation-owned model, the user and the organisation,
+every field selected or some deferred; Django's own path wherever a receiver or an
+``__init__`` could see the difference."""
 
 from __future__ import annotations
 
@@ -12,13 +13,23 @@ from django.db import models
 from django.db.models.signals import post_init, pre_init
 
 from safemoves.common import rows
+from safemoves.common.rows import DirectFromDb
 from safemoves.common.scoping import OrganisationOwned, organisation_scope
 from tests.cases.factories import make_case
 from tests.factories import World
 
 
 def _models() -> list[type[models.Model]]:
-    return [model for model in apps.get_models() if issubclass(model, OrganisationOwned)]
+    return [model for model in apps.get_models() if issubclass(model, DirectFromDb)]
+
+
+def test_the_organisations_models_their_staff_and_the_landlords_are_made_so() -> None:
+    from safemoves.accounts.models import User
+    from safemoves.organisations.models import Organisation
+
+    made = set(_models())
+    assert {User, Organisation} <= made
+    assert {model for model in apps.get_models() if issubclass(model, OrganisationOwned)} <= made
 
 
 def _state(instance: models.Model) -> dict[str, Any]:
