@@ -9,7 +9,7 @@ of them only "fits" or "does not fit" (ADR 0012).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -81,6 +81,12 @@ def build_profile(request: MoveRequest) -> dict[str, Any]:
     return {name: values[name] for name in SHARED_PROFILE_FIELDS}
 
 
+# Each code's label, looked up once (a page of the pool shows some fifty profiles).
+_AGE_BAND_LABELS: dict[str, str] = dict(AgeBand.choices)
+_ACCESS_LABELS: dict[str, str] = dict(AccessNeed.choices)
+_TENURE_LABELS: dict[str, str] = dict(CoreTenancy.choices)
+
+
 def _area_label(code: str) -> str:
     return area_name(code) if is_known_area(code) else code
 
@@ -106,9 +112,21 @@ class ProfileView:
 
     @classmethod
     def from_data(
-        cls, *, request_id: UUID, data: dict[str, Any], taken_at: datetime, status: str, is_own: bool
+        cls,
+        *,
+        request_id: UUID,
+        data: dict[str, Any],
+        taken_at: datetime,
+        status: str,
+        is_own: bool,
+        today: date | None = None,
+        zone: tzinfo | None = None,
     ) -> ProfileView:
-        waited = int(data["days_waiting"]) + max(0, (timezone.localdate() - timezone.localdate(taken_at)).days)
+        """``today`` and ``zone`` (the local date and time zone) are read once by a caller
+        making a page of views; without them each view reads them itself."""
+        zone = zone or timezone.get_current_timezone()
+        today = today or timezone.localdate(timezone=zone)
+        waited = int(data["days_waiting"]) + max(0, (today - taken_at.astimezone(zone).date()).days)
         return cls(
             request_id=request_id,
             reference=str(data["reference"]),
@@ -128,15 +146,15 @@ class ProfileView:
 
     @property
     def children_labels(self) -> list[str]:
-        return [AgeBand(band).label for band in self.children_age_bands]
+        return [_AGE_BAND_LABELS[band] for band in self.children_age_bands]
 
     @property
     def access_label(self) -> str:
-        return AccessNeed(self.access_need).label if self.access_need in AccessNeed.values else self.access_need
+        return _ACCESS_LABELS.get(self.access_need, self.access_need)
 
     @property
     def tenure_label(self) -> str:
-        return CoreTenancy(self.tenure_to_keep).label if self.tenure_to_keep in CoreTenancy.values else "Not recorded"
+        return _TENURE_LABELS.get(self.tenure_to_keep, "Not recorded")
 
     @property
     def safe_area_labels(self) -> list[str]:

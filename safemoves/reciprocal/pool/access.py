@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, tzinfo
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -112,12 +113,22 @@ def _may_see_profile(
     return access.admits(safe_areas=data["safe_areas"], scheme_id=scheme_id, request_org=request_org)
 
 
-def _view(profile: SharedProfile, membership: Membership, *, status: str | None = None) -> ProfileView:
-    """The allow-listed view of ``profile``; ``status`` is its request's, when read without the request."""
+def _view(
+    profile: SharedProfile,
+    membership: Membership,
+    *,
+    status: str | None = None,
+    today: date | None = None,
+    zone: tzinfo | None = None,
+) -> ProfileView:
+    """The allow-listed view of ``profile``; ``status`` is its request's, when read without the
+    request; ``today`` and ``zone`` as :meth:`ProfileView.from_data` takes them."""
     return ProfileView.from_data(
         request_id=profile.request_id,
         data=profile.data,
         taken_at=profile.taken_at,
         status=profile.request.status if status is None else status,
         is_own=profile.organisation_id == membership.organisation_id,
+        today=today,
+        zone=zone,
     )
