@@ -29,7 +29,7 @@ writes are reached as `from safemoves.reciprocal.pool import services`.
 from __future__ import annotations
 
 from safemoves.reciprocal.codes import RequestStatus
-from safemoves.reciprocal.pool.access import PoolAccess, member_scheme_ids, policy_in_force
+from safemoves.reciprocal.pool.access import PoolAccess, access_reads, member_scheme_ids, policy_in_force
 from safemoves.reciprocal.pool.coordination import (
     home_for_coordinator,
     policy_history,
@@ -78,6 +78,7 @@ __all__ = [
     "PoolPage",
     "Proposal",
     "RequestStatus",
+    "access_reads",
     "batch_proposals",
     "fits_for_home",
     "get_ledger_entry",

@@ -11,6 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from safemoves.cases.extensions import frame_reads
+from safemoves.common.bound import read_together
 from safemoves.common.decorators import allowed_if
 from safemoves.common.forms import say
 from safemoves.common.http import StaffRequest
@@ -25,8 +27,11 @@ from safemoves.reciprocal.views.base import area
 @allowed_if(policies.can_use_pool)
 @require_GET
 def pool_view(request: StaffRequest) -> HttpResponse:
-    shown = pool.pool_profiles(request.membership, page_number=request.GET.get("page"))
-    return render(request, "reciprocal/pool.html", {"profiles": shown.profiles, "page": shown.page, "query": ""})
+    membership = request.membership
+    # Who may see what, and the header's reads, in one round trip before the pool's own (ADR 0035).
+    with read_together([*pool.access_reads(membership), *frame_reads(membership)]):
+        shown = pool.pool_profiles(membership, page_number=request.GET.get("page"))
+        return render(request, "reciprocal/pool.html", {"profiles": shown.profiles, "page": shown.page, "query": ""})
 
 
 @allowed_if(policies.can_use_pool)
