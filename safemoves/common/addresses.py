@@ -74,7 +74,7 @@ def object_address(url_name: str, *ids: object) -> str:
 def page_addresses() -> Callable[..., str]:
     """``object_address`` for the many addresses of one page (a case page writes some twenty):
     the URLconf and the script prefix, two context-local reads, are read once, not once an
-    address. The Jinja2 pages get it as ``address`` (``safemoves.web.jinja.page_context``)."""
+    address. The Jinja2 pages get it as ``address`` (``safemoves.web.jinja.addresses``)."""
     urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
 
     def address(url_name: str, *ids: object) -> str:
