@@ -18,13 +18,18 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template import defaultfilters
 from django.template.backends.utils import csrf_input
 from django.templatetags.static import static
+from django.urls import get_script_prefix
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString
 from django.utils.timezone import is_aware, localtime
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, StrictUndefined
@@ -73,6 +78,41 @@ def addresses(request: HttpRequest) -> dict[str, Any]:
     return {"address": page_addresses()}
 
 
+# Settings whose change changes an asset's address or the htmx script tags (Django resets its
+# own static files storage on the first two; the script tag names a debug script under DEBUG).
+_ASSET_SETTINGS = frozenset({"STATIC_URL", "STORAGES", "STATIC_ROOT", "DEBUG", "FORCE_SCRIPT_NAME"})
+
+
+@lru_cache(maxsize=256)
+def _asset(path: str, prefix: str) -> str:
+    return static(path)
+
+
+def static_asset(path: str) -> str:
+    """Django's ``static(path)``, once per path and script prefix per process: every page's
+    frame names the same three assets, and the storage gives one address for each until the
+    settings change (a manifest storage reads its manifest once per process too)."""
+    return _asset(path, get_script_prefix())
+
+
+@lru_cache(maxsize=4)
+def _htmx_tags(prefix: str) -> SafeString:
+    return htmx_script()
+
+
+def htmx_tags() -> SafeString:
+    """django-htmx's ``htmx_script()``, once per script prefix per process (its tags name
+    static assets, as :func:`static_asset`)."""
+    return _htmx_tags(get_script_prefix())
+
+
+@receiver(setting_changed)
+def _forget_assets(*, setting: str, **kwargs: Any) -> None:
+    if setting in _ASSET_SETTINGS:
+        _asset.cache_clear()
+        _htmx_tags.cache_clear()
+
+
 def environment(**options: Any) -> Environment:
     options["undefined"] = StrictUndefined
     options["finalize"] = _finalize
@@ -81,8 +121,8 @@ def environment(**options: Any) -> Environment:
     env.globals.update(
         {
             "address": object_address,
-            "static": static,
-            "htmx_script": htmx_script,
+            "static": static_asset,
+            "htmx_script": htmx_tags,
             "case_rows": case_rows,
             "pool_row": pool_row,
         }

@@ -189,3 +189,29 @@ def test_a_django_page_shows_a_jinja2_panel_as_html(world: World) -> None:
     access = sign_in(Client(), manager).get(f"/cases/{case.pk}/access-log/").content.decode()
     assert "Views and exports of this case and its documents and letters, newest first" in access
     assert "&lt;table" not in access
+
+
+def test_the_frames_assets_are_djangos_addresses_and_follow_the_settings() -> None:
+    from django.templatetags.static import static
+    from django.urls import set_script_prefix
+    from django_htmx.jinja import htmx_script
+
+    from safemoves.web.jinja import htmx_tags, static_asset
+
+    template = engines["jinja2"].from_string("{{ static('safemoves/site.css') }}|{{ htmx_script() }}")
+    assert static_asset("safemoves/site.css") == static("safemoves/site.css")
+    assert template.render({}) == f"{static('safemoves/site.css')}|{htmx_script()}"
+    with override_settings(STATIC_URL="/assets/"):
+        assert static_asset("safemoves/site.css") == static("safemoves/site.css") == "/assets/safemoves/site.css"
+        assert htmx_tags() == htmx_script()
+        assert "/assets/django_htmx/" in htmx_tags()
+    with override_settings(DEBUG=True):
+        assert htmx_tags() == htmx_script()
+        assert "data-debug" in htmx_tags()  # the debug script, as django-htmx adds it under DEBUG
+    assert "data-debug" not in htmx_tags()
+    assert static_asset("safemoves/site.css") == static("safemoves/site.css") != "/assets/safemoves/site.css"
+    try:
+        set_script_prefix("/safemoves/")
+        assert static_asset("safemoves/site.css") == static("safemoves/site.css")
+    finally:
+        set_script_prefix("/")
