@@ -251,6 +251,31 @@ def first_list_page(membership: Membership, *, mine: bool) -> ListPage | None:
     return None
 
 
+def officers_open_cases(organisation_id: int, user_id: int) -> QuerySet[Case]:
+    """An officer's visible open cases, as ``visible_cases()`` reads them for an officer less
+    the closed ones, from the ids alone: for builders of bound reads (ADR 0033)."""
+    return _open_visible(organisation_id, policies.officer_cases_rule(user_id))
+
+
+# The officer's home page: their cases not yet contacted, the first-contact deadline first.
+NEW_CASES_SHOWN = 10
+
+
+def _officers_new_cases(organisation_id: int, user_id: int) -> QuerySet[Case]:
+    return (
+        officers_open_cases(organisation_id, user_id)
+        .filter(assigned_officer_id=user_id, first_contact_at__isnull=True)
+        .order_by("first_contact_due_at", "reference")
+        .only("pk", "organisation_id", "reference", "first_contact_due_at")[:NEW_CASES_SHOWN]
+    )
+
+
+def officers_new_cases_read(membership: Membership) -> Read[Case]:
+    """The officer's cases not yet contacted (the home page's panel), as one bound read."""
+    ids = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
+    return Read("home.new_cases", _officers_new_cases, ids)
+
+
 def my_cases(membership: Membership) -> QuerySet[Case]:
     return case_list(membership, CaseFilters(officer_id=membership.user_id))
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safemoves.cases import selectors as case_selectors
 from safemoves.cases.codes import CLOSED
 from safemoves.cases.models import Case
 from safemoves.cases.services import case_settings_for
+from safemoves.common.bound import Read
 from safemoves.common.clock import LONDON
 from safemoves.common.prepared import prepared
 from safemoves.geo.areas import AREA_NAMES
@@ -59,6 +60,8 @@ def _end_of_today() -> datetime:
 
 def _due_items(membership: Membership, *, until: datetime, mine: bool) -> list[Due]:
     """Open safety actions and tasks due by ``until`` on cases the member may see (two queries)."""
+    if mine and membership.role == Role.OFFICER:
+        return _officers_due_items(membership, until=until)
     visible = case_selectors.visible_cases(membership).exclude(status__in_constants=CLOSED)
     actions = SafetyAction.objects.filter(
         status=ActionStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")
@@ -80,22 +83,64 @@ def _due_items(membership: Membership, *, until: datetime, mine: bool) -> list[D
     return sorted(items, key=lambda item: item.due_at)
 
 
+# An officer's own due items, bound (ADR 0033): the open items of their visible open cases, the
+# earliest due first, LIMIT of each; the deadline is applied to those rows (a time cannot be
+# bound). Ordered by the due time, the earliest LIMIT items due by the deadline are the
+# earliest LIMIT items, less those due after it: what the query with the deadline in it reads.
+def _officers_open_actions(organisation_id: int, user_id: int) -> QuerySet[SafetyAction]:
+    visible = case_selectors.officers_open_cases(organisation_id, user_id)
+    return (
+        SafetyAction.objects.filter(status=ActionStatus.OPEN, case__in=visible.values("pk"))
+        .filter(Q(owner_id=user_id) | Q(case__assigned_officer_id=user_id))
+        .select_related("action_type", "case")
+        .order_by("due_at", "pk")[:LIMIT]
+    )
+
+
+def _officers_open_tasks(organisation_id: int, user_id: int) -> QuerySet[Task]:
+    visible = case_selectors.officers_open_cases(organisation_id, user_id)
+    return (
+        Task.objects.filter(status=TaskStatus.OPEN, case__in=visible.values("pk"), owner_id=user_id)
+        .select_related("case")
+        .order_by("due_at", "pk")[:LIMIT]
+    )
+
+
+def _officers_due_reads(membership: Membership) -> list[Read[Any]]:
+    ids = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
+    return [
+        Read("home.due.actions.own", _officers_open_actions, ids),
+        Read("home.due.tasks.own", _officers_open_tasks, ids),
+    ]
+
+
+def _officers_due_items(membership: Membership, *, until: datetime) -> list[Due]:
+    actions, tasks = _officers_due_reads(membership)
+    items = [
+        Due(action.action_type.label, action.case, action.due_at, "safety action")
+        for action in actions.queryset()
+        if action.due_at <= until
+    ]
+    items += [Due(task.title, task.case, task.due_at, "task") for task in tasks.queryset() if task.due_at <= until]
+    return sorted(items, key=lambda item: item.due_at)
+
+
 def _officer(membership: Membership) -> dict[str, Any]:
     due = _due_items(membership, until=_end_of_today(), mine=True)
-    new_cases = (
-        case_selectors.visible_cases(membership)
-        .filter(assigned_officer_id=membership.user_id, first_contact_at__isnull=True)
-        .exclude(status__in_constants=CLOSED)
-        .order_by("first_contact_due_at", "reference")
-        .only("pk", "organisation_id", "reference", "first_contact_due_at")
-    )
     return {
         "overdue": [item for item in due if item.is_overdue],
         "due_today": [item for item in due if not item.is_overdue],
-        "new_cases": list(prepared(new_cases, "home.new_cases")[:LIMIT]),
+        "new_cases": list(case_selectors.officers_new_cases_read(membership).queryset()),
         "offers_waiting": work.offers_awaiting_tenant(membership),
         "circulation_near": work.requests_near_circulation(membership),
     }
+
+
+def work_reads(membership: Membership) -> list[Read[Any]]:
+    """The bound reads of the member's home page panels, to send in one round trip (ADR 0035)."""
+    if membership.role == Role.OFFICER:
+        return [*_officers_due_reads(membership), case_selectors.officers_new_cases_read(membership)]
+    return []
 
 
 def _manager(membership: Membership) -> dict[str, Any]:
