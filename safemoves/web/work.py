@@ -139,7 +139,11 @@ def _officer(membership: Membership) -> dict[str, Any]:
 def work_reads(membership: Membership) -> list[Read[Any]]:
     """The bound reads of the member's home page panels, to send in one round trip (ADR 0035)."""
     if membership.role == Role.OFFICER:
-        return [*_officers_due_reads(membership), case_selectors.officers_new_cases_read(membership)]
+        return [
+            *_officers_due_reads(membership),
+            case_selectors.officers_new_cases_read(membership),
+            work.near_circulation_read(membership),
+        ]
     return []
 
 

@@ -193,3 +193,26 @@ def test_an_officers_due_items_are_the_earliest_ten_due_by_the_deadline(world: W
 def _tasks(items: list[Any]) -> list[str]:
     """The tasks among due items (each new case brings its own safety actions too)."""
     return [item.label for item in items if item.kind == "task"]
+
+
+def test_an_officers_requests_near_circulation_are_those_due_within_two_days(world: World) -> None:
+    """Read bound, the earliest deadlines first, the deadline applied to those rows: past and
+    near deadlines shown, a later one and a request without a deadline not."""
+    from safemoves.reciprocal.pool import services as pool_services
+    from safemoves.reciprocal.pool.work import requests_near_circulation
+    from tests.reciprocal.factories import draft_request
+
+    now = timezone.now()
+    manager = world.a[Role.MANAGER]
+    deadlines = {"past": now - timedelta(days=1), "near": now + timedelta(days=1), "later": now + timedelta(days=10)}
+    references: dict[str, str] = {}
+    for label in (*deadlines, "none"):
+        request = draft_request(world.a, reciprocal_case(world.a, name=f"Pat {label.title()}"))
+        with organisation_scope(world.a.organisation.pk):
+            pool_services.request_approve(request=request, actor=manager)
+            MoveRequest.objects.filter(pk=request.pk).update(circulation_due_at=deadlines.get(label))
+        references[label] = request.reference
+    with organisation_scope(world.a.organisation.pk):
+        shown = requests_near_circulation(world.a[Role.OFFICER].membership, now=now)
+    assert [item.reference for item in shown] == [references["past"], references["near"]]
+    assert [item.when for item in shown] == [deadlines["past"], deadlines["near"]]

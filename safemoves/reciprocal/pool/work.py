@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safemoves.cases.models import Case
+from safemoves.common.bound import Read
 from safemoves.common.scoping import scopes_disabled
 from safemoves.organisations.models import Membership
 from safemoves.reciprocal.codes import OfferStatus, ProposalStatus, RequestStatus
@@ -35,39 +36,58 @@ def _mine(membership: Membership) -> Q:
     return Q(nominating_officer_id=membership.user_id) | Q(case__assigned_officer_id=membership.user_id)
 
 
+def _offers_awaiting_tenant(organisation_id: int, user_id: int) -> QuerySet[Any]:
+    return (
+        Offer.objects.filter(
+            referring_organisation_id=organisation_id,
+            status=OfferStatus.OFFERED,
+            request__organisation_id=organisation_id,
+        )
+        .filter(Q(request__nominating_officer_id=user_id) | Q(request__case__assigned_officer_id=user_id))
+        .order_by("expires_at")
+        .values_list("request__reference", "pk", "expires_at")[:LIMIT]
+    )
+
+
 def offers_awaiting_tenant(membership: Membership) -> list[WorkItem]:
     """Offers made to the officer's requests, awaiting the tenant's answer (the offer's expiry)."""
+    ids = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
     with scopes_disabled():
-        rows = (
-            Offer.objects.filter(
-                referring_organisation_id=membership.organisation_id,
-                status=OfferStatus.OFFERED,
-                request__organisation_id=membership.organisation_id,
-            )
-            .filter(
-                Q(request__nominating_officer_id=membership.user_id)
-                | Q(request__case__assigned_officer_id=membership.user_id)
-            )
-            .order_by("expires_at")
-            .values_list("request__reference", "pk", "expires_at")[:LIMIT]
-        )
+        # On every officer's home page: one statement built once (ADR 0033).
+        rows = Read("home.offers_awaiting_tenant", _offers_awaiting_tenant, ids).queryset()
         return [WorkItem(reference, pk, expires) for reference, pk, expires in rows]
 
 
-def requests_near_circulation(membership: Membership, *, now: datetime | None = None) -> list[WorkItem]:
-    """The officer's approved requests not yet circulated whose circulation deadline is near or past."""
-    now = now or timezone.now()
-    rows = (
+def _approved_requests_by_deadline(organisation_id: int, user_id: int) -> QuerySet[Any]:
+    return (
         MoveRequest.objects.filter(
-            organisation_id=membership.organisation_id,
-            status=RequestStatus.APPROVED,
-            circulation_due_at__lte=now + CIRCULATION_WARNING,
+            organisation_id=organisation_id, status=RequestStatus.APPROVED, circulation_due_at__isnull=False
         )
-        .filter(_mine(membership))
-        .order_by("circulation_due_at")
+        .filter(Q(nominating_officer_id=user_id) | Q(case__assigned_officer_id=user_id))
+        .order_by("circulation_due_at", "pk")
         .values_list("reference", "pk", "circulation_due_at")[:LIMIT]
     )
-    return [WorkItem(reference, pk, due) for reference, pk, due in rows]
+
+
+def near_circulation_read(membership: Membership) -> Read[Any]:
+    """The officer's approved requests, the circulation deadline first, as one bound read
+    (ADR 0033; a time cannot be bound, so :func:`requests_near_circulation` applies it)."""
+    ids = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
+    return Read("home.near_circulation", _approved_requests_by_deadline, ids)
+
+
+def requests_near_circulation(membership: Membership, *, now: datetime | None = None) -> list[WorkItem]:
+    """The officer's approved requests not yet circulated whose circulation deadline is near or past.
+
+    The earliest LIMIT deadlines, less those not yet near: ordered by the deadline, the same
+    rows as the query with the deadline in it (a request without a deadline is never near,
+    and is not read: it would take a place among the first LIMIT where nulls sort first)."""
+    near = (now or timezone.now()) + CIRCULATION_WARNING
+    return [
+        WorkItem(reference, pk, due)
+        for reference, pk, due in near_circulation_read(membership).queryset()
+        if due <= near
+    ]
 
 
 def own_offers_awaiting_reply(membership: Membership) -> list[WorkItem]:
