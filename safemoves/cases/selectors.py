@@ -28,7 +28,7 @@ from safemoves.cases.models import (
     Perpetrator,
 )
 from safemoves.common.blind_index import search_tokens, word_tokens
-from safemoves.common.bound import Read, bound, read_together
+from safemoves.common.bound import Read, read_together
 from safemoves.common.prepared import prepared
 from safemoves.organisations.models import Membership, Role
 
@@ -257,6 +257,33 @@ def officers_open_cases(organisation_id: int, user_id: int) -> QuerySet[Case]:
     return _open_visible(organisation_id, policies.officer_cases_rule(user_id))
 
 
+def overseers_open_cases(organisation_id: int, user_id: int) -> QuerySet[Case]:
+    """:func:`officers_open_cases` for a manager or an auditor (the cases they oversee)."""
+    return _open_visible(organisation_id, policies.overseer_cases_rule(user_id))
+
+
+# A manager's home page: the head of the triage inbox, and how many are in it.
+TRIAGE_SHOWN = 10
+
+
+def _overseers_triage_head(organisation_id: int, user_id: int) -> QuerySet[Case]:
+    return (
+        _inbox(organisation_id, policies.overseer_cases_rule(user_id))
+        .order_by(*TRIAGE_ORDER)
+        .only("pk", "organisation_id", "reference", "first_contact_due_at")[:TRIAGE_SHOWN]
+    )
+
+
+def triage_head_reads(membership: Membership) -> tuple[Read[Case], Read[Any]]:
+    """A manager's triage inbox, its first rows and its count, as two bound reads (the count a
+    grouped count: one row, or none for an empty inbox)."""
+    ids = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
+    return (
+        Read("home.triage", _overseers_triage_head, ids),
+        Read("cases.triage.overseer.n", _overseers_inbox_count, ids),
+    )
+
+
 # The officer's home page: their cases not yet contacted, the first-contact deadline first.
 NEW_CASES_SHOWN = 10
 
@@ -330,9 +357,14 @@ def _caseload_rows(organisation_id: int) -> QuerySet[Any]:  # users, annotated w
     )
 
 
+def caseloads_read(membership: Membership) -> Read[Any]:
+    """The read :func:`caseloads` makes, declared for a page that sends it with others (ADR 0035)."""
+    return Read("cases.caseloads", _caseload_rows, {"organisation_id": membership.organisation_id})
+
+
 def caseloads(membership: Membership, *, limit: int) -> list[OfficerLoad]:
     """Every officer of the landlord with their open cases and breached clocks, in one query."""
-    officers = bound("cases.caseloads", _caseload_rows, organisation_id=membership.organisation_id)
+    officers = caseloads_read(membership).queryset()
     return [
         OfficerLoad(
             officer=officer,

@@ -60,8 +60,9 @@ def _end_of_today() -> datetime:
 
 def _due_items(membership: Membership, *, until: datetime, mine: bool) -> list[Due]:
     """Open safety actions and tasks due by ``until`` on cases the member may see (two queries)."""
-    if mine and membership.role == Role.OFFICER:
-        return _officers_due_items(membership, until=until)
+    reads = _due_reads(membership, mine=mine)
+    if reads is not None:
+        return _bound_due_items(reads, until=until)
     visible = case_selectors.visible_cases(membership).exclude(status__in_constants=CLOSED)
     actions = SafetyAction.objects.filter(
         status=ActionStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")
@@ -83,7 +84,7 @@ def _due_items(membership: Membership, *, until: datetime, mine: bool) -> list[D
     return sorted(items, key=lambda item: item.due_at)
 
 
-# An officer's own due items, bound (ADR 0033): the open items of their visible open cases, the
+# The home pages' due items, bound (ADR 0033): the open items of the visible open cases, the
 # earliest due first, LIMIT of each; the deadline is applied to those rows (a time cannot be
 # bound). Ordered by the due time, the earliest LIMIT items due by the deadline are the
 # earliest LIMIT items, less those due after it: what the query with the deadline in it reads.
@@ -106,16 +107,43 @@ def _officers_open_tasks(organisation_id: int, user_id: int) -> QuerySet[Task]:
     )
 
 
-def _officers_due_reads(membership: Membership) -> list[Read[Any]]:
+def _overseen_open_actions(organisation_id: int, user_id: int) -> QuerySet[SafetyAction]:
+    visible = case_selectors.overseers_open_cases(organisation_id, user_id)
+    return (
+        SafetyAction.objects.filter(status=ActionStatus.OPEN, case__in=visible.values("pk"))
+        .select_related("action_type", "case")
+        .order_by("due_at", "pk")[:LIMIT]
+    )
+
+
+def _overseen_open_tasks(organisation_id: int, user_id: int) -> QuerySet[Task]:
+    visible = case_selectors.overseers_open_cases(organisation_id, user_id)
+    return (
+        Task.objects.filter(status=TaskStatus.OPEN, case__in=visible.values("pk"))
+        .select_related("case")
+        .order_by("due_at", "pk")[:LIMIT]
+    )
+
+
+def _due_reads(membership: Membership, *, mine: bool) -> tuple[Read[SafetyAction], Read[Task]] | None:
+    """The bound reads of an officer's own due items, or of what a manager or an auditor
+    oversees; None for anything else (read as before)."""
     ids = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
-    return [
-        Read("home.due.actions.own", _officers_open_actions, ids),
-        Read("home.due.tasks.own", _officers_open_tasks, ids),
-    ]
+    if mine and membership.role == Role.OFFICER:
+        return (
+            Read("home.due.actions.own", _officers_open_actions, ids),
+            Read("home.due.tasks.own", _officers_open_tasks, ids),
+        )
+    if not mine and membership.role in (Role.MANAGER, Role.AUDITOR):
+        return (
+            Read("home.due.actions.overseen", _overseen_open_actions, ids),
+            Read("home.due.tasks.overseen", _overseen_open_tasks, ids),
+        )
+    return None
 
 
-def _officers_due_items(membership: Membership, *, until: datetime) -> list[Due]:
-    actions, tasks = _officers_due_reads(membership)
+def _bound_due_items(reads: tuple[Read[SafetyAction], Read[Task]], *, until: datetime) -> list[Due]:
+    actions, tasks = reads
     items = [
         Due(action.action_type.label, action.case, action.due_at, "safety action")
         for action in actions.queryset()
@@ -140,19 +168,26 @@ def work_reads(membership: Membership) -> list[Read[Any]]:
     """The bound reads of the member's home page panels, to send in one round trip (ADR 0035)."""
     if membership.role == Role.OFFICER:
         return [
-            *_officers_due_reads(membership),
+            *(_due_reads(membership, mine=True) or ()),
             case_selectors.officers_new_cases_read(membership),
             work.near_circulation_read(membership),
+        ]
+    if membership.role == Role.MANAGER:
+        return [
+            *case_selectors.triage_head_reads(membership),
+            *(_due_reads(membership, mine=False) or ()),
+            case_selectors.caseloads_read(membership),
         ]
     return []
 
 
 def _manager(membership: Membership) -> dict[str, Any]:
-    triage = case_selectors.triage_inbox(membership).only("pk", "organisation_id", "reference", "first_contact_due_at")
+    head, count = case_selectors.triage_head_reads(membership)
+    counted = list(count.queryset())
     limit = case_settings_for(membership.organisation_id).caseload_flag
     return {
-        "triage": list(triage[:LIMIT]),
-        "triage_count": triage.count(),
+        "triage": list(head.queryset()),
+        "triage_count": int(counted[0]) if counted else 0,
         "breaches": _due_items(membership, until=timezone.now(), mine=False),
         "loads": case_selectors.caseloads(membership, limit=limit),
         "limit": limit,

@@ -160,14 +160,15 @@ def test_coordinator_sees_requests_waiting_past_the_scheme_setting(world: World)
 COORDINATOR_QUERIES = 9
 
 
-def test_an_officers_due_items_are_the_earliest_ten_due_by_the_deadline(world: World) -> None:
-    """The officer's due items are read bound, without the deadline (a time cannot be bound),
-    the earliest first, and the deadline applied to those rows: the same items the query with
-    the deadline in it reads, whether more or fewer than ten are due."""
+@pytest.mark.parametrize(("role", "mine"), [(Role.OFFICER, True), (Role.MANAGER, False)])
+def test_due_items_are_the_earliest_ten_due_by_the_deadline(world: World, role: Role, mine: bool) -> None:
+    """An officer's own due items and a manager's breaches are read bound, without the
+    deadline (a time cannot be bound), the earliest first, and the deadline applied to those
+    rows: the same items the query with the deadline in it reads, whether more or fewer than
+    ten are due."""
     from safemoves.tasks.models import Task
     from safemoves.web.work import LIMIT, _due_items
 
-    officer = world.a[Role.OFFICER]
     now = timezone.now()
     for index in range(LIMIT + 3):
         _task(world, f"Call {index}", overdue=True)
@@ -176,17 +177,17 @@ def test_an_officers_due_items_are_the_earliest_ten_due_by_the_deadline(world: W
         for index in range(LIMIT + 3):  # the last three due next week, the rest overdue, "Call 9" first
             due = now + timedelta(days=7, minutes=index) if index >= LIMIT else now - timedelta(hours=1, minutes=index)
             Task.objects.filter(pk=by_title[f"Call {index}"]).update(due_at=due)
-        membership = officer.membership
-        shown = _tasks(_due_items(membership, until=now + timedelta(hours=1), mine=True))
+        membership = world.a[role].membership
+        shown = _tasks(_due_items(membership, until=now + timedelta(hours=1), mine=mine))
         assert shown == [f"Call {index}" for index in reversed(range(LIMIT))]
         # A deadline beyond them all: the ten earliest, none of those due later.
-        shown = _tasks(_due_items(membership, until=now + timedelta(days=30), mine=True))
+        shown = _tasks(_due_items(membership, until=now + timedelta(days=30), mine=mine))
         assert shown == [f"Call {index}" for index in reversed(range(LIMIT))]
         # Two due by the deadline: those two, though the earliest ten are read.
         Task.objects.filter(pk__in=[by_title[f"Call {index}"] for index in range(2, LIMIT)]).update(
             due_at=now + timedelta(days=3)
         )
-        shown = _tasks(_due_items(membership, until=now + timedelta(hours=1), mine=True))
+        shown = _tasks(_due_items(membership, until=now + timedelta(hours=1), mine=mine))
         assert shown == ["Call 1", "Call 0"]
 
 
