@@ -32,10 +32,6 @@ class WorkItem:
     extra: str = ""
 
 
-def _mine(membership: Membership) -> Q:
-    return Q(nominating_officer_id=membership.user_id) | Q(case__assigned_officer_id=membership.user_id)
-
-
 def _offers_awaiting_tenant(organisation_id: int, user_id: int) -> QuerySet[Any]:
     return (
         Offer.objects.filter(
