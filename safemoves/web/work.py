@@ -14,12 +14,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safemoves.cases import selectors as case_selectors
-from safemoves.cases.codes import CLOSED
 from safemoves.cases.models import Case
 from safemoves.cases.services import case_settings_for
 from safemoves.common.bound import Read
 from safemoves.common.clock import LONDON
-from safemoves.common.prepared import prepared
 from safemoves.geo.areas import AREA_NAMES
 from safemoves.organisations.models import Membership, Role
 from safemoves.properties.codes import HomeStatus
@@ -58,83 +56,53 @@ def _end_of_today() -> datetime:
     return datetime.combine(timezone.now().astimezone(LONDON).date(), time(23, 59, 59), tzinfo=LONDON)
 
 
-def _due_items(membership: Membership, *, until: datetime, mine: bool) -> list[Due]:
-    """Open safety actions and tasks due by ``until`` on cases the member may see (two queries)."""
-    reads = _due_reads(membership, mine=mine)
-    if reads is not None:
-        return _bound_due_items(reads, until=until)
-    visible = case_selectors.visible_cases(membership).exclude(status__in_constants=CLOSED)
-    actions = SafetyAction.objects.filter(
-        status=ActionStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")
-    ).select_related("action_type", "case")
-    tasks = Task.objects.filter(
-        status=TaskStatus.OPEN, due_at__lte=until, case__in=visible.values("pk")
-    ).select_related("case")
-    if mine:
-        actions = actions.filter(Q(owner_id=membership.user_id) | Q(case__assigned_officer_id=membership.user_id))
-        tasks = tasks.filter(owner_id=membership.user_id)
-    items = [
-        Due(action.action_type.label, action.case, action.due_at, "safety action")
-        for action in prepared(actions, "home.due.actions")[:LIMIT]
-    ]
-    items += [
-        Due(task.title, task.case, task.due_at, "task")
-        for task in prepared(tasks.order_by("due_at"), "home.due.tasks")[:LIMIT]
-    ]
-    return sorted(items, key=lambda item: item.due_at)
-
-
-# The home pages' due items, bound (ADR 0033): the open items of the visible open cases, the
-# earliest due first, LIMIT of each; the deadline is applied to those rows (a time cannot be
-# bound). Ordered by the due time, the earliest LIMIT items due by the deadline are the
-# earliest LIMIT items, less those due after it: what the query with the deadline in it reads.
-def _officers_open_actions(organisation_id: int, user_id: int) -> QuerySet[SafetyAction]:
-    visible = case_selectors.officers_open_cases(organisation_id, user_id)
-    return (
-        SafetyAction.objects.filter(status=ActionStatus.OPEN, case__in=visible.values("pk"))
-        .filter(Q(owner_id=user_id) | Q(case__assigned_officer_id=user_id))
-        .select_related("action_type", "case")
-        .order_by("due_at", "pk")[:LIMIT]
-    )
-
-
-def _officers_open_tasks(organisation_id: int, user_id: int) -> QuerySet[Task]:
-    visible = case_selectors.officers_open_cases(organisation_id, user_id)
-    return (
-        Task.objects.filter(status=TaskStatus.OPEN, case__in=visible.values("pk"), owner_id=user_id)
-        .select_related("case")
-        .order_by("due_at", "pk")[:LIMIT]
-    )
-
-
-def _overseen_open_actions(organisation_id: int, user_id: int) -> QuerySet[SafetyAction]:
-    visible = case_selectors.overseers_open_cases(organisation_id, user_id)
+# The home pages' due items, bound (ADR 0033): the open items of the member's visible open
+# cases, the earliest due first, LIMIT of each; the deadline is applied to those rows (a time
+# cannot be bound). Ordered by the due time, the earliest LIMIT items due by the deadline are
+# the earliest LIMIT items, less those due after it: what the query with the deadline reads.
+def _open_actions(visible: QuerySet[Case]) -> QuerySet[SafetyAction]:
     return (
         SafetyAction.objects.filter(status=ActionStatus.OPEN, case__in=visible.values("pk"))
         .select_related("action_type", "case")
-        .order_by("due_at", "pk")[:LIMIT]
+        .order_by("due_at", "pk")
     )
 
 
-def _overseen_open_tasks(organisation_id: int, user_id: int) -> QuerySet[Task]:
-    visible = case_selectors.overseers_open_cases(organisation_id, user_id)
+def _open_tasks(visible: QuerySet[Case]) -> QuerySet[Task]:
     return (
         Task.objects.filter(status=TaskStatus.OPEN, case__in=visible.values("pk"))
         .select_related("case")
-        .order_by("due_at", "pk")[:LIMIT]
+        .order_by("due_at", "pk")
     )
 
 
-def _due_reads(membership: Membership, *, mine: bool) -> tuple[Read[SafetyAction], Read[Task]] | None:
+def _officers_open_actions(organisation_id: int, user_id: int) -> QuerySet[SafetyAction]:
+    actions = _open_actions(case_selectors.officers_open_cases(organisation_id, user_id))
+    return actions.filter(Q(owner_id=user_id) | Q(case__assigned_officer_id=user_id))[:LIMIT]
+
+
+def _officers_open_tasks(organisation_id: int, user_id: int) -> QuerySet[Task]:
+    return _open_tasks(case_selectors.officers_open_cases(organisation_id, user_id)).filter(owner_id=user_id)[:LIMIT]
+
+
+def _overseen_open_actions(organisation_id: int, user_id: int) -> QuerySet[SafetyAction]:
+    return _open_actions(case_selectors.overseers_open_cases(organisation_id, user_id))[:LIMIT]
+
+
+def _overseen_open_tasks(organisation_id: int, user_id: int) -> QuerySet[Task]:
+    return _open_tasks(case_selectors.overseers_open_cases(organisation_id, user_id))[:LIMIT]
+
+
+def _due_reads(membership: Membership) -> tuple[Read[SafetyAction], Read[Task]] | None:
     """The bound reads of an officer's own due items, or of what a manager or an auditor
-    oversees; None for anything else (read as before)."""
+    oversees; None for a role that sees no cases."""
     ids = {"organisation_id": membership.organisation_id, "user_id": membership.user_id}
-    if mine and membership.role == Role.OFFICER:
+    if membership.role == Role.OFFICER:
         return (
             Read("home.due.actions.own", _officers_open_actions, ids),
             Read("home.due.tasks.own", _officers_open_tasks, ids),
         )
-    if not mine and membership.role in (Role.MANAGER, Role.AUDITOR):
+    if membership.role in (Role.MANAGER, Role.AUDITOR):
         return (
             Read("home.due.actions.overseen", _overseen_open_actions, ids),
             Read("home.due.tasks.overseen", _overseen_open_tasks, ids),
@@ -142,7 +110,12 @@ def _due_reads(membership: Membership, *, mine: bool) -> tuple[Read[SafetyAction
     return None
 
 
-def _bound_due_items(reads: tuple[Read[SafetyAction], Read[Task]], *, until: datetime) -> list[Due]:
+def _due_items(membership: Membership, *, until: datetime) -> list[Due]:
+    """Open safety actions and tasks due by ``until``: an officer's own, or on the cases a
+    manager or an auditor oversees (two queries)."""
+    reads = _due_reads(membership)
+    if reads is None:
+        return []
     actions, tasks = reads
     items = [
         Due(action.action_type.label, action.case, action.due_at, "safety action")
@@ -154,7 +127,7 @@ def _bound_due_items(reads: tuple[Read[SafetyAction], Read[Task]], *, until: dat
 
 
 def _officer(membership: Membership) -> dict[str, Any]:
-    due = _due_items(membership, until=_end_of_today(), mine=True)
+    due = _due_items(membership, until=_end_of_today())
     return {
         "overdue": [item for item in due if item.is_overdue],
         "due_today": [item for item in due if not item.is_overdue],
@@ -168,14 +141,14 @@ def work_reads(membership: Membership) -> list[Read[Any]]:
     """The bound reads of the member's home page panels, to send in one round trip (ADR 0035)."""
     if membership.role == Role.OFFICER:
         return [
-            *(_due_reads(membership, mine=True) or ()),
+            *(_due_reads(membership) or ()),
             case_selectors.officers_new_cases_read(membership),
             work.near_circulation_read(membership),
         ]
     if membership.role == Role.MANAGER:
         return [
             *case_selectors.triage_head_reads(membership),
-            *(_due_reads(membership, mine=False) or ()),
+            *(_due_reads(membership) or ()),
             case_selectors.caseloads_read(membership),
         ]
     return []
@@ -188,7 +161,7 @@ def _manager(membership: Membership) -> dict[str, Any]:
     return {
         "triage": list(head.queryset()),
         "triage_count": int(counted[0]) if counted else 0,
-        "breaches": _due_items(membership, until=timezone.now(), mine=False),
+        "breaches": _due_items(membership, until=timezone.now()),
         "loads": case_selectors.caseloads(membership, limit=limit),
         "limit": limit,
     }
