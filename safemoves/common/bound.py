@@ -226,9 +226,10 @@ def read_together(
     trip; the block is given their rows, in order, or None where nothing was read ahead (then
     the caller reads them itself). Only with at least one read that can be sent ahead.
 
-    On PostgreSQL the statements go through Django's cursor (so the row-level security settings
-    are synced first and the statements are logged as any other) in psycopg's pipeline mode:
-    one network round trip and one wait instead of one each. Elsewhere nothing is read ahead.
+    On PostgreSQL the statements go in psycopg's pipeline mode: one network round trip and one
+    wait instead of one each, the row-level security settings synced first. They go through
+    Django's cursors where anything watches them (a query log, another execute wrapper), and on
+    psycopg's cursors otherwise (:func:`_send_direct`). Elsewhere nothing is read ahead.
     Reads are matched by their shape and their parameters, which include the organisation in
     scope, so rows read for one scope or one case can answer no call for another.
     """
