@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
@@ -17,9 +18,52 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safemoves.accounts.backends import STAFF_BACKEND
 from safemoves.accounts.services import LAST_SEEN_AT, LOGIN_AT, SIGNED_IN_ORGANISATION
+from safemoves.accounts.sessions import session_read
 from safemoves.common.bound import Read
 from safemoves.common.prepared import prepared
 from safemoves.organisations.selectors import membership_for_user, signed_in_reads_together
+
+# (user id, django-otp's persistent id of the device or None, organisation id or None)
+_SignIn = tuple[int, str | None, int | None]
+# What each staff session named on its last request to this process, by a digest of its key (the
+# key itself is a credential: it is not kept). Bounded; the oldest are forgotten first.
+_KNOWN_SIGN_INS: dict[bytes, _SignIn] = {}
+_MAX_KNOWN_SIGN_INS = 10_000
+
+
+def _digest(session_key: str) -> bytes:
+    return hashlib.blake2b(session_key.encode(), digest_size=16).digest()
+
+
+def _known_sign_in(session_key: str) -> _SignIn | None:
+    return _KNOWN_SIGN_INS.get(_digest(session_key))
+
+
+def forget_sign_in(session_key: str) -> None:
+    """Forget what a session named (it ends: signed out, or found no more)."""
+    _KNOWN_SIGN_INS.pop(_digest(session_key), None)
+
+
+def _remember_judged_sign_in(request: HttpRequest) -> None:
+    """Keep what the session named, now that the sign-in it names has been accepted."""
+    key, sign_in = getattr(request, "_safemoves_sign_in", (None, None))
+    if key is None:
+        return
+    if sign_in is None or request.session.session_key != key:
+        forget_sign_in(key)
+        return
+    digest = _digest(key)
+    if digest not in _KNOWN_SIGN_INS and len(_KNOWN_SIGN_INS) >= _MAX_KNOWN_SIGN_INS:
+        with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there first
+            del _KNOWN_SIGN_INS[next(iter(_KNOWN_SIGN_INS))]
+    _KNOWN_SIGN_INS[digest] = sign_in
+
+
+def _forget_judged_sign_in(request: HttpRequest) -> None:
+    """Forget what a session named once it signs no one in."""
+    key, _ = getattr(request, "_safemoves_sign_in", (None, None))
+    if key is not None:
+        forget_sign_in(key)
 
 
 def _totp_device(device_id: int) -> QuerySet[TOTPDevice]:
@@ -60,19 +104,49 @@ class StaffOTPMiddleware(OTPMiddleware):  # type: ignore[misc]  # django-otp shi
     before; a read-ahead that no call asks for (another backend, a user id Django parses
     differently) is dropped. A kind of device this product does not enrol is read as
     django-otp reads it.
+
+    The session row joins that round trip from a staff session's second request on this
+    process: what the session named last time (user, device, organisation) is kept by a digest
+    of its key, the reads it named are sent with the session's own, and they are used only if
+    the session, once read, names the same again; otherwise the reads are made as above.
     """
 
     def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
         session = request.session
+        key = session.session_key
+        if isinstance(key, str) and not session.accessed and (known := _known_sign_in(key)) is not None:
+            # The session row in the same round trip as the reads it named last time; should it
+            # name another user, device or organisation now, those rows are dropped unread.
+            with self._sign_in_reads_together(known, first=[session_read(key)]):
+                if self._sign_in(session) == known:
+                    request._safemoves_sign_in = (key, known)  # type: ignore[attr-defined]
+                    return super()._verify_user_sync(request, user)
+        sign_in = self._sign_in(session)
+        if isinstance(key, str):
+            # Kept once the staff session middleware has judged the sign-in (below).
+            request._safemoves_sign_in = (key, sign_in if session.session_key == key else None)  # type: ignore[attr-defined]
+        if sign_in is None:
+            return super()._verify_user_sync(request, user)  # signed out, or not a staff sign-in
+        with self._sign_in_reads_together(sign_in):
+            return super()._verify_user_sync(request, user)
+
+    def _sign_in(self, session: Any) -> _SignIn | None:
+        """The user id, second-factor device and organisation a staff session names (None for
+        any other session); reading it loads the session."""
         user_id = session.get(SESSION_KEY)
         if session.get(BACKEND_SESSION_KEY) != STAFF_BACKEND or type(user_id) is not str or not user_id.isdigit():
-            return super()._verify_user_sync(request, user)  # signed out, or not a staff sign-in
+            return None
         persistent_id = session.get(DEVICE_ID_SESSION_KEY)
-        device = _device_read(self._normalize_persistent_id(persistent_id)) if isinstance(persistent_id, str) else None
+        device = self._normalize_persistent_id(persistent_id) if isinstance(persistent_id, str) else None
         organisation_id = session.get(SIGNED_IN_ORGANISATION)
         organisation = organisation_id if type(organisation_id) is int and organisation_id > 0 else None
-        with signed_in_reads_together(int(user_id), device, organisation):
-            return super()._verify_user_sync(request, user)
+        return (int(user_id), device, organisation)
+
+    @staticmethod
+    def _sign_in_reads_together(sign_in: _SignIn, *, first: list[Read[Any]] | None = None) -> Any:
+        user_id, persistent_id, organisation = sign_in
+        device = _device_read(persistent_id) if persistent_id is not None else None
+        return signed_in_reads_together(user_id, device, organisation, first=first or ())
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         persistent_id = self._normalize_persistent_id(persistent_id)
@@ -105,7 +179,9 @@ class StaffSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
         user = request.user
-        if user.is_authenticated:
+        if not user.is_authenticated:
+            _forget_judged_sign_in(request)
+        else:
             now = timezone.now().timestamp()
             login_at = request.session.get(LOGIN_AT)
             last_seen_at = request.session.get(LAST_SEEN_AT, login_at)
@@ -119,6 +195,7 @@ class StaffSessionMiddleware:
             if membership is None or not verified:
                 logout(request)
             else:
+                _remember_judged_sign_in(request)
                 request.membership = membership  # type: ignore[attr-defined]
                 if now - float(last_seen_at) > settings.SAFEMOVES_SESSION_ACTIVITY_GRANULARITY:
                     request.session[LAST_SEEN_AT] = now

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from safemoves.audit.chain import GENESIS_HASH, head_mac, link_hash
 from safemoves.audit.models import CASE_OBJECT_TYPE, SYSTEM_CHAIN, AuditChainHead, AuditEvent, chain_for
+from safemoves.common.bound import statement_rows
 from safemoves.common.requestid import current_request_id
 from safemoves.common.rls import wanted_settings
 from safemoves.common.scoping import scopes_disabled
@@ -291,12 +292,10 @@ def _run_append(
         db.ops.quote_name(str(AuditEvent._meta.pk.column if AuditEvent._meta.pk else "id")),
     )
     values = [field.get_db_prep_save(getattr(event, field.attname), connection=db) for _column, field in columns]
-    with db.cursor() as cursor:
-        cursor.execute(sql, [*before, *values, *after])
-        row = cursor.fetchone()
-    if row is None:
+    rows = statement_rows(db, sql, [*before, *values, *after])
+    if not rows:
         return False
-    event.pk = row[0]
+    event.pk = rows[0][0]
     event._state.adding = False
     event._state.db = db.alias
     return True

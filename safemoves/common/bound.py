@@ -70,7 +70,7 @@ from django_scopes.manager import DisabledQuerySet
 from safemoves.common import rls
 from safemoves.common.prepared import CompiledStatement, PreparedSQLMismatch, compiled_columns
 
-__all__ = ["BoundStatementRefused", "Read", "bound", "cache_size", "clear_cache", "read_together"]
+__all__ = ["BoundStatementRefused", "Read", "bound", "cache_size", "clear_cache", "read_together", "statement_rows"]
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -254,10 +254,12 @@ def _read(
         or not psycopg.Pipeline.is_supported()
     ):
         return None, None
+    connection.close_if_health_check_failed()  # as Django's cursor() does first (CONN_HEALTH_CHECKS)
     connection.ensure_connection()
     statements = [*also, *((statement.sql, params) for _, statement, params in kept)]
     send = _send_direct if _direct(connection) else _send_through_django
     cursors: list[Any] = []
+    done = False
     try:
         send(connection, statements, cursors)
         with connection.wrap_database_errors:
@@ -266,10 +268,10 @@ def _read(
                 (shape, params): cursor.fetchall()
                 for (shape, _, params), cursor in zip(kept, cursors[len(also) :], strict=True)
             }
-            return ahead, extra
+        done = True
+        return ahead, extra
     finally:
-        for cursor in cursors:
-            cursor.close()
+        _release(connection, cursors, done)
 
 
 def _direct(connection: Any) -> bool:
@@ -292,16 +294,132 @@ def _send_direct(connection: Any, statements: list[tuple[str, Sequence[Any]]], c
     """What :func:`_send_through_django` sends, on psycopg's cursors: the checks Django's cursor
     makes before a statement, made once, and the row-level security settings synced once before
     the statements (ADR 0020) rather than checked at each. A Django cursor costs about as much
-    Python as a small statement's own execution; a case page sends some twenty (ADR 0039)."""
+    Python as a small statement's own execution; a case page sends some twenty (ADR 0039).
+
+    Each statement's text has a cursor kept on the connection (:class:`_KeptCursors`): run
+    again with the same text, psycopg keeps its adaptation state (the loader of each column
+    type), which a new cursor builds afresh for every statement."""
     connection.validate_thread_sharing()
     connection.validate_no_broken_transaction()
     raw = connection.connection
+    kept = _KeptCursors.of(connection)
     with connection.wrap_database_errors, raw.pipeline():
         rls.sync_in_pipeline(connection, [sql for sql, _ in statements])
         for sql, params in statements:
-            cursor = raw.cursor()  # the connection's cursor class, as Django's cursor() makes
+            cursor = kept.take(sql)
             cursors.append(cursor)
             cursor.execute(sql, params)
+
+
+def statement_rows(connection: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of one statement from code (SQL text kept by the caller, values bound), on a
+    kept cursor when nothing watches Django's cursors, and through them otherwise."""
+    rows = _fetch_direct(connection, sql, params)
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall() if cursor.description is not None else []
+    return rows
+
+
+def _fetch_direct(connection: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]] | None:
+    """One statement's rows on the cursor kept for its text, as Django's cursor would give them:
+    Django's checks first (the connection's health check, thread sharing, no broken
+    transaction), the row-level security settings synced by the same execute wrapper, database
+    errors wrapped as Django's. None where the statements must go through Django's cursors
+    (another database, a query log, another execute wrapper)."""
+    if connection.vendor != "postgresql" or not _direct(connection):
+        return None
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    connection.validate_no_broken_transaction()
+    cursor = _KeptCursors.of(connection).take(sql)
+    done = False
+    try:
+        with connection.wrap_database_errors:
+            rls.sync_scope(_executor(cursor), sql, params, False, {"connection": connection, "cursor": None})
+            rows: list[tuple[Any, ...]] = cursor.fetchall() if cursor.description is not None else []
+        done = True
+        return rows
+    finally:
+        _release(connection, [cursor], done)
+
+
+def _executor(cursor: Any) -> Callable[[str, Sequence[Any], bool, dict[str, Any]], Any]:
+    def execute(sql: str, params: Sequence[Any], many: bool, context: dict[str, Any]) -> Any:
+        return cursor.execute(sql, params)
+
+    return execute
+
+
+class _KeptCursors:
+    """psycopg cursors kept on one database connection, one per statement text.
+
+    A kept cursor holds nothing between uses: once its rows are fetched its result, the query's
+    parameters and the adapter's reference to the result are released (:meth:`release`), so
+    only the statement's text and the loaders of its column types stay. A cursor is lent to one
+    statement of a block at a time (the same text twice in a block takes a new one for the
+    second), and the whole set is dropped on any error, or when Django connects anew."""
+
+    __slots__ = ("cursors", "lent", "raw")
+    _ATTRIBUTE = "_safemoves_kept_cursors"
+    _MAX = 512  # statement texts come from code: only a cap
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.cursors: dict[str, Any] = {}
+        self.lent: set[int] = set()
+
+    @classmethod
+    def of(cls, connection: Any) -> _KeptCursors:
+        kept: _KeptCursors | None = getattr(connection, cls._ATTRIBUTE, None)
+        if kept is None or kept.raw is not connection.connection:
+            kept = cls(connection.connection)
+            setattr(connection, cls._ATTRIBUTE, kept)
+        return kept
+
+    @classmethod
+    def existing(cls, connection: Any) -> _KeptCursors | None:
+        return getattr(connection, cls._ATTRIBUTE, None)
+
+    def take(self, sql: str) -> Any:
+        cursor = self.cursors.get(sql)
+        if cursor is not None and not cursor.closed and id(cursor) not in self.lent:
+            self.lent.add(id(cursor))
+            return cursor
+        fresh = self.raw.cursor()  # the connection's cursor class, as Django's cursor() makes
+        if (cursor is None and len(self.cursors) < self._MAX) or (cursor is not None and cursor.closed):
+            self.cursors[sql] = fresh
+            self.lent.add(id(fresh))
+        return fresh  # otherwise lent to this block alone, and closed after it
+
+    def release(self, cursor: Any) -> bool:
+        """Whether ``cursor`` is kept here: if so, emptied for its next use; otherwise left to
+        the caller to close."""
+        if id(cursor) not in self.lent:
+            return False
+        self.lent.discard(id(cursor))
+        cursor._reset()  # the results and the query's parameters
+        cursor._tx.set_pgresult(None)  # the adapter's reference to the last result
+        return True
+
+    def drop(self) -> None:
+        for cursor in self.cursors.values():
+            cursor.close()
+        self.cursors.clear()
+        self.lent.clear()
+
+
+def _release(connection: Any, cursors: list[Any], done: bool) -> None:
+    """After a block's rows are fetched: kept cursors emptied, others closed; after an error,
+    every kept cursor of the connection dropped too."""
+    kept = _KeptCursors.existing(connection)
+    for cursor in cursors:
+        if not (done and kept is not None and kept.release(cursor)):
+            cursor.close()
+    if not done and kept is not None:
+        kept.drop()
 
 
 def cache_size() -> int:
@@ -482,10 +600,12 @@ class _BoundCompilerMixin(SQLCompiler):
         self, result_type: str = MULTI, chunked_fetch: bool = False, chunk_size: int = GET_ITERATOR_CHUNK_SIZE
     ) -> Any:
         rows = getattr(self.query, "rows", None)
+        statement: _Statement = self.query.bound[0]  # type: ignore[attr-defined]  # set by bound()
+        if rows is None and result_type == MULTI and not chunked_fetch:
+            rows = _fetch_direct(self.connection, statement.sql, self.query.bound[1])  # type: ignore[attr-defined]
         if rows is None or result_type != MULTI:
             return super().execute_sql(result_type, chunked_fetch, chunk_size)  # type: ignore[call-overload]
         self.query.rows = None  # type: ignore[attr-defined]  # one use, as a cursor's rows
-        statement: _Statement = self.query.bound[0]  # type: ignore[attr-defined]  # set by bound()
         statement.apply_to(self)
         if self.has_extra_select:
             rows = [row[: self.col_count] for row in rows]

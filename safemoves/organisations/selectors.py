@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -32,7 +32,7 @@ def user_with_membership_read(user_id: int) -> Read[Membership]:
 
 @contextmanager
 def signed_in_reads_together(
-    user_id: int, device: Read[Any] | None, organisation_id: int | None = None
+    user_id: int, device: Read[Any] | None, organisation_id: int | None = None, *, first: Sequence[Read[Any]] = ()
 ) -> Iterator[None]:
     """Inside the block, the user with this id and their membership, and the session's
     second-factor device (an unscoped model), come from one round trip (ADR 0035): the
@@ -43,8 +43,11 @@ def signed_in_reads_together(
     the scope the request's own reads take next, so the database's row-level security
     setting is the same for both, and a connection that already holds it is sent none. Without
     it (a session from before the key was kept) the read is across organisations, as
-    :func:`user_with_membership` reads before the membership is known."""
-    reads = [user_with_membership_read(user_id), *([device] if device else [])]
+    :func:`user_with_membership` reads before the membership is known.
+
+    ``first``: reads of unscoped rows sent ahead of these in the same round trip (the session
+    row itself, when the middleware knows which user the session named last time)."""
+    reads = [*first, user_with_membership_read(user_id), *([device] if device else [])]
     if organisation_id is None:
         with scopes_disabled(), read_together(reads):
             yield

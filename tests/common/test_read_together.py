@@ -9,8 +9,9 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import DataError, connection, transaction
+from django.db.models import IntegerField, QuerySet, Value
+from django.db.models.functions import Cast
 from django.test.utils import CaptureQueriesContext
 
 from safemoves.cases.models import CaseNote, HouseholdMember
@@ -239,3 +240,67 @@ def test_another_execute_wrapper_keeps_the_statements_on_djangos_cursors(world: 
         pass
     assert paths == ["_send_through_django"]
     assert len(seen) == 2
+
+
+def _household_numbered(case_id: UUID, number: str) -> QuerySet[HouseholdMember]:
+    """A read the database refuses when ``number`` is not a number."""
+    return HouseholdMember.objects.filter(case_id=case_id).annotate(number=Cast(Value(number), IntegerField()))
+
+
+def _kept(statement_name: str) -> Any:
+    """The cursor kept on the connection for a bound read's statement text."""
+    kept = bound_module._KeptCursors.existing(connection)
+    assert kept is not None
+    (sql,) = [statement.sql for (name, *_), statement in bound_module._statements.items() if name == statement_name]
+    return kept.cursors[sql]
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+def test_a_kept_cursor_serves_its_statement_again_and_holds_no_rows_between_blocks(world: World) -> None:
+    ours, theirs = make_case(world.a, name="Ann Example"), make_case(world.b, name="Eve Example")
+    with organisation_scope(world.a.organisation.pk):
+        _member(ours, "Bea")
+    with organisation_scope(world.b.organisation.pk):
+        _member(theirs, "Fay")
+    answers = []
+    cursors = []
+    for landlord, case in ((world.a, ours), (world.b, theirs), (world.a, ours)):
+        with organisation_scope(landlord.organisation.pk), read_together(_reads(case)):
+            answers.append([name for _, name in _rows(_reads(case)[0])])
+        cursor = _kept("test.household")
+        cursors.append(cursor)
+        # Emptied once read: no result, no parameters, nothing in the adapter.
+        assert (cursor.closed, cursor.pgresult, cursor._query, cursor._tx.pgresult) == (False, None, None, None)
+        assert cursor.rowcount == -1
+    assert answers == [["Bea"], ["Fay"], ["Bea"]]
+    assert cursors[0] is cursors[1] is cursors[2]
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+def test_one_statement_twice_in_a_block_gets_two_cursors(world: World) -> None:
+    first, second = make_case(world.a, name="Ann Example"), make_case(world.a, name="Bob Example")
+    with organisation_scope(world.a.organisation.pk):
+        _member(first, "Bea")
+        _member(second, "Cal")
+        reads = [Read("test.household", _household, {"case_id": case.pk}) for case in (first, second)]
+        for _ in range(2):
+            with read_together(reads):
+                assert [[name for _, name in _rows(read)] for read in reads] == [["Bea"], ["Cal"]]
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+def test_an_error_drops_every_kept_cursor_and_the_next_block_reads_afresh(world: World) -> None:
+    case = make_case(world.a, name="Ann Example")
+    with organisation_scope(world.a.organisation.pk):
+        _member(case, "Bea")
+        with read_together(_reads(case)):
+            pass
+        kept = _kept("test.household")
+        broken = Read("test.broken", _household_numbered, {"case_id": case.pk, "number": "not a number"})
+        with pytest.raises(DataError, match="integer"), transaction.atomic(), read_together([*_reads(case), broken]):
+            pass
+        assert kept.closed
+        assert bound_module._KeptCursors.existing(connection).cursors == {}  # type: ignore[union-attr]
+    with organisation_scope(world.a.organisation.pk), read_together(_reads(case)):
+        assert [name for _, name in _rows(_reads(case)[0])] == ["Bea"]
+    assert _kept("test.household") is not kept

@@ -3,6 +3,7 @@ go to the database in one round trip (ADR 0035), and every check on them still h
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from safemoves.accounts import middleware as staff_middleware
 from safemoves.accounts.services import SIGNED_IN_ORGANISATION
 from safemoves.common import bound as bound_module
 from safemoves.common import rls
@@ -23,6 +25,14 @@ HOME = reverse("web:home")
 CASES = reverse("cases:list")
 LOGIN = reverse("accounts:login")
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _nothing_known() -> Iterator[None]:
+    """Each test starts as a new process: no session has been seen."""
+    staff_middleware._KNOWN_SIGN_INS.clear()
+    yield
+    staff_middleware._KNOWN_SIGN_INS.clear()
 
 
 @pytest.fixture
@@ -148,3 +158,74 @@ def test_a_session_naming_another_organisation_still_acts_as_the_membership(worl
     assert response.status_code == 200
     assert "Tenancy services officer at Alpha Homes" in response.content.decode()
     assert response.wsgi_request.membership.organisation_id == world.a.organisation.pk  # type: ignore[attr-defined]
+
+
+SIGN_IN_READS = ["organisations.user_with_membership", "otp.device.otp_totp.totpdevice"]
+
+
+def test_from_its_second_request_a_session_is_read_with_what_it_names(
+    world: World, sent_together: list[list[str]]
+) -> None:
+    client = sign_in(Client(), world.a[Role.OFFICER])
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(CASES).status_code == 200
+        statements = [query["sql"] for query in queries.captured_queries]
+        assert sum('FROM "django_session"' in sql for sql in statements) == 1
+    # The first request reads the session, then what it names; the next ones send all three at once.
+    assert [names for names in sent_together if "organisations.user_with_membership" in names] == [
+        SIGN_IN_READS,
+        ["sessions.session", *SIGN_IN_READS],
+        ["sessions.session", *SIGN_IN_READS],
+    ]
+
+
+def test_what_a_session_named_is_kept_by_a_digest_of_its_key_not_the_key(world: World) -> None:
+    officer = world.a[Role.OFFICER]
+    client = sign_in(Client(), officer)
+    assert client.get(CASES).status_code == 200
+    key = client.session.session_key
+    assert key is not None
+    assert list(staff_middleware._KNOWN_SIGN_INS) == [staff_middleware._digest(key)]
+    assert key.encode() not in staff_middleware._KNOWN_SIGN_INS
+    assert all(key not in str(value) for value in staff_middleware._KNOWN_SIGN_INS.values())
+    assert staff_middleware._KNOWN_SIGN_INS[staff_middleware._digest(key)] == (
+        officer.pk,
+        device_of(officer).persistent_id,
+        world.a.organisation.pk,
+    )
+
+
+@pytest.mark.parametrize("change", ["another user's device", "unconfirmed device", "another user", "signed out"])
+def test_a_session_that_changed_since_its_last_request_is_judged_on_what_it_names_now(
+    world: World, sent_together: list[list[str]], change: str
+) -> None:
+    """The reads sent ahead name what the session named last time; a session that names
+    something else now is read again and judged on that, exactly as on its first request."""
+    officer, manager = world.a[Role.OFFICER], world.a[Role.MANAGER]
+    client = sign_in(Client(), officer)
+    assert client.get(CASES).status_code == 200
+    session = client.session
+    key = session.session_key
+    if change == "another user's device":
+        session[DEVICE_ID_SESSION_KEY] = device_of(manager).persistent_id
+        session.save()
+    elif change == "unconfirmed device":
+        device = device_of(officer)
+        device.confirmed = False
+        device.save(update_fields=["confirmed"])
+    elif change == "another user":
+        session["_auth_user_id"] = str(manager.pk)
+        session.save()
+    else:
+        session.delete()
+    sent_together.clear()
+    response = client.get(CASES)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert sent_together[0] == ["sessions.session", *SIGN_IN_READS]  # what it named before
+    if change in {"another user's device", "another user"}:
+        assert sent_together[1] == SIGN_IN_READS  # what it names now, read again
+    # Signed out, the session is forgotten with what it named (also when Django flushes it).
+    assert key is not None
+    assert staff_middleware._digest(key) not in staff_middleware._KNOWN_SIGN_INS
