@@ -59,7 +59,7 @@ from typing import Any, Generic, TypeVar
 import psycopg
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connections, models
+from django.db import DatabaseError, connections, models
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
@@ -254,19 +254,55 @@ def _read(
         or not psycopg.Pipeline.is_supported()
     ):
         return None, None
-    connection.close_if_health_check_failed()  # as Django's cursor() does first (CONN_HEALTH_CHECKS)
+    checking = _checked_by_the_block(connection)
+    if not checking:
+        connection.close_if_health_check_failed()  # as Django's cursor() does first (CONN_HEALTH_CHECKS)
     connection.ensure_connection()
     statements = [*also, *((statement.sql, params) for _, statement, params in kept)]
+    try:
+        answer = _send_and_fetch(connection, statements, kept, len(also))
+    except DatabaseError:
+        if not checking or connection.is_usable():
+            raise
+        # The connection was dead (the database restarted since its last request): what Django's
+        # health check does before a request's first statement, done after it. A new connection,
+        # and the block (reads only) sent again on it.
+        connection.close()
+        connection.ensure_connection()
+        answer = _send_and_fetch(connection, statements, kept, len(also))
+    if checking:
+        connection.health_check_done = True  # type: ignore[attr-defined]  # Django's, absent from the stubs
+    return answer
+
+
+def _checked_by_the_block(connection: Any) -> bool:
+    """Whether this block stands for the connection's health check (``CONN_HEALTH_CHECKS``):
+    the request's first use of a connection kept from an earlier one, outside any transaction.
+    Django checks such a connection with a ``SELECT 1`` before the first statement; a block of
+    reads that succeeds proves the same, and one that fails on a dead connection is sent again
+    on a new one, so the separate round trip is saved (ADR 0035, addendum)."""
+    return (
+        connection.health_check_enabled
+        and not connection.health_check_done
+        and connection.connection is not None
+        and not connection.in_atomic_block
+        and not getattr(connection, "pool", None)
+    )
+
+
+def _send_and_fetch(
+    connection: Any, statements: list[tuple[str, Sequence[Any]]], kept: list[Any], extras: int
+) -> tuple[_ReadAhead, list[list[tuple[Any, ...]]]]:
     send = _send_direct if _direct(connection) else _send_through_django
     cursors: list[Any] = []
     done = False
     try:
         send(connection, statements, cursors)
         with connection.wrap_database_errors:
-            extra = [cursor.fetchall() for cursor in cursors[: len(also)]]
+            extra = [cursor.fetchall() for cursor in cursors[:extras]]
             ahead = {
                 (shape, params): cursor.fetchall()
-                for (shape, _, params), cursor in zip(kept, cursors[len(also) :], strict=True)
+                for (shape, _, params), cursor in zip(kept, cursors[extras:], strict=True)
             }
         done = True
         return ahead, extra

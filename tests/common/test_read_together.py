@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
+import psycopg
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import DataError, connection, connections, transaction
 from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.test.utils import CaptureQueriesContext
@@ -304,3 +305,93 @@ def test_an_error_drops_every_kept_cursor_and_the_next_block_reads_afresh(world:
     with organisation_scope(world.a.organisation.pk), read_together(_reads(case)):
         assert [name for _, name in _rows(_reads(case)[0])] == ["Bea"]
     assert _kept("test.household") is not kept
+
+
+@pytest.fixture
+def usability_checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each separate health check (Django's SELECT 1) made on the connection, with its answer."""
+    made: list[bool] = []
+    wrapper = connections["default"]
+    real = type(wrapper).is_usable
+
+    def spy(self: Any) -> bool:
+        made.append(real(self))
+        return made[-1]
+
+    monkeypatch.setattr(type(wrapper), "is_usable", spy)
+    return made
+
+
+def _server() -> dict[str, Any]:
+    found = connection.settings_dict
+    return {
+        "dbname": found["NAME"],
+        "user": found["USER"],
+        "host": found["HOST"],
+        "port": found["PORT"] or None,
+        "password": found["PASSWORD"] or None,
+    }
+
+
+def _new_request() -> None:
+    """What Django does at the start of a request to a connection kept from the last one
+    (``CONN_MAX_AGE``, as served): the health check is due again."""
+    assert connection.connection is not None
+    connection.health_check_done = False  # type: ignore[attr-defined]  # Django's, absent from the stubs
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+@pytest.mark.django_db(transaction=True)
+def test_a_requests_first_block_is_its_connections_health_check(world: World, usability_checks: list[bool]) -> None:
+    case = make_case(world.a, name="Ann Example")
+    with organisation_scope(world.a.organisation.pk):
+        _member(case, "Bea")
+        for _ in range(2):
+            _new_request()
+            with read_together(_reads(case)):
+                assert [name for _, name in _rows(_reads(case)[0])] == ["Bea"]
+            assert connection.health_check_done is True  # type: ignore[attr-defined]
+    assert usability_checks == []  # no separate SELECT 1: the block stood for it
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+@pytest.mark.django_db(transaction=True)
+def test_a_block_on_a_connection_the_database_dropped_is_sent_again_on_a_new_one(
+    world: World, usability_checks: list[bool]
+) -> None:
+    case = make_case(world.a, name="Ann Example")
+    with organisation_scope(world.a.organisation.pk):
+        _member(case, "Bea")
+        with read_together(_reads(case)):
+            pass
+        dropped = connection.connection.info.backend_pid
+        with psycopg.connect(**_server(), autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+        _new_request()
+        with read_together(_reads(case)):
+            assert [name for _, name in _rows(_reads(case)[0])] == ["Bea"]
+    assert connection.connection.info.backend_pid != dropped
+    assert usability_checks == [False]  # asked only after the block failed
+    assert connection.health_check_done is True  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+@pytest.mark.django_db(transaction=True)
+def test_an_error_of_the_statement_itself_is_raised_once_not_sent_again(
+    world: World, usability_checks: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = make_case(world.a, name="Ann Example")
+    sent: list[int] = []
+    real = bound_module._send_and_fetch
+
+    def spy(*args: Any) -> Any:
+        sent.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(bound_module, "_send_and_fetch", spy)
+    broken = Read("test.broken", _household_numbered, {"case_id": case.pk, "number": "not a number"})
+    with organisation_scope(world.a.organisation.pk):
+        _new_request()
+        with pytest.raises(DataError, match="integer"), read_together([broken]):
+            pass
+    assert (sent, usability_checks) == ([1], [True])

@@ -134,9 +134,13 @@ def test_kill_9_of_a_worker_mid_job_runs_the_job_again_once(services: Cluster, w
     assert written == sorted(f"{label}-{n}" for n in range(rows))
 
 
-def test_the_service_recovers_when_its_database_connections_are_cut(services: Cluster, db: None) -> None:
+def test_the_service_recovers_when_its_database_connections_are_cut(services: Cluster, world: World) -> None:
+    officer = world.a[Role.OFFICER]
+    browser = Browser(_session_cookie(officer))
     for web in services.web:
         assert _ready(web.url("/readyz"))["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
+        for _ in range(2):  # the second reads the session with what it named (ADR 0035)
+            assert browser.get(web.url("/cases/"))[0] == 200
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (mine,) = cursor.fetchone()
@@ -151,8 +155,13 @@ def test_the_service_recovers_when_its_database_connections_are_cut(services: Cl
         ).fetchone()
     assert cut is not None
     assert cut[0] >= len(services.web), "each web process held a persistent connection"
-    # The very next request through each process is served: no restart of the service.
+    # The very next request through each process is served: no restart of the service. A staff
+    # page first: its first block of reads stands for the connection's health check, so it
+    # meets the cut connection and is sent again on a new one.
     for web in services.web:
+        status, page = browser.get(web.url("/cases/"))
+        assert status == 200
+        assert "<h1>My cases</h1>" in page
         assert _ready(web.url("/readyz")) == {
             "status": "ready",
             "checks": {"database": "ok", "cache": "ok", "broker": "ok"},
