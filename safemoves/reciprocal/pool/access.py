@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import NotSupportedError
+from django.db.models import BooleanField, Expression, F, FloatField, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from safemoves.common.bound import Read
 from safemoves.organisations.models import Membership, Organisation, Role, SchemeMembership
@@ -91,6 +94,31 @@ class PoolAccess:
         # Lettings officers and managers see requests naming an area where their landlord has stock.
         return bool(self.areas & set(safe_areas))
 
+    def key_rows(self) -> list[tuple[Any, ...]]:
+        """The sort keys of the pool rows this access admits (call with scopes disabled):
+        request id, referring landlord, scheme, circulation time, safe areas, and the urgent,
+        days-waiting and reference keys as the database's text and numbers.
+
+        One statement per scheme, built once per process (ADR 0033): the landlord's areas go to
+        it as one value, matched in SQL against each area the profile names (exactly, as
+        :meth:`admits` matches; :meth:`admits` stays the rule of record)."""
+        if any("," in code for code in self.areas):
+            return list(_with_keys(self.profiles()))  # not an area code: the general statement
+        areas = ",".join(sorted(self.areas))
+        rows: list[tuple[Any, ...]] = []
+        for scheme_id in sorted(self.scheme_ids):
+            if self.is_coordinator:
+                read: Read[Any] = Read("reciprocal.pool.keys.whole", _whole_pool_keys, {"scheme_id": scheme_id})
+            else:
+                values: dict[str, int | str] = {
+                    "scheme_id": scheme_id,
+                    "organisation_id": self.organisation_id,
+                    "areas": areas,
+                }
+                read = Read("reciprocal.pool.keys.named", _named_pool_keys, values)
+            rows.extend(read.queryset())
+        return rows
+
     def profiles(self) -> QuerySet[SharedProfile]:
         """The pool rows this access admits, filtered in SQL (call with scopes disabled).
 
@@ -107,6 +135,79 @@ class PoolAccess:
         for code in sorted(self.areas):
             named_area |= Q(data__safe_areas__icontains=f'"{code}"')
         return profiles.filter(named_area)
+
+
+class NamesAnArea(Expression):
+    """True where a shared profile's ``safe_areas`` names one of ``areas`` (area codes joined
+    by commas, one value): exact element matches, on PostgreSQL (``jsonb ?|``) and SQLite
+    (``json_each``)."""
+
+    conditional = True
+
+    def __init__(self, data: str, areas: Any) -> None:
+        super().__init__(output_field=BooleanField())
+        self.data: Any = F(data)
+        self.areas: Any = areas if hasattr(areas, "resolve_expression") else Value(areas)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.data, self.areas]
+
+    def set_source_expressions(self, exprs: Any) -> None:
+        self.data, self.areas = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        raise NotSupportedError(f"area matching is written for PostgreSQL and SQLite, not {connection.vendor}")
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> Any:
+        data, data_params = compiler.compile(self.data)
+        areas, areas_params = compiler.compile(self.areas)
+        return f"(({data} -> 'safe_areas') ?| string_to_array({areas}, ','))", (*data_params, *areas_params)
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> Any:
+        data, data_params = compiler.compile(self.data)
+        areas, areas_params = compiler.compile(self.areas)
+        # Both operands are compiled expressions (a column and a bound value), never text from a request.
+        sql = (
+            f"EXISTS (SELECT 1 FROM json_each({data}, '$.safe_areas') AS area "  # noqa: S608
+            f"WHERE instr(',' || {areas} || ',', ',' || area.value || ',') > 0)"
+        )
+        return sql, (*data_params, *areas_params)
+
+
+def _with_keys(profiles: QuerySet[SharedProfile]) -> QuerySet[Any]:
+    """The pool's sort keys: the scalar keys as the database's text and numbers, not each
+    decoded as JSON one by one (at 100k cases the pool's 200-460 admitted rows spent 2 ms in
+    json.loads)."""
+    return profiles.annotate(
+        # JSON true is the text "true" on both databases; a cast to boolean is not (SQLite).
+        urgent_key=KeyTextTransform("urgent", "data"),
+        waited_key=Cast(KeyTextTransform("days_waiting", "data"), FloatField()),
+        reference_key=KeyTextTransform("reference", "data"),
+    ).values_list(
+        "request_id",
+        "organisation_id",
+        "request__scheme_id",
+        "taken_at",
+        "data__safe_areas",
+        "urgent_key",
+        "waited_key",
+        "reference_key",
+    )
+
+
+def _circulated(scheme_id: int) -> QuerySet[SharedProfile]:
+    return SharedProfile.objects.filter(request__scheme_id=scheme_id, request__status__in=POOL_STATUSES)
+
+
+def _whole_pool_keys(scheme_id: int) -> QuerySet[Any]:
+    """A coordinator's view of one scheme's pool: every circulated request."""
+    return _with_keys(_circulated(scheme_id))
+
+
+def _named_pool_keys(scheme_id: int, organisation_id: int, areas: str) -> QuerySet[Any]:
+    """One scheme's pool as a landlord's lettings staff see it: its own requests, and those
+    naming one of its areas."""
+    return _with_keys(_circulated(scheme_id).filter(Q(organisation_id=organisation_id) | Q(NamesAnArea("data", areas))))
 
 
 def _may_see_profile(
