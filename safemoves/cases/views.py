@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +34,8 @@ from safemoves.cases.forms import (
     OpenCaseForm,
     PerpetratorForm,
     RestrictForm,
+    ShownField,
+    blank_case_filter_form,
 )
 from safemoves.cases.models import Case, HouseholdMember, Perpetrator, SafeContactRules
 from safemoves.cases.summary import marac_summary, marac_summary_pdf
@@ -63,12 +65,16 @@ def _form_page(
 @allowed_if(policies.can_see_my_cases)
 @require_GET
 def case_list_view(request: StaffRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
     filters = selectors.CaseFilters()
-    if form.is_valid():
-        filters = selectors.CaseFilters(
-            query=form.cleaned_data["q"], status=form.cleaned_data["status"], overdue_only=form.cleaned_data["overdue"]
-        )
+    form: CaseFilterForm | Mapping[str, ShownField] = blank_case_filter_form()
+    if request.GET:
+        form = CaseFilterForm(request.GET)
+        if form.is_valid():
+            filters = selectors.CaseFilters(
+                query=form.cleaned_data["q"],
+                status=form.cleaned_data["status"],
+                overdue_only=form.cleaned_data["overdue"],
+            )
     mine = request.membership.role == Role.OFFICER and request.GET.get("all") != "1"
     officer_id = request.user.pk if mine else None
     if request.membership.role == Role.MANAGER and request.GET.get("officer", "").isdigit():
