@@ -66,6 +66,7 @@ from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
 from django.db.models.sql.query import Query
 from django_scopes import get_scope, scope
 from django_scopes.manager import DisabledQuerySet
+from psycopg._preparing import PrepareManager
 
 from safemoves.common import rls
 from safemoves.common.prepared import CompiledStatement, PreparedSQLMismatch, compiled_columns
@@ -344,7 +345,36 @@ def _send_direct(connection: Any, statements: list[tuple[str, Sequence[Any]]], c
         for sql, params in statements:
             cursor = kept.take(sql)
             cursors.append(cursor)
-            cursor.execute(sql, params)
+            _queue(raw, cursor, sql, params)
+
+
+def _queue(raw: Any, cursor: Any, sql: str, params: Sequence[Any]) -> None:
+    """``cursor.execute(sql, params)`` inside the open pipeline, but left queued: psycopg's
+    ``execute()`` communicates with the server after each statement in a pipeline (a wait for
+    the socket, a write, a read), so twenty statements made some sixty system calls; queued,
+    they go out together when the block syncs (about half of a statement's client CPU, ADR 0035,
+    addendum). The steps are ``execute()``'s own, in its order, without its last one (psycopg
+    is pinned; :data:`_QUEUEING` falls back to ``execute()`` should they change)."""
+    if not _QUEUEING:
+        cursor.execute(sql, params)
+        return
+    with raw.lock:
+        raw.wait(_queued(cursor, sql, params))
+
+
+def _queued(cursor: Any, sql: str, params: Sequence[Any]) -> Any:
+    yield from cursor._start_query(sql)
+    query = cursor._convert_query(sql, params)
+    yield from cursor._maybe_prepare_gen(query, prepare=None, binary=None)
+    cursor._last_query = sql
+    yield from cursor._conn._prepared.maintain_gen(cursor._conn)
+
+
+# psycopg's execute() in a pipeline is _start_query, _convert_query, _maybe_prepare_gen, then a
+# communication with the server, then the prepared-statement cache's maintenance.
+_QUEUEING = all(
+    hasattr(psycopg.Cursor, name) for name in ("_start_query", "_convert_query", "_maybe_prepare_gen", "_execute_gen")
+) and hasattr(PrepareManager, "maintain_gen")
 
 
 def statement_rows(connection: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:

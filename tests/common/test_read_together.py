@@ -395,3 +395,34 @@ def test_an_error_of_the_statement_itself_is_raised_once_not_sent_again(
         with pytest.raises(DataError, match="integer"), read_together([broken]):
             pass
     assert (sent, usability_checks) == ([1], [True])
+
+
+@pytest.mark.skipif(not pipelined, reason="only PostgreSQL reads ahead")
+@pytest.mark.parametrize("count", [2, 8])
+def test_a_blocks_statements_go_to_the_server_together(
+    world: World, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """psycopg's execute() communicates with the server after each statement of a pipeline; the
+    block's statements are queued and go together at its sync, however many there are."""
+    from psycopg._pipeline_base import BasePipeline
+
+    assert bound_module._QUEUEING  # the pinned psycopg has the steps the queueing takes
+    case = make_case(world.a, name="Ann Example")
+    communications: list[int] = []
+    real = BasePipeline._communicate_gen
+
+    def spy(self: Any) -> Any:
+        communications.append(1)
+        return (yield from real(self))
+
+    with organisation_scope(world.a.organisation.pk):
+        _member(case, "Bea")
+        reads = [Read("test.household", _household, {"case_id": case.pk})] + [
+            Read("test.notes", _notes, {"case_id": make_case(world.a, name=f"Other {n}").pk}) for n in range(count - 1)
+        ]
+        with read_together(reads):  # the row-level security setting is sent first, then kept
+            pass
+        monkeypatch.setattr(BasePipeline, "_communicate_gen", spy)
+        with read_together(reads):
+            assert [name for _, name in _rows(reads[0])] == ["Bea"]
+    assert len(communications) == 1  # the sync's, for every statement of the block
